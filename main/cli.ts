@@ -1,0 +1,75 @@
+import { parseCommand } from './cli/parse-command.js';
+import { CliError, processIo, type CliIo } from './cli/io.js';
+import { VERSION } from './version.js';
+
+interface Command {
+  name: string;
+  summary: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Command[] = [
+  {
+    name: 'parse',
+    summary: 'Normalise captured command output (powermetrics, nvidia-smi, …) to JSON',
+    run: parseCommand,
+  },
+];
+
+export function usage(): string {
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  return [
+    `idlewatt ${VERSION} — which local service drains your battery while idle, and how much energy it wastes`,
+    '',
+    'Usage: idlewatt COMMAND [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  -h, --help     show this help (or `idlewatt COMMAND --help`)',
+    '  -v, --version  print the version',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    io.out(usage());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-v' || first === '--version') {
+    io.out(VERSION);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.err(`idlewatt: unknown command '${first}'. Run 'idlewatt --help' for the list.`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`idlewatt ${command.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    io.err(`idlewatt ${command.name}: unexpected error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run when executed as the bin (bundled CJS) or directly with tsx, not when imported by tests.
+const isEntry =
+  typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('cli.ts');
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`idlewatt: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

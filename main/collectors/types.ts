@@ -1,0 +1,173 @@
+import type {
+  BatteryState,
+  GpuDevice,
+  Reading,
+  TemperatureSensor,
+  ThermalPressure,
+} from '../contract/index.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  /** null when the process was killed (timeout) or could not start. */
+  exitCode: number | null;
+  /** Set when the command could not run: 'not-found', 'timeout', 'permission' or another message. */
+  failure?: 'not-found' | 'timeout' | 'permission' | string;
+}
+
+/** Runs a command without a shell. Never rejects: failures are in the result. */
+export type CommandRunner = (
+  file: string,
+  args: readonly string[],
+  options?: { timeoutMs?: number },
+) => Promise<CommandResult>;
+
+/** Injected environment: roots, runner and clock are never global (ARCHITECTURE.md principle 2). */
+export interface CollectorEnv {
+  sysRoot: string;
+  procRoot: string;
+  exec: CommandRunner;
+  now: () => number;
+  /** HTTP for probes (Ollama); tests inject a fake. */
+  fetch: typeof fetch;
+}
+
+/** What a collector can observe. Each collector fills the parts its source provides. */
+export interface PowerObservation {
+  /** e.g. 'powermetrics', 'rapl', 'hwmon', 'ioreg-telemetry', 'battery'. */
+  source: string;
+  cpuWatts?: number;
+  gpuWatts?: number;
+  aneWatts?: number;
+  dramWatts?: number;
+  packageWatts?: number;
+  /** Whole-system figure where the source has one (psys, SystemPowerIn, combined_power). */
+  systemWatts?: number;
+  /** Per zone or sensor, e.g. {'package-0': 5.2, core: 3.1}. */
+  zones?: Record<string, number>;
+}
+
+export interface ThermalObservation {
+  source: string;
+  pressure?: ThermalPressure;
+  cpuTempCelsius?: number;
+  gpuTempCelsius?: number;
+  fanRpm?: number[];
+  sensors?: TemperatureSensor[];
+  throttled?: boolean;
+}
+
+export interface BatteryObservation {
+  source: string;
+  percent?: number;
+  state?: BatteryState;
+  onAc?: boolean;
+  /** Positive while discharging. */
+  dischargeWatts?: number;
+  cycleCount?: number;
+  temperatureCelsius?: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** Full command line where known ('' when unreadable). */
+  command: string;
+  /** utime + stime, cumulative. */
+  cpuSeconds: number;
+  rssBytes: number | null;
+  threads: number | null;
+  /** null when unreadable (permission) or not collected on this tier. */
+  openFiles: number | null;
+  /** Identifies this incarnation of the pid (start time in clock ticks, or lstart text): pid reuse shows as a change. */
+  startKey: string;
+}
+
+export interface ListeningSocket {
+  port: number;
+  pid: number | null;
+}
+
+export type TcpState =
+  | 'ESTABLISHED'
+  | 'SYN_SENT'
+  | 'SYN_RECV'
+  | 'FIN_WAIT1'
+  | 'FIN_WAIT2'
+  | 'TIME_WAIT'
+  | 'CLOSE'
+  | 'CLOSE_WAIT'
+  | 'LAST_ACK'
+  | 'LISTEN'
+  | 'CLOSING'
+  | 'UNKNOWN';
+
+export interface Connection {
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  state: TcpState;
+  /** Owning pid where known (TIME_WAIT sockets have none). */
+  pid: number | null;
+}
+
+export interface SocketObservation {
+  listening: ListeningSocket[];
+  connections: Connection[];
+}
+
+/** Per-process rates straight from a source that measures them (powermetrics `tasks`). */
+export interface TaskObservation {
+  pid: number;
+  name: string;
+  cpuMsPerSecond: number;
+  gpuMsPerSecond?: number;
+  energyImpact?: number;
+}
+
+export interface GpuObservation {
+  source: string;
+  devices: GpuDevice[];
+  /** pid → GPU memory bytes where the driver reports it. */
+  processMemoryBytes?: Record<number, number>;
+}
+
+export interface OllamaModel {
+  name: string;
+  sizeBytes: number;
+  sizeVramBytes: number;
+  /** epoch ms, null when the model never expires. */
+  expiresAt: number | null;
+}
+
+export interface Observation {
+  power?: PowerObservation;
+  thermal?: ThermalObservation;
+  battery?: BatteryObservation;
+  processes?: ProcessInfo[];
+  sockets?: SocketObservation;
+  tasks?: TaskObservation[];
+  gpu?: GpuObservation;
+  userIdleSeconds?: number;
+  ollama?: OllamaModel[];
+}
+
+export type CostTier = 'fast' | 'process' | 'slow';
+
+export interface CollectorInstance {
+  collect(): Promise<Reading<Observation>>;
+  /** Ends background work (streams, root helpers). */
+  close?(): Promise<void>;
+}
+
+/** One row of the collector registry: adding a source is one file, one row, one fixture. */
+export interface CollectorDefinition {
+  id: string;
+  platforms: readonly NodeJS.Platform[];
+  /** fast: every power tick; process: service CPU cadence; slow: expensive scans. */
+  tier: CostTier;
+  defaultEnabled: boolean;
+  description: string;
+  create(env: CollectorEnv): CollectorInstance;
+}

@@ -1,0 +1,91 @@
+import type { AlertEvent, SnoozeRequest, SnoozeState } from './alerts.js';
+import type { HistoryPoint, HistoryQuery, ServiceHistoryQuery, ServicePoint } from './history.js';
+import type { CompareResult, Report, TimeRange } from './report.js';
+import type { CollectorHealth, Sample, ServiceSample } from './sample.js';
+import type { FieldError, Settings } from './settings.js';
+
+/** Whether elevated power readings (powermetrics, RAPL through pkexec) are available. */
+export interface PowerPermission {
+  state: 'not-needed' | 'granted' | 'needed' | 'denied' | 'unsupported';
+  /** Human sentence for the UI, e.g. "Power readings need an administrator password once per run." */
+  message: string;
+  /** True when the UI may offer a button that asks (at most once per run). */
+  canRequest: boolean;
+}
+
+export interface MonitorStatus {
+  version: string;
+  platform: string;
+  startedAt: number;
+  /** 'app' inside Electron, 'headless' for `idlewatt monitor`, 'replay' when replaying a recording. */
+  mode: 'app' | 'headless' | 'replay';
+  historyLength: number;
+  dataDir: string | null;
+  permission: PowerPermission;
+  /** A notice the UI should show once, e.g. "Settings file was corrupt; backed up to …". */
+  notices: string[];
+}
+
+export type SettingsUpdateResult = { ok: true; settings: Settings } | { ok: false; errors: FieldError[] };
+
+export interface UnloadResult {
+  ok: boolean;
+  /** Model names asked to unload. */
+  unloaded: string[];
+  message: string;
+}
+
+export interface ConnectionState {
+  connected: boolean;
+  detail?: string;
+}
+
+export interface MonitorSubscriber {
+  onSample?(sample: Sample): void;
+  onAlert?(event: AlertEvent): void;
+  /** Transport state (HTTP/SSE in a browser); IPC reports connected once. */
+  onConnection?(state: ConnectionState): void;
+}
+
+/**
+ * The one interface the renderer talks to: implemented over Electron IPC (preload) and over
+ * HTTP + SSE (headless monitor). Every method may reject with an Error whose message is for people.
+ */
+export interface MonitorApi {
+  getStatus(): Promise<MonitorStatus>;
+  getLatest(): Promise<Sample | null>;
+  getHistory(query: HistoryQuery): Promise<HistoryPoint[]>;
+  getServiceHistory(query: ServiceHistoryQuery): Promise<ServicePoint[]>;
+  getServices(): Promise<ServiceSample[]>;
+  getCollectors(): Promise<CollectorHealth[]>;
+  getAlerts(query: { since?: number }): Promise<AlertEvent[]>;
+  snoozeAlerts(request: SnoozeRequest): Promise<SnoozeState>;
+  getSettings(): Promise<Settings>;
+  updateSettings(settings: Settings): Promise<SettingsUpdateResult>;
+  getReport(range: TimeRange): Promise<Report>;
+  compare(before: TimeRange, after: TimeRange): Promise<CompareResult>;
+  unloadOllama(): Promise<UnloadResult>;
+  requestPowerPermission(): Promise<PowerPermission>;
+  /** Returns an unsubscribe function. */
+  subscribe(subscriber: MonitorSubscriber): () => void;
+}
+
+/** Method names callable over IPC (everything but subscribe): the channel allow-list. */
+export const MONITOR_API_METHODS = [
+  'getStatus',
+  'getLatest',
+  'getHistory',
+  'getServiceHistory',
+  'getServices',
+  'getCollectors',
+  'getAlerts',
+  'snoozeAlerts',
+  'getSettings',
+  'updateSettings',
+  'getReport',
+  'compare',
+  'unloadOllama',
+  'requestPowerPermission',
+] as const satisfies readonly Exclude<keyof MonitorApi, 'subscribe'>[];
+
+export type MonitorApiMethod = (typeof MONITOR_API_METHODS)[number];

@@ -1,0 +1,60 @@
+import type { AlertEvent } from './alerts.js';
+import type { ThermalPressure } from './sample.js';
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+export interface ServiceEnergy {
+  serviceId: string;
+  name: string;
+  idleWattHours: number;
+  activeWattHours: number;
+  meanCpuPercent: number | null;
+  meanRssBytes: number | null;
+  idleSeconds: number;
+}
+
+export interface Recommendation {
+  serviceId: string | null;
+  /** A sentence with numbers, e.g. "ollama kept a 9 GB model loaded for 2 h 10 min with no requests: 14 Wh; …". */
+  text: string;
+  wattHours: number | null;
+  /** An action the product can take itself, e.g. 'unload-ollama'. */
+  action: 'unload-ollama' | null;
+}
+
+export interface Report {
+  range: TimeRange;
+  sampleCount: number;
+  coveredSeconds: number;
+  idleSeconds: number;
+  systemIdleWattHours: number | null;
+  systemActiveWattHours: number | null;
+  peakSystemWatts: number | null;
+  meanSystemWatts: number | null;
+  powerSource: string | null;
+  thermalSeconds: Record<ThermalPressure, number>;
+  services: ServiceEnergy[];
+  alerts: AlertEvent[];
+  recommendations: Recommendation[];
+}
+
+export interface CompareFigure {
+  label: string;
+  unit: string;
+  before: number | null;
+  after: number | null;
+  difference: number | null;
+  /** True when |difference| exceeds the noise (pooled spread of the samples). */
+  significant: boolean;
+}
+
+export interface CompareResult {
+  before: TimeRange;
+  after: TimeRange;
+  figures: CompareFigure[];
+  /** A plain sentence: "Idle power fell by 3.1 W (−40 %), well beyond the noise (±0.4 W)." */
+  verdict: string;
+}

@@ -1,0 +1,135 @@
+/** One sampler tick in its JSON form: plain numbers or null, units in names, epoch-millisecond times. */
+
+export type ThermalPressure = 'nominal' | 'fair' | 'serious' | 'critical';
+export const THERMAL_PRESSURES: readonly ThermalPressure[] = ['nominal', 'fair', 'serious', 'critical'];
+
+export type Platform = 'darwin' | 'linux' | 'other';
+
+/** Where a figure came from: e.g. `{source: 'rapl', kind: 'measured'}` or `{source: 'cpu-share', kind: 'estimated'}`. */
+export interface Provenance {
+  source: string;
+  kind: 'measured' | 'estimated';
+}
+
+export interface PowerFigures {
+  cpuWatts: number | null;
+  gpuWatts: number | null;
+  aneWatts: number | null;
+  dramWatts: number | null;
+  packageWatts: number | null;
+  /** Best whole-machine figure available (package, psys, SystemPowerIn or battery discharge). */
+  systemWatts: number | null;
+}
+
+export interface TemperatureSensor {
+  label: string;
+  celsius: number;
+}
+
+export interface ThermalFigures {
+  pressure: ThermalPressure | null;
+  cpuTempCelsius: number | null;
+  gpuTempCelsius: number | null;
+  fanRpm: number[];
+  sensors: TemperatureSensor[];
+  /** True when cooling devices or the OS report throttling; null when unknown. */
+  throttled: boolean | null;
+}
+
+export type BatteryState = 'charging' | 'discharging' | 'full' | 'not-charging' | 'unknown';
+
+export interface BatteryFigures {
+  percent: number | null;
+  state: BatteryState | null;
+  onAc: boolean | null;
+  /** Positive while discharging. */
+  dischargeWatts: number | null;
+}
+
+export interface GpuDevice {
+  name: string;
+  powerWatts: number | null;
+  tempCelsius: number | null;
+  utilizationPercent: number | null;
+  memoryUsedBytes: number | null;
+  memoryTotalBytes: number | null;
+}
+
+export type ServiceStatus = 'running' | 'stopped';
+
+export interface ServiceSample {
+  id: string;
+  name: string;
+  status: ServiceStatus;
+  pids: number[];
+  /** Ports the service's processes listen on. */
+  ports: number[];
+  /** 100 = one core; null while it cannot be computed honestly (first sight, restart). */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  threads: number | null;
+  openFiles: number | null;
+  connections: number | null;
+  /** A new remote endpoint appeared on one of its ports this tick. CPU never counts as activity. */
+  active: boolean;
+  lastActiveAt: number | null;
+  /** Always an estimate (CPU/GPU time share of measured watts). */
+  estimatedWatts: number | null;
+  /** One line from the service's probe, e.g. "2 models loaded, 9.1 GB, unloads in 3 min". */
+  detail: string | null;
+}
+
+export interface ProcessSample {
+  pid: number;
+  name: string;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+}
+
+export interface IdleFigures {
+  /** No service active for `idleAfterMinutes`. */
+  stackIdle: boolean;
+  /** When the stack became idle (null while active). */
+  stackIdleSinceAt: number | null;
+  /** Last request seen on any service. */
+  lastActivityAt: number | null;
+  /** From the platform (powerMonitor, logind, HIDIdleTime); null where none. */
+  userIdleSeconds: number | null;
+}
+
+export interface EnergyFigures {
+  /** Energy of this interval (trapezoid of system watts); null across gaps or with no power source. */
+  systemWattHours: number | null;
+  /** Estimated energy per service id for this interval. */
+  serviceWattHours: Record<string, number>;
+}
+
+export interface CollectorHealth {
+  id: string;
+  status: 'ok' | 'absent' | 'error';
+  reason: string | null;
+  durationMs: number;
+}
+
+export interface Sample {
+  at: number;
+  /** Measured time since the previous tick. */
+  intervalMs: number;
+  /** True when the time since the previous tick was longer than 3 intervals (sleep, clock jump). */
+  gap: boolean;
+  platform: Platform;
+  power: PowerFigures;
+  thermal: ThermalFigures;
+  battery: BatteryFigures | null;
+  gpus: GpuDevice[];
+  services: ServiceSample[];
+  /** Top processes by CPU that belong to no configured service. */
+  topProcesses: ProcessSample[];
+  idle: IdleFigures;
+  energy: EnergyFigures;
+  collectors: CollectorHealth[];
+  /** Figure path (e.g. `power.packageWatts`) → where it came from. */
+  sources: Record<string, Provenance>;
+  /** Figure path → why it is null. */
+  absent: Record<string, string>;
+}

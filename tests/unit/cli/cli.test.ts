@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../../main/cli.js';
+import { recordingIo, REPO_ROOT } from '../../helpers.js';
+
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+
+test('--version prints the package version', async () => {
+  const io = recordingIo();
+  assert.equal(await main(['--version'], io), 0);
+  assert.deepEqual(io.stdout, [pkg.version]);
+});
+
+test('--help lists the commands', async () => {
+  const io = recordingIo();
+  assert.equal(await main(['--help'], io), 0);
+  assert.match(io.stdout.join('\n'), /Usage: idlewatt COMMAND/);
+  assert.match(io.stdout.join('\n'), /parse/);
+});
+
+test('an unknown command is one line on stderr and exit 2', async () => {
+  const io = recordingIo();
+  assert.equal(await main(['frobnicate'], io), 2);
+  assert.equal(io.stderr.length, 1);
+  assert.match(io.stderr[0]!, /unknown command 'frobnicate'/);
+});
+
+test('parse with an unknown kind fails with one line, no stack', async () => {
+  const io = recordingIo();
+  assert.equal(await main(['parse', 'no-such-kind', 'x'], io), 1);
+  assert.equal(io.stderr.length, 1);
+  assert.doesNotMatch(io.stderr[0]!, /\bat\b.*\(/);
+});
+
+test('the built bin runs: dist/cli.cjs --help and --version', () => {
+  const bin = join(REPO_ROOT, 'dist', 'cli.cjs');
+  const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout.trim(), pkg.version);
+  const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /idlewatt/);
+});
