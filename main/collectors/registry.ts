@@ -1,10 +1,17 @@
+import { COMMON_COLLECTORS } from './common/index.js';
+import { DARWIN_COLLECTORS } from './darwin/index.js';
+import { LINUX_COLLECTORS } from './linux/index.js';
 import type { CollectorDefinition } from './types.js';
 
 /**
- * The collector table. Each platform's collectors register here; the sampler calls them by tier.
- * Rows are added by the collector issues (one file, one row, one fixture).
+ * The collector table: a plain list of rows (id, platforms, cost tier, default on/off). Each
+ * platform folder keeps its rows in its index.ts; the sampler calls them by tier.
  */
-export const COLLECTORS: readonly CollectorDefinition[] = [];
+export const COLLECTORS: readonly CollectorDefinition[] = [
+  ...DARWIN_COLLECTORS,
+  ...LINUX_COLLECTORS,
+  ...COMMON_COLLECTORS,
+];
 
 export function collectorsFor(
   platform: NodeJS.Platform,

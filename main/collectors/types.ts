@@ -155,8 +155,19 @@ export interface Observation {
 
 export type CostTier = 'fast' | 'process' | 'slow';
 
+/** What the sampler asks of a collector on this tick. */
+export interface CollectRequest {
+  /** True on the slow tier (every `slowIntervalSeconds`): do the expensive work (open files, thread counts, port discovery). */
+  slow: boolean;
+  /** Pids of service processes: per-pid extras (open files, threads) are worth collecting for these on every tick. */
+  watchPids: ReadonlySet<number>;
+  /** Ports of configured services: a cheap per-tick connection view may be limited to these. */
+  servicePorts: ReadonlySet<number>;
+}
+
 export interface CollectorInstance {
-  collect(): Promise<Reading<Observation>>;
+  /** Never throws: failures are `error` readings, missing sources `absent` ones. */
+  collect(request: CollectRequest): Promise<Reading<Observation>>;
   /** Ends background work (streams, root helpers). */
   close?(): Promise<void>;
 }

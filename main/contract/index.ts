@@ -7,3 +7,4 @@ export * from './report.js';
 export * from './settings.js';
 export * from './api.js';
 export * from './ipc.js';
+export * from './http.js';

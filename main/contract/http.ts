@@ -1,0 +1,40 @@
+import type { MonitorApiMethod } from './api.js';
+
+/**
+ * How each MonitorApi method maps onto the loopback HTTP API (headless monitor and the app).
+ * The server routes and the renderer's HTTP client are both derived from this table.
+ * Query values are strings; times are epoch milliseconds.
+ */
+export const HTTP_ROUTES = {
+  getStatus: { method: 'GET', path: '/api/status' },
+  getLatest: { method: 'GET', path: '/api/sample/latest' },
+  /** ?from=&to=&points= (or ?limit=N for the newest N points). */
+  getHistory: { method: 'GET', path: '/api/system/power/history' },
+  /** ?from=&to=&points= ; the service id is the path segment. */
+  getServiceHistory: { method: 'GET', path: '/api/services/:id/history' },
+  getServices: { method: 'GET', path: '/api/services' },
+  getCollectors: { method: 'GET', path: '/api/collectors' },
+  /** ?since= */
+  getAlerts: { method: 'GET', path: '/api/alerts' },
+  /** body: SnoozeRequest */
+  snoozeAlerts: { method: 'POST', path: '/api/alerts/snooze' },
+  getSettings: { method: 'GET', path: '/api/settings' },
+  /** body: Settings; 400 with {error, detail, fields: FieldError[]} when invalid */
+  updateSettings: { method: 'PUT', path: '/api/settings' },
+  /** ?from=&to= or ?since=24h */
+  getReport: { method: 'GET', path: '/api/report' },
+  /** ?before=FROM..TO&after=FROM..TO (epoch ms or ISO) */
+  compare: { method: 'GET', path: '/api/compare' },
+  unloadOllama: { method: 'POST', path: '/api/services/ollama/unload' },
+  requestPowerPermission: { method: 'POST', path: '/api/power/permission' },
+} as const satisfies Record<MonitorApiMethod, { method: 'GET' | 'POST' | 'PUT'; path: string }>;
+
+/** Server-sent events: `event: sample` / `event: alert` with JSON data; `: heartbeat` comments. */
+export const HTTP_STREAM_PATH = '/api/stream';
+
+/** Every API error body. */
+export interface HttpErrorBody {
+  error: string;
+  detail: string;
+  fields?: { field: string; reason: string }[];
+}
