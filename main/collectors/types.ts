@@ -180,5 +180,7 @@ export interface CollectorDefinition {
   tier: CostTier;
   defaultEnabled: boolean;
   description: string;
+  /** Which parts of an Observation it fills: its absence reason explains those figures being null. */
+  provides?: readonly (keyof Observation)[];
   create(env: CollectorEnv): CollectorInstance;
 }

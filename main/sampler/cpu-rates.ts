@@ -1,0 +1,45 @@
+import type { ProcessInfo } from '../collectors/types.js';
+
+interface CpuPoint {
+  startKey: string;
+  cpuSeconds: number;
+  at: number;
+}
+
+/** Upper bound for one process: more than this many cores' worth is a broken counter, not a rate. */
+const MAX_CORES = 1024;
+
+/**
+ * Turns cumulative CPU seconds into CPU % (100 = one core) over the measured elapsed time.
+ * A process seen for the first time, restarted (same pid, new start key) or whose counter went
+ * backwards yields null for that tick, never a negative or absurd rate.
+ */
+export class CpuRateTracker {
+  private previous = new Map<number, CpuPoint>();
+
+  update(processes: readonly ProcessInfo[], at: number): Map<number, number | null> {
+    const rates = new Map<number, number | null>();
+    const next = new Map<number, CpuPoint>();
+    for (const p of processes) {
+      const before = this.previous.get(p.pid);
+      next.set(p.pid, { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at });
+      rates.set(p.pid, before ? rate(before, p, at) : null);
+    }
+    this.previous = next;
+    return rates;
+  }
+
+  /** Forget everything (after a gap: nothing is integrated across it). */
+  reset(): void {
+    this.previous.clear();
+  }
+}
+
+function rate(before: CpuPoint, now: ProcessInfo, at: number): number | null {
+  if (before.startKey !== now.startKey) return null;
+  const elapsedSeconds = (at - before.at) / 1000;
+  const used = now.cpuSeconds - before.cpuSeconds;
+  if (!(elapsedSeconds > 0) || !Number.isFinite(used) || used < 0) return null;
+  const percent = (used / elapsedSeconds) * 100;
+  return percent > MAX_CORES * 100 ? null : percent;
+}

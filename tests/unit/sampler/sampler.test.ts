@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { absent, failed } from '../../../main/contract/index.js';
+import type { Connection, Observation } from '../../../main/collectors/types.js';
+import { makeSampler, manualClock, proc, scripted, testSettings } from './scripted.js';
+
+const listening = { listening: [{ port: 8000, pid: 100 }], connections: [] as Connection[] };
+
+test('CPU % comes from deltas of cumulative CPU seconds over the measured elapsed time', async () => {
+  const clock = manualClock();
+  // pid 100 (api) uses 1 s of CPU per 2 s → 50 %; pid 200 (worker) 0.5 s per 2 s → 25 %.
+  const c = scripted('procs', (i) => ({
+    processes: [proc(100, 10 + i * 1), proc(200, 5 + i * 0.5, { name: 'worker' }), proc(300, 1 + i * 0.2)],
+    sockets: listening,
+  }));
+  const sampler = makeSampler([c], clock);
+  const first = await sampler.tick();
+  assert.equal(first.services[0]!.cpuPercent, null, 'no rate on first sight');
+  assert.equal(first.services[0]!.status, 'running');
+  clock.advance(2000);
+  const second = await sampler.tick();
+  assert.equal(second.services.find((s) => s.id === 'api')!.cpuPercent, 50);
+  assert.equal(second.services.find((s) => s.id === 'worker')!.cpuPercent, 25);
+  assert.deepEqual(second.services.find((s) => s.id === 'api')!.ports, [8000]);
+  assert.deepEqual(
+    second.topProcesses.map((p) => [p.pid, Math.round(p.cpuPercent! * 1000) / 1000]),
+    [[300, 10]],
+  );
+});
+
+test('a restarted process (same pid, new start key) yields no rate that tick, never a negative one', async () => {
+  const clock = manualClock();
+  const c = scripted('procs', (i) => ({
+    processes: [proc(100, i < 2 ? 50 + i : 0.1 + (i - 2) * 0.5, { startKey: i < 2 ? 'a' : 'b' })],
+    sockets: listening,
+  }));
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(1000);
+  assert.equal((await sampler.tick()).services[0]!.cpuPercent, 100);
+  clock.advance(1000);
+  assert.equal((await sampler.tick()).services[0]!.cpuPercent, null, 'restart: no rate');
+  clock.advance(1000);
+  assert.equal((await sampler.tick()).services[0]!.cpuPercent, 50);
+});
+
+test('a clock jump is recorded as a gap and nothing is integrated across it', async () => {
+  const clock = manualClock();
+  const c = scripted('power', (i) => ({
+    power: { source: 'rapl', packageWatts: 10 },
+    processes: [proc(100, i)],
+    sockets: listening,
+  }));
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(5000);
+  const normal = await sampler.tick();
+  assert.equal(normal.gap, false);
+  assert.ok(Math.abs(normal.energy.systemWattHours! - (10 * 5) / 3600) < 1e-12);
+  clock.advance(60 * 60_000); // laptop slept for an hour
+  const afterSleep = await sampler.tick();
+  assert.equal(afterSleep.gap, true);
+  assert.equal(afterSleep.energy.systemWattHours, null);
+  assert.equal(afterSleep.services[0]!.cpuPercent, null, 'no CPU rate across a gap');
+  clock.advance(-30_000); // clock set backwards
+  const backwards = await sampler.tick();
+  assert.equal(backwards.gap, true);
+  assert.equal(backwards.energy.systemWattHours, null);
+  sampler.markGap('suspend');
+  clock.advance(5000);
+  assert.equal((await sampler.tick()).gap, true, 'a gap marked by the platform (suspend/resume)');
+});
+
+test('per-service estimated watts plus the remainder reconcile with the measured total within 1 %', async () => {
+  const clock = manualClock();
+  const c = scripted('power', (i) => ({
+    power: { source: 'rapl', packageWatts: 12, cpuWatts: 9 },
+    processes: [proc(100, i * 0.6), proc(200, i * 0.3, { name: 'worker' }), proc(300, i * 0.1)],
+    sockets: listening,
+  }));
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(1000);
+  const s = await sampler.tick();
+  const api = s.services.find((x) => x.id === 'api')!.estimatedWatts!;
+  const worker = s.services.find((x) => x.id === 'worker')!.estimatedWatts!;
+  assert.ok(Math.abs(api - 9 * 0.6) < 1e-9, `api ${api}`);
+  assert.ok(Math.abs(worker - 9 * 0.3) < 1e-9, `worker ${worker}`);
+  assert.equal(s.sources['services.api.estimatedWatts']?.kind, 'estimated');
+  assert.equal(s.sources['power.systemWatts']?.kind, 'measured');
+  const remainder = s.power.systemWatts! - api - worker;
+  assert.ok(remainder >= 0);
+  assert.ok(Math.abs(api + worker + remainder - s.power.systemWatts!) / s.power.systemWatts! < 0.01);
+});
+
+test('activity comes from requests: a TIME_WAIT-only connection makes the service active; CPU does not', async () => {
+  const clock = manualClock();
+  const conns: Connection[][] = [
+    [],
+    [], // tick 1: busy CPU, no requests
+    [{ localPort: 8000, remoteAddress: '127.0.0.1', remotePort: 50111, state: 'TIME_WAIT', pid: null }],
+    [{ localPort: 8000, remoteAddress: '127.0.0.1', remotePort: 50111, state: 'TIME_WAIT', pid: null }],
+  ];
+  const c = scripted('procs', (i) => ({
+    processes: [proc(100, i * 5)],
+    sockets: { listening: [{ port: 8000, pid: 100 }], connections: conns[Math.min(i, 3)]! },
+  }));
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(5000);
+  const busy = await sampler.tick();
+  assert.equal(busy.services[0]!.cpuPercent, 100);
+  assert.equal(busy.services[0]!.active, false, 'CPU never counts as activity');
+  clock.advance(5000);
+  const request = await sampler.tick();
+  assert.equal(request.services[0]!.active, true);
+  assert.equal(request.services[0]!.lastActiveAt, clock.now());
+  assert.equal(request.services[0]!.connections, 1);
+  clock.advance(5000);
+  const same = await sampler.tick();
+  assert.equal(same.services[0]!.active, false, 'the same endpoint is not a new request');
+});
+
+test('idle and active watt-hours split over a scripted day', async () => {
+  const clock = manualClock(Date.UTC(2026, 0, 1, 0, 0, 0));
+  const settings = testSettings((s) => {
+    s.sampling.idleAfterMinutes = 5;
+    s.sampling.intervalSeconds = 60;
+  });
+  // 8 W all day; one request at 09:00 and one at 13:00 → active 09:00–09:05 and 13:00–13:05.
+  const requestTimes = new Set([9 * 60, 13 * 60]);
+  let minute = 0;
+  const c = scripted('power', () => ({
+    power: { source: 'rapl', packageWatts: 8 },
+    processes: [proc(100, minute)],
+    sockets: {
+      listening: [{ port: 8000, pid: 100 }],
+      connections: requestTimes.has(minute)
+        ? [
+            {
+              localPort: 8000,
+              remoteAddress: '10.0.0.2',
+              remotePort: 40000 + minute,
+              state: 'ESTABLISHED' as const,
+              pid: 100,
+            },
+          ]
+        : [],
+    },
+  }));
+  const sampler = makeSampler([c], clock, settings);
+  let idleWh = 0;
+  let activeWh = 0;
+  for (minute = 0; minute <= 24 * 60; minute++) {
+    clock.set(Date.UTC(2026, 0, 1, 0, 0, 0) + minute * 60_000);
+    const s = await sampler.tick();
+    const wh = s.energy.systemWattHours ?? 0;
+    if (s.idle.stackIdle) idleWh += wh;
+    else activeWh += wh;
+  }
+  // Active intervals: the first 5 minutes after start (not yet idle) and 2 × 5 minutes after requests.
+  // Each is labelled by its end tick: minutes 1–4, 9:00–9:04, 13:00–13:04 → 4 + 5 + 5 = 14 minutes.
+  assert.ok(Math.abs(activeWh - (8 * 14) / 60) < 1e-9, `active ${activeWh}`);
+  assert.ok(Math.abs(idleWh - 8 * 24 + (8 * 14) / 60) < 1e-9, `idle ${idleWh}`);
+});
+
+test('a failing, absent or throwing collector fails alone; its health is in the sample', async () => {
+  const clock = manualClock();
+  const good = scripted('procs', () => ({ processes: [proc(100, 1)], sockets: listening }));
+  const missing = scripted('rapl', () => absent('permission', 'energy_uj is root-only'));
+  const broken = scripted('hwmon', () => failed('garbage in temp1_input'));
+  const thrower = scripted('bad', () => {
+    throw new Error('boom');
+  });
+  const s = await makeSampler([good, missing, broken, thrower], clock).tick();
+  assert.deepEqual(
+    s.collectors.map((h) => [h.id, h.status]),
+    [
+      ['procs', 'ok'],
+      ['rapl', 'absent'],
+      ['hwmon', 'error'],
+      ['bad', 'error'],
+    ],
+  );
+  assert.equal(s.collectors[1]!.reason, 'permission: energy_uj is root-only');
+  assert.match(s.collectors[3]!.reason!, /threw: boom/);
+  assert.equal(s.power.systemWatts, null);
+  assert.match(s.absent['power.systemWatts']!, /rapl: permission/);
+  assert.equal(s.services[0]!.status, 'running');
+});
+
+test('slow-tier collectors run on the slow cadence and their last observation is reused between', async () => {
+  const clock = manualClock();
+  const fast = scripted('procs', (i) => ({ processes: [proc(100, i)] }));
+  const slowSockets = scripted('lsof', () => ({ sockets: listening }) satisfies Observation, 'slow');
+  const sampler = makeSampler([fast, slowSockets], clock);
+  for (let i = 0; i < 7; i++) {
+    await sampler.tick();
+    clock.advance(5000);
+  }
+  assert.equal(fast.calls, 7);
+  assert.equal(slowSockets.calls, 2, 'slow tier at 0 s and 30 s only');
+});
+
+test('a stopped service is reported stopped with no figures', async () => {
+  const clock = manualClock();
+  const c = scripted('procs', () => ({
+    processes: [proc(300, 1)],
+    sockets: { listening: [], connections: [] },
+  }));
+  const s = await makeSampler([c], clock).tick();
+  assert.deepEqual(
+    s.services.map((x) => [x.id, x.status, x.cpuPercent, x.rssBytes, x.estimatedWatts]),
+    [
+      ['api', 'stopped', null, null, null],
+      ['worker', 'stopped', null, null, null],
+    ],
+  );
+});
