@@ -15,12 +15,17 @@ function subscribe(subscriber: MonitorSubscriber): () => void {
     subscriber.onSample?.(sample as Parameters<NonNullable<MonitorSubscriber['onSample']>>[0]);
   const onAlert = (_event: IpcRendererEvent, alert: unknown) =>
     subscriber.onAlert?.(alert as Parameters<NonNullable<MonitorSubscriber['onAlert']>>[0]);
+  const onFocusService = (_event: IpcRendererEvent, serviceId: unknown) => {
+    if (typeof serviceId === 'string') subscriber.onFocusService?.(serviceId);
+  };
   ipcRenderer.on(IPC_EVENTS.sample, onSample);
   ipcRenderer.on(IPC_EVENTS.alert, onAlert);
+  ipcRenderer.on(IPC_EVENTS.focusService, onFocusService);
   subscriber.onConnection?.({ connected: true });
   return () => {
     ipcRenderer.removeListener(IPC_EVENTS.sample, onSample);
     ipcRenderer.removeListener(IPC_EVENTS.alert, onAlert);
+    ipcRenderer.removeListener(IPC_EVENTS.focusService, onFocusService);
   };
 }
 

@@ -45,6 +45,8 @@ export interface MonitorSubscriber {
   onAlert?(event: AlertEvent): void;
   /** Transport state (HTTP/SSE in a browser); IPC reports connected once. */
   onConnection?(state: ConnectionState): void;
+  /** The app asks the popover to show one service (a notification was clicked). IPC only. */
+  onFocusService?(serviceId: string): void;
 }
 
 /**

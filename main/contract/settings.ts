@@ -128,7 +128,9 @@ const PRESSURES: readonly string[] = ['nominal', 'fair', 'serious', 'critical'];
 function checkService(c: Checker, raw: unknown, field: string): ServiceConfig {
   const o = c.object(raw, field);
   const id = c.string(o.id, `${field}.id`, 40);
-  if (id && !SERVICE_ID.test(id)) c.fail(`${field}.id`, 'must be lower-case letters, digits and dashes');
+  if (typeof o.id === 'string' && !SERVICE_ID.test(id)) {
+    c.fail(`${field}.id`, 'must be lower-case letters, digits and dashes');
+  }
   const name = c.string(o.name, `${field}.name`, 80);
   if (typeof o.name === 'string' && name.trim() === '') c.fail(`${field}.name`, 'must not be empty');
   const ports = Array.isArray(o.ports) ? o.ports : (c.fail(`${field}.ports`, 'must be a list of ports'), []);

@@ -1,0 +1,110 @@
+import type { AlertEvent, MonitorApi, ServiceConfig, SnoozeState } from '../contract/index.js';
+import { delegateMonitorApi } from './monitor-api.js';
+
+export interface NotificationRequest {
+  title: string;
+  body: string;
+  /** Linux honours it; macOS shows every notification the same way. */
+  urgency: 'low' | 'normal' | 'critical';
+  /** 'never' keeps a critical alert on screen until the user acts (Linux, Windows). */
+  timeoutType: 'default' | 'never';
+  silent: boolean;
+}
+
+/** The parts of Electron's Notification the notifier uses (a fake in tests). */
+export interface NotificationPort {
+  show(): void;
+  on(event: 'click' | 'close', listener: () => void): unknown;
+}
+
+export interface NotifierOptions {
+  createNotification(request: NotificationRequest): NotificationPort;
+  isSupported(): boolean;
+  /** Read on every event, so a settings change applies at once. */
+  settings(): { notifications: boolean; services: readonly ServiceConfig[] };
+  /** Shows the popover and asks the renderer to focus that service (null: just open it). */
+  openPopoverOn(serviceId: string | null): void;
+  now(): number;
+}
+
+export interface Notifier {
+  /** Returns true when a notification was shown for this event. */
+  handle(event: AlertEvent): boolean;
+  setSnooze(state: SnoozeState): void;
+}
+
+const NOTIFYING_KINDS: ReadonlySet<AlertEvent['kind']> = new Set(['fired', 'escalated']);
+const REMEMBERED_EVENT_IDS = 500;
+
+/** The body names the culprit even when the rule's message does not. */
+export function notificationBody(event: AlertEvent, services: readonly ServiceConfig[]): string {
+  if (event.serviceId === null) return event.message;
+  const name = services.find((s) => s.id === event.serviceId)?.name ?? event.serviceId;
+  if (event.message.includes(name) || event.message.includes(event.serviceId)) return event.message;
+  return `${event.message} Likely culprit: ${name}.`.trim();
+}
+
+export function notificationRequest(
+  event: AlertEvent,
+  services: readonly ServiceConfig[],
+): NotificationRequest {
+  const critical = event.severity === 'critical';
+  return {
+    title: event.title || 'IdleWatt alert',
+    body: notificationBody(event, services),
+    urgency: critical ? 'critical' : 'normal',
+    timeoutType: critical ? 'never' : 'default',
+    silent: !critical,
+  };
+}
+
+/**
+ * Turns alert events into native notifications: exactly one per fired or escalated event (the same
+ * event id twice shows once), none while notifications are off or the rule is snoozed. Clicking one
+ * opens the popover on the culprit.
+ */
+export function createNotifier(options: NotifierOptions): Notifier {
+  let snoozedUntil: SnoozeState['snoozedUntil'] = {};
+  const seen = new Set<string>();
+  // Electron drops a Notification's click handler once the object is garbage-collected: keep it.
+  const live = new Set<NotificationPort>();
+
+  const snoozed = (event: AlertEvent): boolean => {
+    const now = options.now();
+    return [snoozedUntil.all, snoozedUntil[event.rule]].some((until) => until !== undefined && until > now);
+  };
+
+  return {
+    handle(event) {
+      if (!NOTIFYING_KINDS.has(event.kind) || seen.has(event.id)) return false;
+      const settings = options.settings();
+      if (!settings.notifications || snoozed(event) || !options.isSupported()) return false;
+      seen.add(event.id);
+      if (seen.size > REMEMBERED_EVENT_IDS) seen.delete(seen.values().next().value as string);
+      const notification = options.createNotification(notificationRequest(event, settings.services));
+      live.add(notification);
+      notification.on('click', () => {
+        live.delete(notification);
+        options.openPopoverOn(event.serviceId);
+      });
+      notification.on('close', () => live.delete(notification));
+      notification.show();
+      return true;
+    },
+    setSnooze(state) {
+      snoozedUntil = { ...state.snoozedUntil };
+    },
+  };
+}
+
+/** Wraps a MonitorApi so every snooze result (from the tray, the popover or the API) reaches `onSnooze`. */
+export function observeSnooze(api: MonitorApi, onSnooze: (state: SnoozeState) => void): MonitorApi {
+  return {
+    ...delegateMonitorApi(api),
+    async snoozeAlerts(request) {
+      const state = await api.snoozeAlerts(request);
+      onSnooze(state);
+      return state;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { AlertEvent, Sample } from '../../../main/contract/index.js';
+import type { MonitorCore } from '../../../main/core/types.js';
+
+export function makeSample(
+  overrides: {
+    systemWatts?: number | null;
+    packageWatts?: number | null;
+    pressure?: Sample['thermal']['pressure'];
+    stackIdle?: boolean;
+  } = {},
+): Sample {
+  const systemWatts = overrides.systemWatts === undefined ? 4.2 : overrides.systemWatts;
+  return {
+    at: 1_700_000_000_000,
+    intervalMs: 5000,
+    gap: false,
+    platform: 'darwin',
+    power: {
+      cpuWatts: null,
+      gpuWatts: null,
+      aneWatts: null,
+      dramWatts: null,
+      packageWatts: overrides.packageWatts ?? null,
+      systemWatts,
+    },
+    thermal: {
+      pressure: overrides.pressure === undefined ? 'nominal' : overrides.pressure,
+      cpuTempCelsius: null,
+      gpuTempCelsius: null,
+      fanRpm: [],
+      sensors: [],
+      throttled: null,
+    },
+    battery: null,
+    gpus: [],
+    services: [],
+    topProcesses: [],
+    idle: {
+      stackIdle: overrides.stackIdle ?? false,
+      stackIdleSinceAt: null,
+      lastActivityAt: null,
+      userIdleSeconds: null,
+    },
+    energy: { systemWattHours: null, serviceWattHours: {} },
+    collectors: [],
+    sources:
+      systemWatts === null ? {} : { 'power.systemWatts': { source: 'powermetrics', kind: 'measured' } },
+    absent:
+      systemWatts === null ? { 'power.systemWatts': 'powermetrics needs an administrator password' } : {},
+  };
+}
+
+export function makeAlert(overrides: Partial<AlertEvent> = {}): AlertEvent {
+  return {
+    id: 'evt-1',
+    at: 1_700_000_000_000,
+    rule: 'idle-service-cpu',
+    kind: 'fired',
+    severity: 'warning',
+    serviceId: 'vibevoice',
+    value: 45,
+    unit: '%',
+    threshold: 5,
+    durationSeconds: 120,
+    title: 'A service burns CPU while idle',
+    message: 'CPU at 45 % for 2 min with no requests.',
+    ...overrides,
+  };
+}
+
+/** A recorder for method calls: `calls` holds [name, args] in order. */
+export class CallLog {
+  readonly calls: [string, unknown[]][] = [];
+  record(name: string, args: unknown[]): void {
+    this.calls.push([name, args]);
+  }
+  named(name: string): unknown[][] {
+    return this.calls.filter(([n]) => n === name).map(([, a]) => a);
+  }
+}
+
+/** An event emitter with just on/removeListener/emit, to stand in for Electron objects. */
+export class FakeEmitter {
+  readonly listeners = new Map<string, ((...args: any[]) => void)[]>();
+  on(event: string, listener: (...args: any[]) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  removeListener(event: string, listener: (...args: any[]) => void): this {
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+  count(event: string): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+}
+
+export function fakeSignals(): MonitorCore['signals'] & { log: CallLog } {
+  const log = new CallLog();
+  return {
+    log,
+    markGap: (reason) => log.record('markGap', [reason]),
+    setUserIdleSeconds: (seconds) => log.record('setUserIdleSeconds', [seconds]),
+    setOnBattery: (onBattery) => log.record('setOnBattery', [onBattery]),
+    setWatched: (watched) => log.record('setWatched', [watched]),
+  };
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DEFAULT_SERVICES,
+  type MonitorApi,
+  type SnoozeRequest,
+  type SnoozeState,
+} from '../../../main/contract/index.js';
+import { createNotifier, observeSnooze, type NotificationRequest } from '../../../main/shell/notifier.js';
+import { FakeEmitter, makeAlert } from './fakes.js';
+
+const NOW = 1_700_000_000_000;
+
+function setup(options: { notifications?: boolean; supported?: boolean } = {}) {
+  const shown: { request: NotificationRequest; emitter: FakeEmitter; shows: number }[] = [];
+  const opened: (string | null)[] = [];
+  const notifier = createNotifier({
+    createNotification: (request) => {
+      const entry = { request, emitter: new FakeEmitter(), shows: 0 };
+      shown.push(entry);
+      return {
+        show: () => void entry.shows++,
+        on: (event, listener) => entry.emitter.on(event, listener),
+      };
+    },
+    isSupported: () => options.supported ?? true,
+    settings: () => ({ notifications: options.notifications ?? true, services: DEFAULT_SERVICES }),
+    openPopoverOn: (serviceId) => opened.push(serviceId),
+    now: () => NOW,
+  });
+  return { notifier, shown, opened };
+}
+
+test('an alert event becomes exactly one notification naming the culprit, and its click opens the popover there', () => {
+  const { notifier, shown, opened } = setup();
+  assert.equal(notifier.handle(makeAlert()), true);
+  assert.equal(shown.length, 1);
+  assert.equal(shown[0]!.shows, 1);
+  assert.deepEqual(shown[0]!.request, {
+    title: 'A service burns CPU while idle',
+    body: 'CPU at 45 % for 2 min with no requests. Likely culprit: VibeVoice TTS.',
+    urgency: 'normal',
+    timeoutType: 'default',
+    silent: true,
+  });
+  assert.equal(notifier.handle(makeAlert()), false, 'the same event delivered twice');
+  assert.equal(shown.length, 1);
+
+  assert.deepEqual(opened, []);
+  shown[0]!.emitter.emit('click');
+  assert.deepEqual(opened, ['vibevoice']);
+});
+
+test('a critical alert is urgent and stays on screen; a message that names the service is kept as is', () => {
+  const { notifier, shown } = setup();
+  notifier.handle(
+    makeAlert({
+      id: 'evt-2',
+      kind: 'escalated',
+      severity: 'critical',
+      serviceId: 'ollama',
+      message: 'Ollama kept 9 GB loaded for 2 h.',
+    }),
+  );
+  assert.equal(shown[0]!.request.urgency, 'critical');
+  assert.equal(shown[0]!.request.timeoutType, 'never');
+  assert.equal(shown[0]!.request.silent, false);
+  assert.equal(shown[0]!.request.body, 'Ollama kept 9 GB loaded for 2 h.');
+});
+
+test('cleared, de-escalated and snoozed events show nothing', () => {
+  const { notifier, shown } = setup();
+  for (const kind of ['cleared', 'deescalated', 'snoozed'] as const) {
+    assert.equal(notifier.handle(makeAlert({ id: kind, kind })), false);
+  }
+  assert.equal(shown.length, 0);
+});
+
+test('the notification setting and unsupported platforms are respected', () => {
+  const off = setup({ notifications: false });
+  assert.equal(off.notifier.handle(makeAlert()), false);
+  assert.equal(off.shown.length, 0);
+  const unsupported = setup({ supported: false });
+  assert.equal(unsupported.notifier.handle(makeAlert()), false);
+});
+
+test('snooze: all or the same rule silences until it ends; another rule still notifies', () => {
+  const { notifier, shown } = setup();
+  notifier.setSnooze({ snoozedUntil: { all: NOW + 60_000 } });
+  assert.equal(notifier.handle(makeAlert({ id: 'a' })), false);
+  notifier.setSnooze({ snoozedUntil: { 'idle-service-cpu': NOW + 1 } });
+  assert.equal(notifier.handle(makeAlert({ id: 'b' })), false);
+  assert.equal(notifier.handle(makeAlert({ id: 'c', rule: 'idle-power', serviceId: null })), true);
+  notifier.setSnooze({ snoozedUntil: { all: NOW - 1 } });
+  assert.equal(notifier.handle(makeAlert({ id: 'd' })), true, 'an expired snooze');
+  assert.equal(shown.length, 2);
+  assert.equal(shown[0]!.request.body, 'CPU at 45 % for 2 min with no requests.', 'no culprit to name');
+});
+
+test('observeSnooze reports every snooze result and passes other calls through to a class instance', async () => {
+  class Api {
+    calls = 0;
+    async snoozeAlerts(request: SnoozeRequest): Promise<SnoozeState> {
+      this.calls++;
+      return { snoozedUntil: { [request.rule]: NOW + 3_600_000 } };
+    }
+    async getSettings() {
+      this.calls++;
+      return 'settings';
+    }
+    subscribe() {
+      return () => {};
+    }
+  }
+  const api = new Api();
+  const seen: SnoozeState[] = [];
+  const wrapped = observeSnooze(api as unknown as MonitorApi, (state) => seen.push(state));
+  const result = await wrapped.snoozeAlerts({ rule: 'all', until: { minutes: 60 } });
+  assert.deepEqual(result, { snoozedUntil: { all: NOW + 3_600_000 } });
+  assert.deepEqual(seen, [result]);
+  assert.equal(await wrapped.getSettings(), 'settings');
+  assert.equal(api.calls, 2);
+});

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { THERMAL_PRESSURES } from '../../../main/contract/index.js';
+import {
+  createTrayController,
+  formatTrayWatts,
+  type TrayMenuItem,
+  type TrayState,
+} from '../../../main/shell/tray-controller.js';
+import { trayIconPath } from '../../../main/shell/tray-icons.js';
+import { REPO_ROOT } from '../../helpers.js';
+import { CallLog, FakeEmitter, makeSample } from './fakes.js';
+
+type FakeImage = { icon: TrayState };
+type FakeMenu = { items: TrayMenuItem[] };
+
+function setup(platform: NodeJS.Platform) {
+  const log = new CallLog();
+  const emitter = new FakeEmitter();
+  const actions = new CallLog();
+  const tray = {
+    setImage: (image: FakeImage) => log.record('setImage', [image.icon]),
+    setTitle: (title: string, options?: unknown) => log.record('setTitle', [title, options]),
+    setToolTip: (tip: string) => log.record('setToolTip', [tip]),
+    setContextMenu: (menu: FakeMenu | null) => log.record('setContextMenu', [menu]),
+    popUpContextMenu: (menu?: FakeMenu) => log.record('popUpContextMenu', [menu]),
+    on: (event: 'right-click', listener: () => void) => emitter.on(event, listener),
+  };
+  const controller = createTrayController<FakeImage, FakeMenu>({
+    tray,
+    platform,
+    iconFor: (icon) => ({ icon }),
+    buildMenu: (items) => ({ items }),
+    actions: {
+      open: () => actions.record('open', []),
+      pauseAlertsForAnHour: () => actions.record('pause', []),
+      quit: () => actions.record('quit', []),
+    },
+  });
+  return { controller, log, emitter, actions };
+}
+
+test('macOS: the icon follows the thermal state and the title shows the watts in monospaced digits', () => {
+  const { controller, log } = setup('darwin');
+  assert.deepEqual(log.named('setImage'), [['unknown']], 'before the first sample');
+  controller.update(makeSample({ pressure: 'fair', systemWatts: 4.23 }));
+  assert.deepEqual(log.named('setImage').at(-1), ['fair']);
+  assert.deepEqual(log.named('setTitle').at(-1), ['4.2 W', { fontType: 'monospacedDigit' }]);
+  const tooltip = log.named('setToolTip').at(-1)![0] as string;
+  assert.match(tooltip, /Power: 4\.2 W \(measured, powermetrics\)/);
+  assert.match(tooltip, /Thermal: Fair/);
+
+  controller.update(makeSample({ pressure: 'critical', systemWatts: 12.96 }));
+  assert.deepEqual(log.named('setImage').at(-1), ['critical']);
+  assert.deepEqual(log.named('setTitle').at(-1), ['13.0 W', { fontType: 'monospacedDigit' }]);
+  assert.equal(controller.view.state, 'critical');
+  assert.equal(controller.view.title, '13.0 W');
+
+  const images = log.named('setImage').length;
+  controller.update(makeSample({ pressure: 'critical', systemWatts: 12.9 }));
+  assert.equal(log.named('setImage').length, images, 'an unchanged state does not reload the image');
+});
+
+test('every thermal state and unknown map to a committed icon on both platforms', () => {
+  for (const platform of ['darwin', 'linux'] as const) {
+    for (const state of [...THERMAL_PRESSURES, 'unknown'] as const) {
+      const { controller, log } = setup(platform);
+      controller.update(makeSample({ pressure: state === 'unknown' ? null : state }));
+      assert.deepEqual(log.named('setImage').at(-1), [state]);
+      const file = trayIconPath(join(REPO_ROOT, 'assets'), state, platform);
+      assert.ok(existsSync(file), file);
+      assert.ok(existsSync(file.replace(/\.png$/, '@2x.png')), `${file} has an @2x sibling`);
+    }
+  }
+});
+
+test("the OS thermal state fills in while samples carry no pressure; the sample's own wins", () => {
+  const { controller } = setup('darwin');
+  controller.setPlatformThermalState('serious');
+  controller.update(makeSample({ pressure: null }));
+  assert.equal(controller.view.state, 'serious');
+  controller.update(makeSample({ pressure: 'nominal' }));
+  assert.equal(controller.view.state, 'nominal');
+  controller.setPlatformThermalState(null);
+  controller.update(makeSample({ pressure: null }));
+  assert.equal(controller.view.state, 'unknown');
+});
+
+test('without power readings the title is empty and the tooltip says why', () => {
+  const { controller, log } = setup('darwin');
+  controller.update(makeSample({ systemWatts: null, packageWatts: 3.45 }));
+  assert.equal(controller.view.title, '3.5 W', 'package watts stand in for system watts');
+  controller.update(makeSample({ systemWatts: null, packageWatts: null }));
+  assert.deepEqual(log.named('setTitle').at(-1), ['', { fontType: 'monospacedDigit' }]);
+  assert.match(controller.view.tooltip, /Power: no reading \(powermetrics needs an administrator password\)/);
+});
+
+test('watts format: one decimal under 100 W, whole watts above, never negative', () => {
+  assert.equal(formatTrayWatts(makeSample({ systemWatts: 0 })), '0.0 W');
+  assert.equal(formatTrayWatts(makeSample({ systemWatts: 99.94 })), '99.9 W');
+  assert.equal(formatTrayWatts(makeSample({ systemWatts: 123.4 })), '123 W');
+  assert.equal(formatTrayWatts(makeSample({ systemWatts: -0.2 })), '0.0 W');
+});
+
+test('Linux: no title, and the context menu is attached with Open, Pause alerts for 1 h, Quit', () => {
+  const { controller, log, actions } = setup('linux');
+  controller.update(makeSample({ systemWatts: 7.77 }));
+  assert.equal(log.named('setTitle').length, 0);
+  const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
+  const labels = menu.items.map((item) => ('type' in item ? '---' : item.label));
+  assert.deepEqual(labels, ['Open IdleWatt', 'Pause alerts for 1 h', '---', 'Quit']);
+  for (const item of menu.items) if (!('type' in item)) item.click();
+  assert.deepEqual(
+    actions.calls.map(([name]) => name),
+    ['open', 'pause', 'quit'],
+  );
+  assert.match(controller.view.tooltip, /7\.8 W/);
+});
+
+test('macOS: right-click pops up the same menu; a left click stays with the popover', () => {
+  const { controller, log, emitter } = setup('darwin');
+  assert.equal(log.named('setContextMenu').length, 0);
+  emitter.emit('right-click');
+  const menu = log.named('popUpContextMenu')[0]![0] as FakeMenu;
+  assert.equal(menu.items.length, 4);
+  controller.setAlertsPausedUntil(new Date(2025, 0, 1, 14, 5).getTime());
+  emitter.emit('right-click');
+  const paused = log.named('popUpContextMenu')[1]![0] as FakeMenu;
+  assert.match((paused.items[1] as { label: string }).label, /paused until 14:05/);
+  assert.match(controller.view.tooltip, /Alerts paused until 14:05/);
+});
