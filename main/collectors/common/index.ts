@@ -1,4 +1,16 @@
 import type { CollectorDefinition } from '../types.js';
+import { NVIDIA_SMI_COLLECTOR } from './nvidia-smi.js';
+import { createOllamaCollector } from './ollama.js';
 
 /** The common rows of the collector registry. */
-export const COMMON_COLLECTORS: CollectorDefinition[] = [];
+export const COMMON_COLLECTORS: CollectorDefinition[] = [
+  NVIDIA_SMI_COLLECTOR,
+  {
+    id: 'ollama',
+    platforms: ['darwin', 'linux'],
+    tier: 'process',
+    defaultEnabled: true,
+    description: 'Models Ollama keeps loaded (GET /api/ps, 1 s timeout); absent when Ollama is not running',
+    create: (env) => createOllamaCollector(env),
+  },
+];

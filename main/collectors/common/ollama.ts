@@ -1,0 +1,73 @@
+import { absent, failed, ok, type Reading } from '../../contract/index.js';
+import type { CollectorEnv, CollectorInstance, Observation, OllamaModel } from '../types.js';
+
+export const OLLAMA_PS_URL = 'http://127.0.0.1:11434/api/ps';
+const TIMEOUT_MS = 1000;
+
+export type OllamaPsOutcome = { ok: true; value: OllamaModel[] } | { ok: false; error: string };
+
+/**
+ * Parses Ollama's `GET /api/ps` body. A model kept forever (keep_alive < 0) has an expiry far in the
+ * future or the zero time; both read as "never" (null).
+ */
+export function parseOllamaPs(text: string): OllamaPsOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+  }
+  const models = (body as { models?: unknown } | null)?.models;
+  if (!Array.isArray(models)) return { ok: false, error: "no 'models' array" };
+  const parsed: OllamaModel[] = [];
+  for (const model of models) {
+    const m = model as Record<string, unknown>;
+    if (typeof m['name'] !== 'string' || typeof m['size'] !== 'number') {
+      return { ok: false, error: "a model has no 'name' or 'size'" };
+    }
+    parsed.push({
+      name: m['name'],
+      sizeBytes: m['size'],
+      sizeVramBytes: typeof m['size_vram'] === 'number' ? m['size_vram'] : 0,
+      expiresAt: expiry(m['expires_at']),
+    });
+  }
+  return { ok: true, value: parsed };
+}
+
+const NEVER_AFTER = Date.UTC(2200, 0, 1);
+
+function expiry(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const at = Date.parse(value);
+  if (Number.isNaN(at) || at <= 0 || at >= NEVER_AFTER) return null;
+  return at;
+}
+
+/** Probes the local Ollama server; absent when nothing listens on its port. */
+export function createOllamaCollector(env: CollectorEnv, url = OLLAMA_PS_URL): CollectorInstance {
+  return {
+    async collect(): Promise<Reading<Observation>> {
+      let response: Response;
+      try {
+        response = await env.fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'TimeoutError' || name === 'AbortError') {
+          return failed(`ollama: no answer from ${url} within ${TIMEOUT_MS} ms`);
+        }
+        return absent('not-present', 'Ollama is not running');
+      }
+      if (!response.ok) return failed(`ollama: ${url} answered HTTP ${response.status}`);
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        return failed(`ollama: ${(error as Error).message}`);
+      }
+      const parsed = parseOllamaPs(text);
+      if (!parsed.ok) return failed(`ollama /api/ps: ${parsed.error}`);
+      return ok({ ollama: parsed.value }, env.now());
+    },
+  };
+}

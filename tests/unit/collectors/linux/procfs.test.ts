@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  createProcfsCollector,
+  parseCmdline,
+  parseProcStat,
+  parseProcStatus,
+  readSystemConstants,
+} from '../../../../main/collectors/linux/procfs.js';
+import type { ProcessInfo } from '../../../../main/collectors/types.js';
+import { tempDir } from '../../../helpers.js';
+import { expectOk, linuxEnv, PROCFS_PROC, request, runUnprivileged, writeTree } from './linux-env.js';
+
+const statLine = (pid: number, comm: string, start: number, utime = 10, stime = 5) =>
+  `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194304 100 0 0 0 ${utime} ${stime} 0 0 20 0 3 0 ${start} 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n`;
+
+const byPid = (processes: ProcessInfo[]) => new Map(processes.map((p) => [p.pid, p]));
+
+test('parseProcStat reads the fields after the last parenthesis', () => {
+  const stat = parseProcStat(
+    '1020 ((a b ) ( c d) ) R 28378 1020 28378 34842 1020 4218880 286 0 0 0 7 3 0 0 20 0 1 0 10839175 10395648 155 18446744073709551615 4194304\n#!/bin/cat /proc/self/stat\n',
+  );
+  assert.deepEqual(stat, {
+    pid: 1020,
+    comm: '(a b ) ( c d) ',
+    state: 'R',
+    ppid: 28378,
+    utimeTicks: 7,
+    stimeTicks: 3,
+    threads: 1,
+    startTime: '10839175',
+    rssPages: 155,
+  });
+  for (const garbage of [
+    '',
+    'hello',
+    '12 (x)',
+    '12 (x) R a b c',
+    'x (y) R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22',
+  ]) {
+    assert.equal(parseProcStat(garbage), null, JSON.stringify(garbage));
+  }
+});
+
+test('parseProcStatus and parseCmdline', () => {
+  assert.deepEqual(parseProcStatus('Name:\tnode\nPPid:\t7\nThreads:\t11\nVmRSS:\t  2048 kB\n'), {
+    name: 'node',
+    ppid: 7,
+    threads: 11,
+    rssBytes: 2 * 1024 * 1024,
+  });
+  assert.deepEqual(parseProcStatus('Name:\tkthreadd\nPPid:\t0\n'), {
+    name: 'kthreadd',
+    ppid: 0,
+    threads: null,
+    rssBytes: null,
+  });
+  assert.equal(parseCmdline('vim\0test.go\0+10\0'), 'vim test.go +10');
+  assert.equal(parseCmdline('com.github.uiautomator\0\0\0\0'), 'com.github.uiautomator');
+  assert.equal(parseCmdline(''), '');
+});
+
+test('prometheus/procfs fixture: every pid with a stat becomes a process, the rest are skipped', async () => {
+  const processes = expectOk(
+    await createProcfsCollector(linuxEnv({ procRoot: PROCFS_PROC })).collect(request()),
+  ).processes!;
+  const pids = byPid(processes);
+  assert.deepEqual(
+    [...pids.keys()].sort((a, b) => a - b),
+    [584, 26231, 26232, 27079],
+  );
+  assert.deepEqual(pids.get(26231), {
+    pid: 26231,
+    ppid: 5392,
+    name: 'vim',
+    command: 'vim test.go +10',
+    cpuSeconds: 17.21,
+    rssBytes: 6716 * 1024,
+    threads: 1,
+    openFiles: null,
+    startKey: '82375',
+  });
+  assert.equal(pids.get(584)!.name, '(a b ) ( c d) ');
+  assert.equal(pids.get(584)!.ppid, 28378);
+  assert.equal(pids.get(27079)!.threads, 5);
+  assert.equal(pids.get(27079)!.cpuSeconds, 581.4);
+  assert.equal(pids.get(27079)!.command, '', 'no cmdline file');
+  assert.equal(pids.get(27079)!.rssBytes, null, 'no status and no known page size');
+});
+
+test('pid reuse shows as a new startKey; an exited pid and garbage are skipped; open files only when asked', async (t) => {
+  const root = tempDir(t);
+  writeTree(root, {
+    '100/stat': statLine(100, 'python3', 5000),
+    '100/cmdline': 'python3\0-m\0http.server\0',
+    '200/stat': 'garbage\n',
+    '300/cmdline': 'exited between readdir and read\0',
+    'net/tcp': '',
+    'self/auxv': '',
+  });
+  mkdirSync(join(root, '100/fd'));
+  for (const fd of ['0', '1', '2']) symlinkSync('/dev/null', join(root, '100/fd', fd));
+  const procfs = createProcfsCollector(linuxEnv({ procRoot: root }));
+  const first = byPid(expectOk(await procfs.collect(request())).processes!);
+  assert.deepEqual([...first.keys()], [100]);
+  assert.equal(first.get(100)!.command, 'python3 -m http.server');
+  assert.equal(first.get(100)!.cpuSeconds, 0.15);
+  assert.equal(first.get(100)!.openFiles, null, 'not a slow tick and not watched');
+  assert.equal(first.get(100)!.startKey, '5000');
+
+  writeFileSync(join(root, '100/stat'), statLine(100, 'node', 9000, 1, 1));
+  const watched = byPid(expectOk(await procfs.collect(request({ watchPids: new Set([100]) }))).processes!);
+  assert.equal(watched.get(100)!.startKey, '9000', 'same pid, new incarnation');
+  assert.equal(watched.get(100)!.name, 'node');
+  assert.equal(watched.get(100)!.openFiles, 3);
+  const slow = byPid(expectOk(await procfs.collect(request({ slow: true }))).processes!);
+  assert.equal(slow.get(100)!.openFiles, 3);
+});
+
+test('an unreadable fd directory gives openFiles null (permission), never a throw', async (t) => {
+  const root = tempDir(t);
+  writeTree(root, { '100/stat': statLine(100, 'postgres', 1) });
+  mkdirSync(join(root, '100/fd'));
+  chmodSync(join(root, '100/fd'), 0o700);
+  chmodSync(root, 0o755);
+  const run = runUnprivileged(
+    t,
+    `const { createProcfsCollector } = await import(REPO + '/main/collectors/linux/procfs.ts');
+const env = { sysRoot: '/sys', procRoot: ${JSON.stringify(root)}, exec: async () => ({}), now: () => 1, fetch };
+console.log(JSON.stringify(await createProcfsCollector(env).collect({ slow: true, watchPids: new Set(), servicePorts: new Set() })));`,
+  );
+  if (!run.ok) {
+    console.log(`skipped: ${run.reason}`);
+    t.skip(run.reason);
+    return;
+  }
+  const reading = JSON.parse(run.stdout);
+  assert.equal(reading.status, 'ok');
+  assert.equal(reading.value.processes[0].openFiles, null);
+});
+
+test('a missing /proc is not-present; an empty one is no-data', async (t) => {
+  const missing = await createProcfsCollector(linuxEnv({ procRoot: '/nonexistent-proc' })).collect(request());
+  assert.equal(missing.status === 'absent' && missing.reason, 'not-present');
+  const empty = await createProcfsCollector(linuxEnv({ procRoot: tempDir(t) })).collect(request());
+  assert.equal(empty.status === 'absent' && empty.reason, 'no-data');
+});
+
+test('clock ticks and page size come from /proc/self/auxv', () => {
+  const constants = readSystemConstants('/proc');
+  assert.equal(constants.clockTicks, 100);
+  assert.ok(constants.pageSize === 4096 || constants.pageSize === 16384 || constants.pageSize === 65536);
+  assert.deepEqual(readSystemConstants(PROCFS_PROC), { clockTicks: 100, pageSize: null });
+});

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  createSocketsCollector,
+  parseHexAddress,
+  parseProcNetTcp,
+} from '../../../../main/collectors/linux/sockets.js';
+import { readFileSync } from 'node:fs';
+import { tempDir } from '../../../helpers.js';
+import { expectOk, linuxEnv, PROCFS_PROC, request, writeTree } from './linux-env.js';
+
+const HEADER =
+  '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+const row = (sl: number, local: string, remote: string, state: string, inode: number, uid = 1000) =>
+  `   ${sl}: ${local} ${remote} ${state} 00000000:00000000 00:00000000 00000000  ${uid}        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
+
+test('hex addresses: IPv4 and IPv6 words are in host byte order', () => {
+  assert.equal(parseHexAddress('0500000A', true), '10.0.0.5');
+  assert.equal(parseHexAddress('0A000005', false), '10.0.0.5');
+  assert.equal(parseHexAddress('00000000000000000000000000000000', true), '::');
+  assert.equal(parseHexAddress('000080FE00000000FFADE15609667CFE', true), 'fe80::56e1:adff:fe7c:6609');
+  assert.equal(parseHexAddress('00000000000000000000000001000000', true), '::1');
+  assert.equal(parseHexAddress('0000000000000000FFFF00000100007F', true), '127.0.0.1', 'IPv4-mapped');
+  assert.equal(parseHexAddress('XYZ', true), null);
+});
+
+test('prometheus/procfs fixture: tcp LISTEN rows and tcp6 CLOSE rows', () => {
+  const tcp = parseProcNetTcp(readFileSync(join(PROCFS_PROC, 'net/tcp'), 'utf8'), true);
+  assert.deepEqual(tcp[0], {
+    localAddress: '10.0.0.5',
+    localPort: 22,
+    remoteAddress: '0.0.0.0',
+    remotePort: 0,
+    state: 'LISTEN',
+    uid: 0,
+    inode: 2740,
+  });
+  assert.equal(tcp.length, 3);
+  const tcp6 = parseProcNetTcp(readFileSync(join(PROCFS_PROC, 'net/tcp6'), 'utf8'), true);
+  assert.deepEqual(
+    tcp6.map((e) => [e.localAddress, e.localPort, e.state, e.uid, e.inode]),
+    [
+      ['::', 5355, 'CLOSE', 981, 21040],
+      ['fe80::56e1:adff:fe7c:6609', 51073, 'CLOSE', 1000, 11337031],
+    ],
+  );
+});
+
+test('the fixture tree through the collector: one listener on 22, unattributed (no fd/ in the fixture)', async () => {
+  const sockets = expectOk(
+    await createSocketsCollector(linuxEnv({ procRoot: PROCFS_PROC })).collect(request({ slow: true })),
+  ).sockets!;
+  assert.deepEqual(sockets, { listening: [{ port: 22, pid: null }], connections: [] });
+});
+
+test('garbage rows are skipped and never throw', () => {
+  const text = `${HEADER}   0: nonsense\n   1: 0100007F:ZZZZ 00000000:0000 0A x\n${row(2, '0100007F:0050', '00000000:0000', '0A', 77)}\u0000\u0001`;
+  const entries = parseProcNetTcp(text, true);
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0]!.localPort, 80);
+  assert.deepEqual(parseProcNetTcp('', true), []);
+});
+
+function socketTree(root: string): void {
+  writeTree(root, {
+    'net/tcp':
+      HEADER +
+      row(0, '0100007F:2CAA', '00000000:0000', '0A', 1001) + // ollama LISTEN 127.0.0.1:11434
+      row(1, '0100007F:2CAA', '0100007F:CF08', '01', 1002) + // ollama side of a request
+      row(2, '0100007F:CF08', '0100007F:2CAA', '01', 1003) + // the client's side
+      row(3, '0100007F:2CAA', '0100007F:CF09', '06', 0) + // TIME_WAIT: no owner
+      row(4, '0100007F:0BB8', '00000000:0000', '0A', 1004) + // next.js LISTEN :3000
+      row(5, '0100007F:0BB8', '0200007F:D000', '08', 1005), // CLOSE_WAIT on :3000
+    'net/tcp6':
+      HEADER +
+      row(0, '0000000000000000FFFF00000100007F:2CAA', '0000000000000000FFFF00000100007F:CF0A', '01', 1006),
+    '500/stat': '500 (ollama) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 1 0 0\n',
+    '600/stat': '600 (curl) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 1 0 0\n',
+    '700/stat': '700 (node) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 1 0 0\n',
+  });
+  const fds: [number, string, string][] = [
+    [500, '3', 'socket:[1001]'],
+    [500, '4', 'socket:[1002]'],
+    [500, '5', 'socket:[1006]'],
+    [500, '6', '/var/log/ollama.log'],
+    [600, '3', 'socket:[1003]'],
+    [700, '20', 'socket:[1004]'],
+    [700, '21', 'socket:[1005]'],
+  ];
+  for (const [pid, fd, target] of fds) {
+    mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
+    symlinkSync(target, join(root, String(pid), 'fd', fd));
+  }
+}
+
+test('listeners and connections map to pids through fd socket inodes; TIME_WAIT has no pid', async (t) => {
+  const root = tempDir(t);
+  socketTree(root);
+  const sockets = expectOk(
+    await createSocketsCollector(linuxEnv({ procRoot: root })).collect(request({ slow: true })),
+  ).sockets!;
+  assert.deepEqual(sockets.listening, [
+    { port: 11434, pid: 500 },
+    { port: 3000, pid: 700 },
+  ]);
+  assert.deepEqual(sockets.connections, [
+    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53000, state: 'ESTABLISHED', pid: 500 },
+    { localPort: 53000, remoteAddress: '127.0.0.1', remotePort: 11434, state: 'ESTABLISHED', pid: 600 },
+    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53001, state: 'TIME_WAIT', pid: null },
+    { localPort: 3000, remoteAddress: '127.0.0.2', remotePort: 53248, state: 'CLOSE_WAIT', pid: 700 },
+    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53002, state: 'ESTABLISHED', pid: 500 },
+  ]);
+});
+
+test('between slow ticks only service ports are reported', async (t) => {
+  const root = tempDir(t);
+  socketTree(root);
+  const collector = createSocketsCollector(linuxEnv({ procRoot: root }));
+  const sockets = expectOk(
+    await collector.collect(request({ servicePorts: new Set([3000]), watchPids: new Set([700]) })),
+  ).sockets!;
+  assert.deepEqual(sockets.listening, [{ port: 3000, pid: 700 }]);
+  assert.deepEqual(
+    sockets.connections.map((c) => [c.localPort, c.state, c.pid]),
+    [[3000, 'CLOSE_WAIT', 700]],
+  );
+});
+
+test('no /proc/net/tcp at all is not-present', async (t) => {
+  const reading = await createSocketsCollector(linuxEnv({ procRoot: tempDir(t) })).collect(request());
+  assert.equal(reading.status === 'absent' && reading.reason, 'not-present');
+});
