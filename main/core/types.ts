@@ -19,6 +19,8 @@ export interface MonitorCore {
     /** A UI is watching: sample faster (`processIntervalSeconds`) while true. */
     setWatched(watched: boolean): void;
   };
+  /** Starts the sampler clock (idempotent). */
+  start(): void;
   /** Stops the sampler, flushes history, ends the powermetrics stream. */
   close(): Promise<void>;
 }

@@ -62,6 +62,7 @@ export class Sampler {
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
   private userIdleSeconds: number | null = null;
+  private platformOnBattery: boolean | null = null;
   private watched = false;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -78,6 +79,11 @@ export class Sampler {
 
   setUserIdleSeconds(seconds: number | null): void {
     this.userIdleSeconds = seconds;
+  }
+
+  /** From the platform (Electron powerMonitor): used where no battery collector reports AC state. */
+  setOnBattery(onBattery: boolean | null): void {
+    this.platformOnBattery = onBattery;
   }
 
   setWatched(watched: boolean): void {
@@ -149,6 +155,11 @@ export class Sampler {
     const health = readings.map((r) => r.health);
 
     const merged = mergeFigures(observations, absenceReasons(this.options.collectors, health));
+    if (merged.battery === null && this.platformOnBattery !== null) {
+      merged.battery = { percent: null, state: null, onAc: !this.platformOnBattery, dischargeWatts: null };
+      merged.sources.battery = { source: 'platform', kind: 'measured' };
+      delete merged.absent.battery;
+    }
     const processes = observations.find((o) => o.processes)?.processes ?? [];
     const connections = observations.flatMap((o) => o.sockets?.connections ?? []);
     this.updateListening(
