@@ -1,0 +1,350 @@
+import type { AlertEvent, SnoozeState } from '../main/contract/alerts.js';
+import type { ConnectionState, MonitorApi, MonitorStatus } from '../main/contract/api.js';
+import type { HistoryPoint } from '../main/contract/history.js';
+import type { Report } from '../main/contract/report.js';
+import type { Sample } from '../main/contract/sample.js';
+import type { Settings } from '../main/contract/settings.js';
+import type { ApiKind } from './api/select-api.js';
+import { h } from './dom.js';
+import { formatWattHours } from './format.js';
+import { bannersFor, type BannerAction } from './model/banners.js';
+import { appendLivePoint, chartRange, sampleToHistoryPoint } from './model/chart-data.js';
+import { startOfLocalDay } from './model/compare-windows.js';
+import { mergeAlerts, openAlertsByService } from './model/services-model.js';
+import { createTabs, type TabId } from './tabs.js';
+import { createAlertsPanel } from './views/alerts-panel.js';
+import { createBanners } from './views/banners.js';
+import { createComparePanel } from './views/compare-panel.js';
+import { createHeader } from './views/header.js';
+import { createIdlePanel } from './views/idle-panel.js';
+import { createPowerChart } from './views/power-chart.js';
+import { createServicesTable } from './views/services-table.js';
+import { createSettingsPanel } from './views/settings-panel.js';
+import { createThermalPanel } from './views/thermal-panel.js';
+
+const DAY = 24 * 3600_000;
+const REPORT_REFRESH_MS = 60_000;
+const RETRY_MS = 5_000;
+
+interface State {
+  status: MonitorStatus | null;
+  latest: Sample | null;
+  settings: Settings | null;
+  alerts: AlertEvent[];
+  snooze: SnoozeState | null;
+  history: HistoryPoint[];
+  thermalHistory: HistoryPoint[];
+  today: Report | null;
+  week: Report | null;
+  reportError: string | null;
+  connection: ConnectionState | null;
+  loadError: string | null;
+  permissionAsked: boolean;
+}
+
+export interface PopoverApp {
+  focusService(id: string): void;
+  /** Resolves after the first render with data (or with the unreachable state). */
+  ready: Promise<void>;
+  /** For benchmarks: plots the points and returns how long the chart update took (ms). */
+  renderChartPoints(points: HistoryPoint[]): number;
+  chartPointCount(): number;
+}
+
+function weekStart(now: number): number {
+  const d = new Date(startOfLocalDay(now));
+  const mondayOffset = (d.getDay() + 6) % 7;
+  return d.getTime() - mondayOffset * DAY;
+}
+
+/** The popover: wires the MonitorApi to the views. Same code in Electron (IPC) and a browser (HTTP). */
+export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): PopoverApp {
+  const state: State = {
+    status: null,
+    latest: null,
+    settings: null,
+    alerts: [],
+    snooze: null,
+    history: [],
+    thermalHistory: [],
+    today: null,
+    week: null,
+    reportError: null,
+    connection: null,
+    loadError: null,
+    permissionAsked: false,
+  };
+  let unsubscribe: (() => void) | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let reportsLoadedAt = 0;
+  let pendingRender = false;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const header = createHeader();
+  const banners = createBanners((kind, button) => void onBannerAction(kind, button));
+  const tabs = createTabs((id) => onTab(id));
+  const chart = createPowerChart({ initialRange: '15m', onRangeChange: () => void loadHistory() });
+  const services = createServicesTable({
+    loadHistory: (serviceId) =>
+      api.getServiceHistory({ serviceId, from: Date.now() - 15 * 60_000, to: Date.now(), points: 90 }),
+    onConfigure: () => tabs.select('settings', true),
+  });
+  const idleSummary = h('button', { type: 'button', class: 'idle-summary', id: 'idle-summary' });
+  idleSummary.addEventListener('click', () => tabs.select('idle', true));
+  const idle = createIdlePanel({ unloadOllama: () => api.unloadOllama() });
+  const thermal = createThermalPanel();
+  const alertsPanel = createAlertsPanel({
+    snooze: async (request) => {
+      state.snooze = await api.snoozeAlerts(request);
+      return state.snooze;
+    },
+  });
+  const compare = createComparePanel({ compare: (before, after) => api.compare(before, after) });
+  const settingsPanel = createSettingsPanel({
+    save: async (settings) => {
+      const result = await api.updateSettings(settings);
+      if (result.ok) state.settings = result.settings;
+      return result;
+    },
+  });
+
+  tabs.panels.overview.append(chart.element, services.element, idleSummary);
+  tabs.panels.idle.append(idle.element);
+  tabs.panels.thermal.append(thermal.element);
+  tabs.panels.alerts.append(alertsPanel.element);
+  tabs.panels.compare.append(compare.element);
+  tabs.panels.settings.append(settingsPanel.element);
+  root.replaceChildren(
+    header.element,
+    banners.element,
+    tabs.bar,
+    h('div', { class: 'panels' }, Object.values(tabs.panels)),
+  );
+  root.dataset.api = apiKind;
+
+  const visible = () => !document.hidden;
+
+  function renderBanners(): void {
+    banners.update(
+      bannersFor({
+        status: state.status,
+        latest: state.latest,
+        connection: state.connection,
+        loadError: state.loadError,
+        permissionAsked: state.permissionAsked,
+        intervalSeconds: state.settings?.sampling.intervalSeconds ?? null,
+      }),
+    );
+  }
+
+  function renderLive(): void {
+    if (!visible()) {
+      pendingRender = true;
+      return;
+    }
+    pendingRender = false;
+    const now = Date.now();
+    if (state.latest) root.dataset.sampleAt = String(state.latest.at);
+    header.update(state.latest, now);
+    renderBanners();
+    services.update({
+      services: state.latest?.services ?? [],
+      topProcesses: state.latest?.topProcesses ?? [],
+      idleWattHoursToday: Object.fromEntries(
+        (state.today?.services ?? []).map((s) => [s.serviceId, s.idleWattHours]),
+      ),
+      alerts: state.alerts,
+      configuredCount: state.settings ? state.settings.services.length : null,
+      hasSample: state.latest !== null,
+      now,
+    });
+    const wasted = state.today?.systemIdleWattHours;
+    idleSummary.textContent = state.today
+      ? `${formatWattHours(wasted)} used while idle today \u2014 see Idle analysis \u203A`
+      : 'Idle analysis \u203A';
+    const open = [...openAlertsByService(state.alerts).values()].flat().length;
+    tabs.setBadge('alerts', open ? String(open) : '', open ? `${open} open alerts` : '');
+    renderTab(tabs.current(), now);
+  }
+
+  function renderTab(id: TabId, now: number): void {
+    if (id === 'idle') {
+      idle.update({
+        latest: state.latest,
+        today: state.today,
+        week: state.week,
+        reportError: state.reportError,
+        now,
+      });
+    } else if (id === 'thermal') {
+      thermal.update({ latest: state.latest, history: state.thermalHistory, today: state.today });
+    } else if (id === 'alerts') {
+      alertsPanel.update(state.alerts, state.snooze, now);
+    }
+  }
+
+  function onTab(id: TabId): void {
+    if (id === 'thermal') void loadThermalHistory();
+    if (id === 'idle' || id === 'thermal') void loadReports();
+    if (id === 'overview') chart.flush();
+    renderTab(id, Date.now());
+  }
+
+  async function loadHistory(): Promise<void> {
+    const range = chartRange(chart.range());
+    const to = Date.now();
+    const from = to - range.durationMs;
+    try {
+      state.history = await api.getHistory({ from, to, points: range.points });
+    } catch {
+      state.history = [];
+    }
+    chart.setHistory(state.history, from, to);
+  }
+
+  async function loadThermalHistory(): Promise<void> {
+    const to = Date.now();
+    try {
+      state.thermalHistory = await api.getHistory({ from: to - 3600_000, to, points: 240 });
+    } catch {
+      state.thermalHistory = [];
+    }
+    renderTab(tabs.current(), Date.now());
+  }
+
+  async function loadReports(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - reportsLoadedAt < REPORT_REFRESH_MS) return;
+    reportsLoadedAt = now;
+    const [today, week] = await Promise.allSettled([
+      api.getReport({ from: startOfLocalDay(now), to: now }),
+      api.getReport({ from: weekStart(now), to: now }),
+    ]);
+    state.today = today.status === 'fulfilled' ? today.value : state.today;
+    state.week = week.status === 'fulfilled' ? week.value : state.week;
+    state.reportError = today.status === 'rejected' ? (today.reason as Error).message : null;
+    renderLive();
+  }
+
+  function onSample(sample: Sample): void {
+    state.latest = sample;
+    const range = chart.range();
+    if (range === '15m' || range === '1h') {
+      state.history = appendLivePoint(
+        state.history,
+        sampleToHistoryPoint(sample),
+        chartRange(range).durationMs,
+      );
+      chart.setHistory(state.history, sample.at - chartRange(range).durationMs, sample.at);
+    }
+    renderLive();
+  }
+
+  function onAlert(event: AlertEvent): void {
+    state.alerts = mergeAlerts(state.alerts, [event]);
+    chart.setAlerts(state.alerts);
+    renderLive();
+  }
+
+  function onConnection(next: ConnectionState): void {
+    const recovered = next.connected && state.connection?.connected === false;
+    state.connection = next;
+    renderBanners();
+    if (recovered) void load();
+  }
+
+  function subscribe(): void {
+    unsubscribe?.();
+    unsubscribe = api.subscribe({ onSample, onAlert, onConnection });
+  }
+
+  async function load(): Promise<void> {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    try {
+      state.status = await api.getStatus();
+      state.loadError = null;
+    } catch (e) {
+      state.loadError = (e as Error).message;
+      renderBanners();
+      root.dataset.state = 'unreachable';
+      markReady();
+      if (apiKind !== 'none') retryTimer = setTimeout(() => void load(), RETRY_MS);
+      return;
+    }
+    const [latest, settings, alerts] = await Promise.allSettled([
+      api.getLatest(),
+      api.getSettings(),
+      api.getAlerts({ since: Date.now() - DAY }),
+      loadHistory(),
+    ]);
+    if (latest.status === 'fulfilled') state.latest = latest.value;
+    if (settings.status === 'fulfilled') {
+      state.settings = settings.value;
+      settingsPanel.setSettings(settings.value, state.status);
+    }
+    if (alerts.status === 'fulfilled') state.alerts = mergeAlerts([], alerts.value);
+    chart.setAlerts(state.alerts);
+    root.dataset.state = state.latest ? 'live' : 'empty';
+    renderLive();
+    if (!unsubscribe) subscribe();
+    requestAnimationFrame(() => {
+      if (!performance.getEntriesByName('idlewatt:first-data').length)
+        performance.mark('idlewatt:first-data');
+      markReady();
+    });
+    void loadReports(true);
+  }
+
+  async function onBannerAction(kind: BannerAction, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    if (kind === 'retry') {
+      subscribe();
+      await load();
+      button.disabled = false;
+      return;
+    }
+    state.permissionAsked = true;
+    try {
+      const permission = await api.requestPowerPermission();
+      if (state.status) state.status = { ...state.status, permission };
+    } catch (e) {
+      if (state.status) {
+        state.status = {
+          ...state.status,
+          permission: { ...state.status.permission, message: `Asking failed: ${(e as Error).message}` },
+        };
+      }
+    }
+    renderBanners();
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    if (!visible()) return;
+    chart.flush();
+    if (pendingRender) renderLive();
+    void loadReports();
+  });
+  // Relative times ("5 m ago") age even without samples; cheap, and skipped while hidden.
+  setInterval(() => {
+    if (visible()) renderLive();
+  }, 30_000);
+
+  void load();
+
+  return {
+    ready,
+    focusService(id) {
+      tabs.select('overview');
+      if (!services.focusService(id)) tabs.select('overview', true);
+    },
+    renderChartPoints(points) {
+      const started = performance.now();
+      const to = points[points.length - 1]?.at ?? Date.now();
+      chart.setHistory(points, points[0]?.at ?? to - DAY, to);
+      return performance.now() - started;
+    },
+    chartPointCount: () => chart.pointCount(),
+  };
+}

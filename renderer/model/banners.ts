@@ -1,0 +1,87 @@
+import type { ConnectionState, MonitorStatus } from '../../main/contract/api.js';
+import type { Sample } from '../../main/contract/sample.js';
+
+export type BannerAction = 'retry' | 'request-permission';
+
+export interface Banner {
+  id: string;
+  tone: 'error' | 'warning' | 'info';
+  title: string;
+  text: string;
+  action: { kind: BannerAction; label: string } | null;
+}
+
+export interface BannerInput {
+  status: MonitorStatus | null;
+  latest: Sample | null;
+  connection: ConnectionState | null;
+  /** Why the initial load failed (the backend is unreachable or refused us). */
+  loadError: string | null;
+  /** The permission button was used this run; it asks at most once. */
+  permissionAsked: boolean;
+  intervalSeconds: number | null;
+}
+
+/**
+ * The designed states (issue 8 "States that matter"): backend unreachable, power needing
+ * permission, a collector failing, first run, and notices from the monitor. Most urgent first.
+ */
+export function bannersFor(input: BannerInput): Banner[] {
+  const banners: Banner[] = [];
+  if (input.loadError) {
+    banners.push({
+      id: 'backend-down',
+      tone: 'error',
+      title: 'Monitor unreachable',
+      text: input.loadError,
+      action: { kind: 'retry', label: 'Retry' },
+    });
+    return banners;
+  }
+  if (input.connection && !input.connection.connected) {
+    banners.push({
+      id: 'backend-down',
+      tone: 'error',
+      title: 'Connection to the monitor lost',
+      text: `${input.connection.detail ?? 'The live stream stopped.'} Figures below may be out of date.`,
+      action: { kind: 'retry', label: 'Reconnect' },
+    });
+  }
+  const permission = input.status?.permission;
+  if (permission && (permission.state === 'needed' || permission.state === 'denied')) {
+    banners.push({
+      id: 'permission',
+      tone: 'warning',
+      title: permission.state === 'denied' ? 'Power readings were denied' : 'Power readings need permission',
+      text: permission.message,
+      action:
+        permission.canRequest && !input.permissionAsked
+          ? { kind: 'request-permission', label: 'Allow power readings' }
+          : null,
+    });
+  }
+  for (const collector of input.latest?.collectors ?? []) {
+    if (collector.status !== 'error') continue;
+    banners.push({
+      id: `collector-${collector.id}`,
+      tone: 'warning',
+      title: `Collector \u201c${collector.id}\u201d is failing`,
+      text: collector.reason ?? 'It reported an error without a reason.',
+      action: null,
+    });
+  }
+  if (input.status && !input.latest && input.status.historyLength === 0) {
+    const every = input.intervalSeconds ? ` every ${input.intervalSeconds} s` : '';
+    banners.push({
+      id: 'first-run',
+      tone: 'info',
+      title: 'Collecting the first samples',
+      text: `IdleWatt samples power, thermal state and your services${every}. The graph and table fill in as data arrives; idle energy needs a few minutes of history.`,
+      action: null,
+    });
+  }
+  (input.status?.notices ?? []).forEach((notice, i) =>
+    banners.push({ id: `notice-${i}`, tone: 'info', title: 'Notice', text: notice, action: null }),
+  );
+  return banners;
+}

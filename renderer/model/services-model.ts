@@ -1,0 +1,88 @@
+import type { AlertEvent } from '../../main/contract/alerts.js';
+import type { ServiceSample } from '../../main/contract/sample.js';
+
+export type ServiceSortKey = 'name' | 'cpu' | 'memory' | 'watts' | 'lastActive' | 'idleToday';
+
+export interface ServiceSort {
+  key: ServiceSortKey;
+  descending: boolean;
+}
+
+export const DEFAULT_SERVICE_SORT: ServiceSort = { key: 'watts', descending: true };
+
+type Extra = { idleWattHoursToday: Record<string, number> };
+
+function sortValue(s: ServiceSample, key: ServiceSortKey, extra: Extra): number | string | null {
+  switch (key) {
+    case 'name':
+      return s.name.toLocaleLowerCase();
+    case 'cpu':
+      return s.cpuPercent;
+    case 'memory':
+      return s.rssBytes;
+    case 'watts':
+      return s.estimatedWatts;
+    case 'lastActive':
+      return s.lastActiveAt;
+    case 'idleToday':
+      return extra.idleWattHoursToday[s.id] ?? null;
+  }
+}
+
+/** Sorts a copy; missing values always sink to the bottom, ties fall back to the name. */
+export function sortServices(
+  services: readonly ServiceSample[],
+  sort: ServiceSort,
+  extra: Extra = { idleWattHoursToday: {} },
+): ServiceSample[] {
+  const direction = sort.descending ? -1 : 1;
+  return [...services].sort((a, b) => {
+    const va = sortValue(a, sort.key, extra);
+    const vb = sortValue(b, sort.key, extra);
+    if (va === null && vb !== null) return 1;
+    if (vb === null && va !== null) return -1;
+    if (va !== null && vb !== null && va !== vb) return (va < vb ? -1 : 1) * direction;
+    return a.name.localeCompare(b.name);
+  });
+}
+
+/** Clicking the current column flips its direction; a new column starts descending (names ascending). */
+export function nextSort(current: ServiceSort, key: ServiceSortKey): ServiceSort {
+  if (current.key === key) return { key, descending: !current.descending };
+  return { key, descending: key !== 'name' };
+}
+
+export function splitByStatus(services: readonly ServiceSample[]): {
+  running: ServiceSample[];
+  stopped: ServiceSample[];
+} {
+  return {
+    running: services.filter((s) => s.status === 'running'),
+    stopped: services.filter((s) => s.status !== 'running'),
+  };
+}
+
+/**
+ * Alerts still open per service: the newest event of each (rule, service) pair decides, so a
+ * 'cleared' event closes what 'fired' opened.
+ */
+export function openAlertsByService(alerts: readonly AlertEvent[]): Map<string, AlertEvent[]> {
+  const newest = new Map<string, AlertEvent>();
+  for (const a of [...alerts].sort((x, y) => x.at - y.at)) {
+    if (a.kind === 'snoozed') continue;
+    newest.set(`${a.rule}\u0000${a.serviceId ?? ''}`, a);
+  }
+  const open = new Map<string, AlertEvent[]>();
+  for (const a of newest.values()) {
+    if (a.kind === 'cleared' || a.serviceId === null) continue;
+    open.set(a.serviceId, [...(open.get(a.serviceId) ?? []), a]);
+  }
+  return open;
+}
+
+/** Newest first, one entry per id (the stream and a refetch may both deliver an event). */
+export function mergeAlerts(existing: readonly AlertEvent[], incoming: readonly AlertEvent[], limit = 200) {
+  const byId = new Map<string, AlertEvent>();
+  for (const a of [...existing, ...incoming]) byId.set(a.id, a);
+  return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, limit);
+}

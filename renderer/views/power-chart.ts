@@ -1,0 +1,287 @@
+import {
+  Chart,
+  Decimation,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type TooltipItem,
+} from 'chart.js';
+import type { AlertEvent } from '../../main/contract/alerts.js';
+import type { HistoryPoint } from '../../main/contract/history.js';
+import { cssVar, h } from '../dom.js';
+import { formatClock, formatDayClock, formatWatts } from '../format.js';
+import {
+  CHART_RANGES,
+  chartMarkers,
+  chartRange,
+  idleSpans,
+  timeTicks,
+  toPowerSeries,
+  type Marker,
+  type RangeId,
+  type Span,
+  type XY,
+} from '../model/chart-data.js';
+import { createOverlayPlugin, type OverlayColours } from './chart-plugins.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Decimation);
+
+interface Palette extends OverlayColours {
+  system: string;
+  cpu: string;
+  gpu: string;
+  grid: string;
+  text: string;
+}
+
+function readPalette(): Palette {
+  return {
+    system: cssVar('--series-system', '#2563eb'),
+    cpu: cssVar('--series-cpu', '#0f766e'),
+    gpu: cssVar('--series-gpu', '#b45309'),
+    idle: cssVar('--idle-shade', 'rgba(100,116,139,0.14)'),
+    activity: cssVar('--activity', '#0f766e'),
+    alert: cssVar('--alert', '#c2410c'),
+    grid: cssVar('--grid', 'rgba(0,0,0,0.08)'),
+    text: cssVar('--muted', '#57606a'),
+  };
+}
+
+export interface PowerChartView {
+  element: HTMLElement;
+  range(): RangeId;
+  /** Replaces the plotted window (from the store). */
+  setHistory(points: readonly HistoryPoint[], from: number, to: number): void;
+  setAlerts(alerts: readonly AlertEvent[]): void;
+  /** Redraws if something changed while the page was hidden. */
+  flush(): void;
+  pointCount(): number;
+  destroy(): void;
+}
+
+/**
+ * The power graph: system (or package), CPU and GPU watts on a linear epoch-ms axis, idle periods
+ * shaded, request ticks and alert markers. No animation, no parsing, decimated, update('none'),
+ * and nothing is drawn while the document is hidden.
+ */
+export function createPowerChart(options: {
+  initialRange: RangeId;
+  onRangeChange(range: RangeId): void;
+}): PowerChartView {
+  let current: RangeId = options.initialRange;
+  let points: readonly HistoryPoint[] = [];
+  let alerts: readonly AlertEvent[] = [];
+  let shown = { from: Date.now() - chartRange(current).durationMs, to: Date.now() };
+  let spans: Span[] = [];
+  let markers: Marker[] = [];
+  let dirty = false;
+  let palette = readPalette();
+
+  const buttons = CHART_RANGES.map((r) =>
+    h(
+      'button',
+      { type: 'button', class: 'seg', 'data-range': r.id, 'aria-pressed': String(r.id === current) },
+      r.label,
+    ),
+  );
+  const rangeBar = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' }, buttons);
+  for (const button of buttons) {
+    button.addEventListener('click', () => {
+      const id = button.dataset.range as RangeId;
+      if (id === current) return;
+      current = id;
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b === button));
+      options.onRangeChange(id);
+    });
+  }
+
+  const legendItem = (cls: string, text: string) => h('span', { class: `legend-item ${cls}` }, text);
+  const legend = h(
+    'div',
+    { class: 'legend', 'aria-hidden': 'true' },
+    legendItem('l-system', 'system'),
+    legendItem('l-cpu', 'cpu'),
+    legendItem('l-gpu', 'gpu'),
+    legendItem('l-idle', 'idle'),
+    legendItem('l-alert', 'alert'),
+  );
+  const canvas = h('canvas', { role: 'img', 'aria-label': 'Power over time: no data yet' });
+  const emptyNote = h(
+    'p',
+    { class: 'chart-empty', 'aria-hidden': 'true', hidden: true },
+    'No power readings in this range',
+  );
+  const element = h(
+    'section',
+    { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
+    h('div', { class: 'card-head' }, h('h2', { id: 'chart-title' }, 'Power'), rangeBar),
+    h('div', { class: 'chart-box' }, canvas, emptyNote),
+    legend,
+  );
+
+  const dataset = (label: string, colour: string, width: number): ChartDataset<'line', XY[]> => ({
+    label,
+    data: [],
+    borderColor: colour,
+    backgroundColor: colour,
+    borderWidth: width,
+    pointRadius: 0,
+    pointHoverRadius: 3,
+    spanGaps: false,
+    tension: 0,
+  });
+
+  const chart = new Chart<'line', XY[]>(canvas, {
+    type: 'line',
+    data: {
+      datasets: [
+        dataset('System', palette.system, 1.75),
+        dataset('CPU', palette.cpu, 1.25),
+        dataset('GPU', palette.gpu, 1.25),
+      ],
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false, axis: 'x' },
+      layout: { padding: { top: 10 } },
+      scales: {
+        x: {
+          type: 'linear',
+          afterBuildTicks: (scale) => {
+            scale.ticks = timeTicks(shown.from, shown.to).map((value) => ({ value }));
+          },
+          ticks: {
+            maxTicksLimit: 5,
+            maxRotation: 0,
+            color: () => palette.text,
+            callback: (value) => tickLabel(Number(value)),
+          },
+          grid: { color: () => palette.grid },
+          border: { display: false },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          ticks: { maxTicksLimit: 4, color: () => palette.text, callback: (value) => `${Number(value)} W` },
+          grid: { color: () => palette.grid },
+          border: { display: false },
+        },
+      },
+      plugins: {
+        decimation: { enabled: true, algorithm: 'min-max' },
+        tooltip: {
+          callbacks: {
+            title: (items: TooltipItem<'line'>[]) => {
+              const x = items[0]?.parsed.x;
+              return typeof x === 'number' ? formatDayClock(x) : '';
+            },
+            label: (item: TooltipItem<'line'>) => `${item.dataset.label}: ${formatWatts(item.parsed.y)}`,
+            footer: (items: TooltipItem<'line'>[]) => {
+              const x = items[0]?.parsed.x;
+              if (typeof x !== 'number') return '';
+              const lines: string[] = [];
+              if (spans.some((s) => x >= s.from && x <= s.to)) lines.push('Stack idle');
+              const near = markers.filter((m) => Math.abs(m.at - x) <= nearWindow());
+              for (const m of near.slice(0, 3))
+                lines.push(m.kind === 'alert' ? `\u25B2 ${m.label}` : m.label);
+              return lines;
+            },
+          },
+        },
+      },
+    },
+    plugins: [
+      createOverlayPlugin(
+        () => spans,
+        () => markers,
+        () => palette,
+      ),
+    ],
+  });
+
+  function nearWindow(): number {
+    return Math.max(1, (shown.to - shown.from) / 120);
+  }
+
+  function tickLabel(at: number): string {
+    return shown.to - shown.from > 24 * 3600_000 ? formatDayClock(at) : formatClock(at);
+  }
+
+  function draw(): void {
+    if (typeof document !== 'undefined' && document.hidden) {
+      dirty = true;
+      return;
+    }
+    dirty = false;
+    const series = toPowerSeries(points);
+    const [system, cpu, gpu] = chart.data.datasets;
+    system!.data = series.system;
+    cpu!.data = series.cpu;
+    gpu!.data = series.gpu;
+    system!.hidden = !series.has.system;
+    cpu!.hidden = !series.has.cpu;
+    gpu!.hidden = !series.has.gpu;
+    legend.querySelector('.l-cpu')?.classList.toggle('off', !series.has.cpu);
+    legend.querySelector('.l-gpu')?.classList.toggle('off', !series.has.gpu);
+    spans = idleSpans(points);
+    markers = chartMarkers(points, alerts, shown.from, shown.to);
+    const scaleX = chart.options.scales!.x!;
+    scaleX.min = shown.from;
+    scaleX.max = shown.to;
+    chart.update('none');
+    const values = series.system.map((p) => p.y).filter((y): y is number => y !== null);
+    const last = values[values.length - 1];
+    emptyNote.hidden = values.length > 0;
+    canvas.setAttribute(
+      'aria-label',
+      values.length === 0
+        ? 'Power over time: no data in this range'
+        : `Power over the last ${chartRange(current).label}: now ${formatWatts(last)}, peak ${formatWatts(Math.max(...values))}`,
+    );
+  }
+
+  const onSchemeChange = () => {
+    palette = readPalette();
+    const [system, cpu, gpu] = chart.data.datasets;
+    for (const [ds, colour] of [
+      [system, palette.system],
+      [cpu, palette.cpu],
+      [gpu, palette.gpu],
+    ] as const) {
+      ds!.borderColor = colour;
+      ds!.backgroundColor = colour;
+    }
+    draw();
+  };
+  const scheme = matchMedia('(prefers-color-scheme: dark)');
+  scheme.addEventListener('change', onSchemeChange);
+
+  return {
+    element,
+    range: () => current,
+    setHistory(next, from, to) {
+      points = next;
+      shown = { from, to };
+      draw();
+    },
+    setAlerts(next) {
+      alerts = next;
+      draw();
+    },
+    flush() {
+      if (dirty) draw();
+    },
+    pointCount: () => points.length,
+    destroy() {
+      scheme.removeEventListener('change', onSchemeChange);
+      chart.destroy();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { cssVar } from '../dom.js';
+
+/**
+ * A tiny two-line sparkline on a canvas (no axes, no chart.js instance): each series is scaled to
+ * its own range, because CPU % and memory have unrelated units. Nulls break the line.
+ */
+export function drawSparkline(
+  canvas: HTMLCanvasElement,
+  series: { values: (number | null)[]; colourVar: string; fallback: string }[],
+): void {
+  const ratio = globalThis.devicePixelRatio || 1;
+  const width = canvas.clientWidth || 160;
+  const height = canvas.clientHeight || 32;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  for (const { values, colourVar, fallback } of series) {
+    const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    if (finite.length === 0) continue;
+    const min = Math.min(...finite);
+    const max = Math.max(...finite);
+    const span = max - min || 1;
+    ctx.strokeStyle = cssVar(colourVar, fallback);
+    ctx.lineWidth = 1.25;
+    ctx.beginPath();
+    let drawing = false;
+    values.forEach((v, i) => {
+      if (v === null || !Number.isFinite(v)) {
+        drawing = false;
+        return;
+      }
+      const x = values.length === 1 ? width / 2 : (i / (values.length - 1)) * (width - 2) + 1;
+      const y = height - 2 - ((v - min) / span) * (height - 4);
+      if (drawing) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      drawing = true;
+    });
+    ctx.stroke();
+  }
+}

@@ -1,0 +1,329 @@
+// The popover's browser tests, written against any backend (a function returning {url, close}):
+// the fake backend runs them here; the real headless monitor can run the same suite.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { REPO_ROOT } from '../helpers.js';
+import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
+import type { Backend, Scenario, StartBackend } from './fake-backend.js';
+
+const RESULTS = join(REPO_ROOT, 'test-results');
+
+interface Opened {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+}
+
+async function openPopover(
+  browser: Browser,
+  backend: Backend,
+  options: { width?: number; dark?: boolean } = {},
+): Promise<Opened> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 420, height: 640 },
+    colorScheme: options.dark ? 'dark' : 'light',
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(backend.url);
+  await page.waitForFunction(() => Boolean((globalThis as any).idlewattUi));
+  await page.evaluate(() => (globalThis as any).idlewattUi!.ready);
+  return { page, context, errors };
+}
+
+/** Non-transparent pixels in the power chart's plot area. */
+async function drawnPixels(page: Page): Promise<number> {
+  return page.$eval('.chart-box canvas', (canvas) => {
+    const c = canvas as any;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let count = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count += 1;
+    return count;
+  });
+}
+
+const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
+
+export function definePopoverSuite(name: string, start: StartBackend): void {
+  const chromium = findChromium();
+  if (!chromium) console.log(`${name} popover tests skipped: ${NO_CHROMIUM_REASON}`);
+  const skip = chromium ? false : NO_CHROMIUM_REASON;
+
+  async function withBackend(
+    t: { skip(reason: string): void },
+    scenario: Scenario,
+    body: (backend: Backend, browser: Browser) => Promise<void>,
+  ): Promise<void> {
+    const backend = await start(scenario);
+    if (!backend) {
+      const reason = `the ${name} backend cannot produce the '${scenario}' state`;
+      console.log(`skipped: ${reason}`);
+      t.skip(reason);
+      return;
+    }
+    const browser = await launchChromium(chromium!);
+    try {
+      await body(backend, browser);
+    } finally {
+      await browser.close();
+      await backend.close();
+    }
+  }
+
+  test(`${name}: header, chart, services, live updates and screenshots`, { skip }, async (t) => {
+    await withBackend(t, 'live', async (backend, browser) => {
+      const { page, errors } = await openPopover(browser, backend);
+      assert.match(await text(page, '#system-watts'), /^\d+\.\d W$/);
+      assert.match(await text(page, '.header .source'), /measured|estimated/);
+      assert.match(await text(page, '#thermal-badge'), /(Nominal|Fair|Serious|Critical|Unknown)$/);
+      assert.match(await text(page, '#battery'), /^(Battery \d+ %|No battery)/);
+      assert.match(await text(page, '#idle-state'), /^Stack (idle|active)/);
+
+      await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
+      assert.ok((await drawnPixels(page)) > 500, 'the power chart drew its lines');
+      assert.match((await page.getAttribute('.chart-box canvas', 'aria-label')) ?? '', /now \d+\.\d W, peak/);
+
+      const rows = await page.$$eval('.svc-row', (trs) =>
+        trs.map((tr) =>
+          Array.from(tr.querySelectorAll('th, td')).map((c: any) => (c.textContent ?? '').trim()),
+        ),
+      );
+      assert.ok(rows.length > 0, 'at least one running service');
+      for (const [nameCell, cpu, memory, watts] of rows) {
+        assert.ok(nameCell!.length > 0);
+        assert.match(cpu!, /^(\d+(\.\d)? %|—)$/);
+        assert.match(memory!, /^(\d+(\.\d)? (MB|GB)|—)$/);
+        assert.match(watts!, /^(\u2248 \d+\.\d|—)$/);
+      }
+
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'popover-light-420.png') });
+      copyFileSync(
+        join(RESULTS, 'popover-light-420.png'),
+        join(REPO_ROOT, 'assets/screenshots/popover-light.png'),
+      );
+
+      // A live sample arrives over the stream.
+      const firstAt = await page.getAttribute('#app', 'data-sample-at');
+      await page.waitForFunction(
+        (at) => (globalThis as any).document.getElementById('app')!.dataset.sampleAt !== at,
+        firstAt,
+        {
+          timeout: 15_000,
+        },
+      );
+
+      // Sorting and expanding a row (sparkline from the service's history, pids, ports).
+      await page.click('button[data-sort="name"]');
+      assert.equal(await page.getAttribute('th:has(button[data-sort="name"])', 'aria-sort'), 'ascending');
+      const names = await page.$$eval('.svc-row .svc-name', (els) => els.map((e) => e.textContent ?? ''));
+      assert.deepEqual(
+        names,
+        [...names].sort((a, b) => a.localeCompare(b)),
+      );
+      await page.click('.svc-row .expander');
+      await page.waitForSelector('.svc-detail:not([hidden]) canvas.spark[data-points]');
+      assert.match(await text(page, '.svc-detail:not([hidden]) .facts'), /PIDs .*Ports/);
+
+      // The 24 h range fetches a longer window.
+      await page.click('button[data-range="24h"]');
+      await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 200);
+      await page.click('button[data-range="15m"]');
+
+      assert.deepEqual(errors, []);
+
+      const dark = await openPopover(browser, backend, { dark: true });
+      await dark.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
+      await dark.page.screenshot({ path: join(RESULTS, 'popover-dark-420.png') });
+      const narrow = await openPopover(browser, backend, { width: 360 });
+      await narrow.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
+      const overflow = await narrow.page.evaluate(
+        () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
+      );
+      assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow} px)`);
+      await narrow.page.screenshot({ path: join(RESULTS, 'popover-light-360.png') });
+      assert.deepEqual([...dark.errors, ...narrow.errors], []);
+    });
+  });
+
+  test(
+    `${name}: keyboard tabs, alerts with snooze, idle analysis, thermal and compare`,
+    { skip },
+    async (t) => {
+      await withBackend(t, 'live', async (backend, browser) => {
+        const { page, errors } = await openPopover(browser, backend);
+        await page.focus('#tab-overview');
+        await page.keyboard.press('ArrowRight');
+        assert.equal(await page.getAttribute('#tab-idle', 'aria-selected'), 'true');
+        assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.id), 'tab-idle');
+        await page.waitForFunction(
+          () =>
+            !(globalThis as any).document.getElementById('idle-totals')?.textContent?.startsWith('Loading'),
+        );
+        assert.match(await text(page, '#idle-totals'), /Wh used while idle today/);
+        const unload = await page.$('button[data-action="unload-ollama"]');
+        if (unload) {
+          await unload.click();
+          await page.waitForFunction(
+            () =>
+              !/^Asking/.test(
+                (globalThis as any).document.getElementById('idle-action-status')?.textContent ?? 'Asking',
+              ),
+          );
+          assert.ok((await text(page, '#idle-action-status')).length > 0);
+        }
+
+        await page.focus('#tab-idle');
+        await page.keyboard.press('ArrowRight');
+        await page.waitForSelector('#thermal-facts dt');
+        assert.match(await text(page, '#thermal-now'), /Nominal|Fair|Serious|Critical|Unknown/);
+
+        await page.click('#tab-alerts');
+        await page.waitForSelector('#alert-list li');
+        const items = await page.$$('#alert-list .alert-item');
+        assert.ok(items.length > 0, 'recent alerts are listed');
+        await page.selectOption('#snooze-rule', 'all');
+        await page.click('.snooze-bar button:has-text("1 h")');
+        await page.waitForFunction(() =>
+          /^Snoozed: All alerts until \d\d:\d\d$/.test(
+            (globalThis as any).document.getElementById('snooze-status')?.textContent ?? '',
+          ),
+        );
+
+        await page.click('#tab-compare');
+        await page.selectOption('#compare-preset', 'hour-vs-yesterday');
+        await page.click('#compare-run');
+        await page.waitForSelector('#compare-verdict');
+        assert.ok((await text(page, '#compare-verdict')).length > 10);
+        assert.ok((await page.$$('#compare-table tbody tr')).length > 0);
+        await page.selectOption('#compare-preset', 'custom');
+        await page.fill('#after-from', '');
+        await page.click('#compare-run');
+        assert.equal(await text(page, '#compare-error'), 'The after window needs a start and an end.');
+        assert.deepEqual(errors, []);
+      });
+    },
+  );
+
+  test(`${name}: settings round-trip, validation errors and focus-service`, { skip }, async (t) => {
+    await withBackend(t, 'live', async (backend, browser) => {
+      const { page, errors } = await openPopover(browser, backend);
+      await page.click('#tab-settings');
+      const field = '#f-alerts-idlePower-warning';
+      const before = Number(await page.inputValue(field));
+      const next = before === 7.5 ? 6.5 : 7.5;
+      await page.fill(field, 'seven');
+      await page.click('#settings-save');
+      assert.equal(await text(page, '#f-alerts-idlePower-warning-error'), 'must be a number');
+      assert.equal(await page.getAttribute(field, 'aria-invalid'), 'true');
+      await page.fill(field, String(next));
+      await page.click('#settings-save');
+      await page.waitForFunction(
+        () => (globalThis as any).document.getElementById('settings-status')?.textContent === 'Saved',
+      );
+      await page.reload();
+      await page.evaluate(() => (globalThis as any).idlewattUi!.ready);
+      await page.click('#tab-settings');
+      assert.equal(Number(await page.inputValue(field)), next, 'the threshold survived a reload');
+      assert.equal(await page.isVisible('#f-launchAtLogin'), false, 'launch at login is app-only');
+      assert.match(await text(page, '#api-token-note'), /api-token/);
+
+      // A service with no port, process or pattern is refused next to its editor.
+      await page.click('#settings-add-service');
+      await page.fill('.service-editor:last-of-type input[data-field$=".name"]', 'Scratch');
+      await page.click('#settings-save');
+      const count = await page.$$eval('.service-editor', (e) => e.length);
+      assert.match(await text(page, `#f-services-${count - 1}--error`), /needs at least one port/);
+
+      await page.evaluate(() =>
+        (globalThis as any).dispatchEvent(
+          new (globalThis as any).CustomEvent('idlewatt:focus-service', { detail: 'ollama' }),
+        ),
+      );
+      assert.equal(await page.getAttribute('#tab-overview', 'aria-selected'), 'true');
+      await page.waitForSelector('tr[data-service="ollama"].open');
+      assert.equal(
+        await page.evaluate(() => (globalThis as any).document.activeElement?.closest('tr')?.dataset.service),
+        'ollama',
+      );
+      assert.deepEqual(errors, []);
+    });
+  });
+
+  test(`${name}: first run shows designed empty states`, { skip }, async (t) => {
+    await withBackend(t, 'first-run', async (backend, browser) => {
+      const { page } = await openPopover(browser, backend);
+      await page.waitForSelector('[data-banner="first-run"]');
+      assert.match(await text(page, '[data-banner="first-run"]'), /Collecting the first samples/);
+      assert.equal(await text(page, '#system-watts'), '—');
+      assert.match(await text(page, '#services-empty'), /Waiting for the first sample/);
+      assert.match((await page.getAttribute('.chart-box canvas', 'aria-label')) ?? '', /no data/);
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'state-first-run.png') });
+      // The first sample replaces the empty states.
+      await page.waitForSelector('.svc-row', { timeout: 15_000 });
+      assert.match(await text(page, '#system-watts'), /^\d+\.\d W$/);
+      assert.equal(await page.$('[data-banner="first-run"]'), null);
+    });
+  });
+
+  test(`${name}: power permission and a failing collector`, { skip }, async (t) => {
+    await withBackend(t, 'permission-needed', async (backend, browser) => {
+      const { page } = await openPopover(browser, backend);
+      await page.waitForSelector('[data-banner="permission"] button');
+      assert.match(
+        await text(page, '[data-banner="collector-nvidia-smi"]'),
+        /nvidia-smi.*failing.*driver not loaded/,
+      );
+      assert.match(await text(page, '.header .source'), /no power reading/);
+      mkdirSync(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'state-permission.png') });
+      await page.click('[data-banner="permission"] button');
+      await page.waitForFunction(
+        () => !(globalThis as any).document.querySelector('[data-banner="permission"] button'),
+      );
+    });
+  });
+
+  test(`${name}: no services configured`, { skip }, async (t) => {
+    await withBackend(t, 'no-services', async (backend, browser) => {
+      const { page } = await openPopover(browser, backend);
+      await page.waitForSelector('#services-empty:not([hidden])');
+      assert.match(await text(page, '#services-empty'), /No services configured/);
+      await page.click('#services-empty button');
+      assert.equal(await page.getAttribute('#tab-settings', 'aria-selected'), 'true');
+    });
+  });
+
+  test(
+    `${name}: the backend going away is shown, and the page recovers state on retry`,
+    { skip },
+    async (t) => {
+      await withBackend(t, 'live', async (backend, browser) => {
+        const { page } = await openPopover(browser, backend);
+        await backend.close();
+        await page.waitForSelector('[data-banner="backend-down"]', { timeout: 15_000 });
+        assert.match(
+          await text(page, '[data-banner="backend-down"]'),
+          /Connection to the monitor lost|unreachable/,
+        );
+        await page.click('[data-banner="backend-down"] button');
+        await page.waitForFunction(() =>
+          /unreachable/.test(
+            (globalThis as any).document.querySelector('[data-banner="backend-down"]')?.textContent ?? '',
+          ),
+        );
+        mkdirSync(RESULTS, { recursive: true });
+        await page.screenshot({ path: join(RESULTS, 'state-backend-down.png') });
+      });
+    },
+  );
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MonitorStatus } from '../../../main/contract/api.js';
+import type { HistoryPoint } from '../../../main/contract/history.js';
+import { describeSnooze } from '../../../renderer/model/alerts-model.js';
+import { bannersFor, type BannerInput } from '../../../renderer/model/banners.js';
+import { headerModel } from '../../../renderer/model/header-model.js';
+import { idleRows } from '../../../renderer/model/idle-model.js';
+import { pressureDurations } from '../../../renderer/model/thermal-model.js';
+import { syntheticReport, syntheticSample, type SyntheticOptions } from '../../e2e/synthetic-data.js';
+
+const NOW = new Date(2024, 4, 6, 15, 10).getTime();
+const data: SyntheticOptions = {
+  dataStart: NOW - 8 * 86_400_000,
+  withPower: true,
+  failingCollector: null,
+  services: true,
+};
+
+test('the header names the measured source, the battery state and how long the stack has idled', () => {
+  const sample = syntheticSample(NOW, 5000, data);
+  const m = headerModel(sample, NOW + 60_000);
+  assert.equal(m.watts, `${sample.power.systemWatts!.toFixed(1)} W`);
+  assert.equal(m.source, 'system \u00b7 measured (rapl)');
+  assert.equal(m.battery, 'Battery 64 % \u00b7 on battery');
+  assert.ok(m.thermal.label.length > 0);
+  assert.match(m.idle, sample.idle.stackIdle ? /^Stack idle for \d/ : /^Stack active/);
+  const noPower = headerModel(syntheticSample(NOW, 5000, { ...data, withPower: false }), NOW);
+  assert.equal(noPower.watts, '—');
+  assert.equal(noPower.source, 'no power reading (needs permission)');
+  assert.equal(headerModel(null, NOW).source, 'waiting for the first sample');
+});
+
+const status = (over: Partial<MonitorStatus> = {}): MonitorStatus => ({
+  version: '0',
+  platform: 'linux',
+  startedAt: 0,
+  mode: 'headless',
+  historyLength: 10,
+  dataDir: null,
+  permission: { state: 'not-needed', message: '', canRequest: false },
+  notices: [],
+  ...over,
+});
+const input = (over: Partial<BannerInput>): BannerInput => ({
+  status: status(),
+  latest: null,
+  connection: null,
+  loadError: null,
+  permissionAsked: false,
+  intervalSeconds: 5,
+  ...over,
+});
+
+test('banners cover unreachable, permission (asks once), failing collectors and first run', () => {
+  assert.deepEqual(
+    bannersFor(input({ loadError: 'The IdleWatt monitor is unreachable (refused)' })).map((b) => [
+      b.id,
+      b.action?.kind,
+    ]),
+    [['backend-down', 'retry']],
+  );
+  assert.equal(
+    bannersFor(input({ connection: { connected: false } }))[0]!.title,
+    'Connection to the monitor lost',
+  );
+  const needed = status({ permission: { state: 'needed', message: 'Needs a password.', canRequest: true } });
+  assert.equal(bannersFor(input({ status: needed }))[0]!.action?.kind, 'request-permission');
+  assert.equal(bannersFor(input({ status: needed, permissionAsked: true }))[0]!.action, null);
+  const failing = syntheticSample(NOW, 5000, {
+    ...data,
+    failingCollector: { id: 'nvidia-smi', status: 'error', reason: 'exit 9', durationMs: 3 },
+  });
+  const collectorBanner = bannersFor(input({ latest: failing })).find((b) => b.id === 'collector-nvidia-smi');
+  assert.equal(collectorBanner?.text, 'exit 9');
+  const firstRun = bannersFor(input({ status: status({ historyLength: 0 }) }));
+  assert.equal(firstRun[0]?.id, 'first-run');
+  assert.match(firstRun[0]!.text, /every 5 s/);
+  assert.deepEqual(bannersFor(input({ latest: syntheticSample(NOW, 5000, data) })), []);
+});
+
+test('idle rows join today and this week, most wasteful first', () => {
+  const today = syntheticReport({ from: NOW - 3600_000, to: NOW }, data, []);
+  const week = syntheticReport({ from: NOW - 3 * 86_400_000, to: NOW }, data, []);
+  const rows = idleRows(today, week);
+  assert.equal(rows[0]!.serviceId, 'vibevoice');
+  for (const row of rows) {
+    assert.ok(row.week! >= row.today!, `${row.serviceId}: a week holds at least today`);
+  }
+  assert.deepEqual(idleRows(null, null), []);
+});
+
+test('pressure durations weigh each point by the time to the next; gaps are not counted', () => {
+  const p = (at: number, thermalLevel: number | null, gap = false) =>
+    ({ at, thermalLevel, gap }) as HistoryPoint;
+  assert.deepEqual(
+    pressureDurations([p(0, 0), p(10_000, 1), p(40_000, null), p(50_000, 2, true), p(60_000, 3)]),
+    {
+      nominal: 10,
+      fair: 30,
+      serious: 0,
+      critical: 0,
+      unknown: 10,
+    },
+  );
+});
+
+test('snooze state reads as a sentence and drops expired entries', () => {
+  const now = new Date(2024, 4, 6, 13, 0).getTime();
+  assert.equal(
+    describeSnooze({ snoozedUntil: { all: now + 90 * 60_000, 'idle-power': now - 1 } }, now),
+    'Snoozed: All alerts until 14:30',
+  );
+  assert.equal(describeSnooze(null, now), 'No alerts snoozed.');
+});
