@@ -256,7 +256,13 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
 
   function subscribe(): void {
     unsubscribe?.();
-    unsubscribe = api.subscribe({ onSample, onAlert, onConnection });
+    // onFocusService: a notification click in the app (forwarded by the preload) opens that service.
+    unsubscribe = api.subscribe({
+      onSample,
+      onAlert,
+      onConnection,
+      onFocusService: (id) => window.dispatchEvent(new CustomEvent('idlewatt:focus-service', { detail: id })),
+    });
   }
 
   async function load(): Promise<void> {

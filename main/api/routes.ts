@@ -1,0 +1,275 @@
+import {
+  HTTP_ROUTES,
+  MONITOR_API_METHODS,
+  validateSettings,
+  type MonitorApi,
+  type MonitorApiMethod,
+  type Sample,
+  type TimeRange,
+} from '../contract/index.js';
+import { badRequest, HttpError, notFound } from './errors.js';
+import { checkOrder, parseInteger, parseRange, parseSince, parseTime, required } from './query.js';
+import {
+  buildSystemSummary,
+  idleView,
+  powerView,
+  processesView,
+  thermalView,
+  type RecentSamples,
+} from './summary.js';
+import { validateSnoozeRequest } from './validate.js';
+
+export interface RouteContext {
+  params: Record<string, string>;
+  /** Already checked against the route's allowed parameter names. */
+  query: Map<string, string>;
+  readJson(): Promise<unknown>;
+}
+
+export interface RouteResult {
+  status?: number;
+  /** Either a value to serialise or already-serialised JSON (cached answers). */
+  body?: unknown;
+  json?: string;
+}
+
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query: readonly string[];
+  handle(ctx: RouteContext): Promise<RouteResult>;
+}
+
+export interface RouteDeps {
+  api: MonitorApi;
+  recent: RecentSamples;
+  /** Wall clock, used only before the first sample (afterwards "now" is the latest sample's time). */
+  now: () => number;
+}
+
+const MAX_POINTS = 10_000;
+const DEFAULT_REPORT_SINCE = '24h';
+const SERVICE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+function noSample(): HttpError {
+  return new HttpError(
+    503,
+    'no-sample',
+    'no sample yet: the first one arrives within one sampling interval',
+    undefined,
+    {
+      'Retry-After': '5',
+    },
+  );
+}
+
+function optionalTime(query: Map<string, string>, name: string): number | undefined {
+  const value = query.get(name);
+  return value === undefined ? undefined : parseTime(name, value);
+}
+
+function rangeQuery(
+  query: Map<string, string>,
+  now: number,
+  defaultSpanMs: number,
+): TimeRange & { points: number } {
+  const to = optionalTime(query, 'to') ?? now;
+  const from = optionalTime(query, 'from') ?? to - defaultSpanMs;
+  const points = query.has('points') ? parseInteger('points', query.get('points')!, 1, MAX_POINTS) : 300;
+  checkOrder('from/to', { from, to });
+  return { from, to, points };
+}
+
+/** One handler per MonitorApi method; `satisfies` makes a method missing from the table a type error. */
+function monitorHandlers(deps: RouteDeps) {
+  const { api, recent } = deps;
+  const now = () => recent.latest?.at ?? deps.now();
+  const handlers = {
+    getStatus: { query: [], handle: async () => ({ body: await api.getStatus() }) },
+    getLatest: { query: [], handle: async () => ({ body: await api.getLatest() }) },
+    getHistory: {
+      query: ['limit', 'from', 'to', 'points'],
+      handle: async ({ query }) => {
+        if (!query.has('limit')) return { body: await api.getHistory(rangeQuery(query, now(), 3_600_000)) };
+        if (query.has('from') || query.has('to') || query.has('points')) {
+          throw badRequest("use either 'limit' or 'from'/'to'/'points', not both", [
+            { field: 'limit', reason: 'cannot be combined with from/to/points' },
+          ]);
+        }
+        const limit = parseInteger('limit', query.get('limit')!, 1, MAX_POINTS);
+        const intervalMs =
+          recent.latest?.intervalMs || (await api.getSettings()).sampling.intervalSeconds * 1000;
+        const to = now();
+        // One interval of slack so the newest N raw points all fall inside the range.
+        const points = await api.getHistory({ from: to - (limit + 1) * intervalMs, to, points: limit });
+        return { body: points.slice(-limit) };
+      },
+    },
+    getServiceHistory: {
+      query: ['from', 'to', 'points'],
+      handle: async ({ params, query }) => {
+        const serviceId = params.id ?? '';
+        if (!SERVICE_ID.test(serviceId)) {
+          throw badRequest(`'${serviceId.slice(0, 40)}' is not a service id`, [
+            { field: 'id', reason: 'invalid' },
+          ]);
+        }
+        const settings = await api.getSettings();
+        if (!settings.services.some((s) => s.id === serviceId)) throw notFound(`no service '${serviceId}'`);
+        return { body: await api.getServiceHistory({ serviceId, ...rangeQuery(query, now(), 3_600_000) }) };
+      },
+    },
+    getServices: { query: [], handle: async () => ({ body: await api.getServices() }) },
+    getCollectors: { query: [], handle: async () => ({ body: await api.getCollectors() }) },
+    getAlerts: {
+      query: ['since'],
+      handle: async ({ query }) => {
+        const since = query.get('since');
+        return {
+          body: await api.getAlerts(since === undefined ? {} : { since: parseSince('since', since, now()) }),
+        };
+      },
+    },
+    snoozeAlerts: {
+      query: [],
+      handle: async ({ readJson }) => {
+        const checked = validateSnoozeRequest(await readJson());
+        if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
+        return { body: await api.snoozeAlerts(checked.value) };
+      },
+    },
+    getSettings: { query: [], handle: async () => ({ body: await api.getSettings() }) },
+    updateSettings: {
+      query: [],
+      handle: async ({ readJson }) => {
+        const checked = validateSettings(await readJson());
+        if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
+        const result = await api.updateSettings(checked.value);
+        if (!result.ok) throw badRequest(describeFields(result.errors), result.errors);
+        return { body: result.settings };
+      },
+    },
+    getReport: {
+      query: ['since', 'from', 'to'],
+      handle: async ({ query }) => {
+        if (query.has('since') && query.has('from')) {
+          throw badRequest("use either 'since' or 'from'/'to', not both", [
+            { field: 'since', reason: 'cannot be combined with from' },
+          ]);
+        }
+        const to = optionalTime(query, 'to') ?? now();
+        const from = query.has('from')
+          ? parseTime('from', query.get('from')!)
+          : parseSince('since', query.get('since') ?? DEFAULT_REPORT_SINCE, to);
+        checkOrder('from/to', { from, to });
+        return { body: await api.getReport({ from, to }) };
+      },
+    },
+    compare: {
+      query: ['before', 'after'],
+      handle: async ({ query }) => {
+        const before = parseRange('before', required(query, 'before'));
+        const after = parseRange('after', required(query, 'after'));
+        return { body: await api.compare(before, after) };
+      },
+    },
+    unloadOllama: { query: [], handle: async () => ({ body: await api.unloadOllama() }) },
+    requestPowerPermission: { query: [], handle: async () => ({ body: await api.requestPowerPermission() }) },
+  } satisfies Record<MonitorApiMethod, Pick<ApiRoute, 'query' | 'handle'>>;
+  return handlers;
+}
+
+function describeFields(errors: { field: string; reason: string }[]): string {
+  const shown = errors.slice(0, 3).map((e) => `${e.field} ${e.reason}`);
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  return `invalid body: ${shown.join('; ')}${more}`;
+}
+
+/** The latest-sample views agents ask for; the summary is serialised once per sample. */
+function agentRoutes(deps: RouteDeps): ApiRoute[] {
+  const { api, recent } = deps;
+  let cached: { sample: Sample; json: string } | null = null;
+  const latestOr503 = (): Sample => recent.latest ?? fail(noSample());
+  const view = (build: (sample: Sample) => unknown) => async (): Promise<RouteResult> => ({
+    body: build(latestOr503()),
+  });
+  return [
+    {
+      method: 'GET',
+      path: '/api/system/metrics',
+      query: [],
+      handle: async () => {
+        const latest = latestOr503();
+        if (cached?.sample !== latest) {
+          const status = await api.getStatus();
+          cached = {
+            sample: latest,
+            json: JSON.stringify(buildSystemSummary(recent.all, status.historyLength)),
+          };
+        }
+        return { json: cached.json };
+      },
+    },
+    { method: 'GET', path: '/api/system/power', query: [], handle: view(powerView) },
+    { method: 'GET', path: '/api/system/thermal', query: [], handle: view(thermalView) },
+    { method: 'GET', path: '/api/system/processes', query: [], handle: view(processesView) },
+    { method: 'GET', path: '/api/idle', query: [], handle: view(idleView) },
+  ];
+}
+
+function fail(error: HttpError): never {
+  throw error;
+}
+
+export function buildApiRoutes(deps: RouteDeps): ApiRoute[] {
+  const handlers = monitorHandlers(deps);
+  const derived: ApiRoute[] = MONITOR_API_METHODS.map((method) => ({
+    method: HTTP_ROUTES[method].method,
+    path: HTTP_ROUTES[method].path,
+    query: handlers[method].query,
+    handle: handlers[method].handle as ApiRoute['handle'],
+  }));
+  return [...derived, ...agentRoutes(deps)];
+}
+
+export interface RouteMatch {
+  route: ApiRoute;
+  params: Record<string, string>;
+}
+
+/** Finds the route for a path; `allowed` lists the methods of that path when the method is wrong. */
+export function matchRoute(
+  routes: readonly ApiRoute[],
+  method: string,
+  pathname: string,
+): { match: RouteMatch | null; allowed: string[] } {
+  const segments = pathname.split('/');
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const params = matchPath(route.path.split('/'), segments);
+    if (params === null) continue;
+    if (route.method === method) return { match: { route, params }, allowed: [] };
+    allowed.push(route.method);
+  }
+  return { match: null, allowed };
+}
+
+function matchPath(pattern: string[], segments: string[]): Record<string, string> | null {
+  if (pattern.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    const s = segments[i]!;
+    if (p.startsWith(':')) {
+      if (s === '') return null;
+      try {
+        params[p.slice(1)] = decodeURIComponent(s);
+      } catch {
+        return null;
+      }
+    } else if (p !== s) {
+      return null;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,155 @@
+import type {
+  BatteryFigures,
+  IdleFigures,
+  PowerFigures,
+  ProcessSample,
+  Provenance,
+  Sample,
+  ServiceSample,
+  ThermalFigures,
+} from '../contract/index.js';
+import { idleDurationSeconds } from '../exporters/metric-catalog.js';
+
+export const SUMMARY_WINDOW_MS = 60_000;
+const MAX_WINDOW_SAMPLES = 1200;
+
+/** The samples of the last minute (by sample time, so replays work), fed by the core's stream. */
+export class RecentSamples {
+  private samples: Sample[] = [];
+
+  get latest(): Sample | null {
+    return this.samples.at(-1) ?? null;
+  }
+
+  get all(): readonly Sample[] {
+    return this.samples;
+  }
+
+  push(sample: Sample): void {
+    const latest = this.latest;
+    if (latest !== null && sample.at <= latest.at) return;
+    this.samples.push(sample);
+    const oldest = sample.at - SUMMARY_WINDOW_MS;
+    const firstKept = this.samples.findIndex((s) => s.at >= oldest);
+    if (firstKept > 0) this.samples = this.samples.slice(firstKept);
+    if (this.samples.length > MAX_WINDOW_SAMPLES) this.samples = this.samples.slice(-MAX_WINDOW_SAMPLES);
+  }
+}
+
+export interface ServiceAverage {
+  id: string;
+  name: string;
+  status: ServiceSample['status'];
+  active: boolean;
+  lastActiveAt: number | null;
+  /** Means over the window, of the samples where the figure was known; null when never known. */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  estimatedWatts: number | null;
+  samples: number;
+}
+
+export interface SystemSummary {
+  at: number;
+  power: PowerFigures;
+  thermal: Pick<ThermalFigures, 'pressure' | 'cpuTempCelsius' | 'gpuTempCelsius' | 'throttled'>;
+  battery: BatteryFigures | null;
+  idle: IdleFigures & { idleDurationSeconds: number };
+  services: ServiceAverage[];
+  window: { seconds: number; samples: number; from: number; to: number };
+  historyLength: number;
+  /** Where each figure came from (measured vs estimated), and why any is missing. */
+  sources: Record<string, Provenance>;
+  absent: Record<string, string>;
+}
+
+function mean(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+}
+
+export function averageServices(window: readonly Sample[]): ServiceAverage[] {
+  const latest = window.at(-1);
+  if (!latest) return [];
+  return latest.services.map((service) => {
+    const seen = window.flatMap((s) => s.services.filter((x) => x.id === service.id));
+    return {
+      id: service.id,
+      name: service.name,
+      status: service.status,
+      active: service.active,
+      lastActiveAt: service.lastActiveAt,
+      cpuPercent: mean(seen.map((x) => x.cpuPercent)),
+      rssBytes: mean(seen.map((x) => x.rssBytes)),
+      estimatedWatts: mean(seen.map((x) => x.estimatedWatts)),
+      samples: seen.length,
+    };
+  });
+}
+
+export function buildSystemSummary(window: readonly Sample[], historyLength: number): SystemSummary | null {
+  const latest = window.at(-1);
+  const first = window[0];
+  if (!latest || !first) return null;
+  const { pressure, cpuTempCelsius, gpuTempCelsius, throttled } = latest.thermal;
+  return {
+    at: latest.at,
+    power: latest.power,
+    thermal: { pressure, cpuTempCelsius, gpuTempCelsius, throttled },
+    battery: latest.battery,
+    idle: { ...latest.idle, idleDurationSeconds: idleDurationSeconds(latest) },
+    services: averageServices(window),
+    window: { seconds: SUMMARY_WINDOW_MS / 1000, samples: window.length, from: first.at, to: latest.at },
+    historyLength,
+    sources: latest.sources,
+    absent: latest.absent,
+  };
+}
+
+function pick<T>(record: Record<string, T>, prefix: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => key.startsWith(prefix)));
+}
+
+export function powerView(sample: Sample) {
+  return {
+    at: sample.at,
+    intervalMs: sample.intervalMs,
+    power: sample.power,
+    battery: sample.battery,
+    gpus: sample.gpus,
+    energy: sample.energy,
+    sources: pick(sample.sources, 'power.'),
+    absent: pick(sample.absent, 'power.'),
+  };
+}
+
+export function thermalView(sample: Sample) {
+  return {
+    at: sample.at,
+    thermal: sample.thermal,
+    sources: pick(sample.sources, 'thermal.'),
+    absent: pick(sample.absent, 'thermal.'),
+  };
+}
+
+export function processesView(sample: Sample): {
+  at: number;
+  services: ServiceSample[];
+  topProcesses: ProcessSample[];
+} {
+  return { at: sample.at, services: sample.services, topProcesses: sample.topProcesses };
+}
+
+export function idleView(sample: Sample) {
+  return {
+    at: sample.at,
+    idle: sample.idle,
+    idleDurationSeconds: idleDurationSeconds(sample),
+    services: sample.services.map((s) => ({
+      id: s.id,
+      status: s.status,
+      active: s.active,
+      lastActiveAt: s.lastActiveAt,
+    })),
+  };
+}

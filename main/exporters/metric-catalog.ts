@@ -1,0 +1,224 @@
+import type { Attributes, Meter } from '@opentelemetry/api';
+import type { Sample, ThermalPressure } from '../contract/index.js';
+import type { SampleMetricsState } from './sample-state.js';
+
+export interface MetricPoint {
+  value: number;
+  attributes: Attributes;
+}
+
+export interface MetricDefinition {
+  /** The name on `/metrics`, following Prometheus conventions (unit suffix, `_total` for counters). */
+  prometheusName: string;
+  /** The OpenTelemetry name sent over OTLP; a collector's Prometheus exporter maps it to `prometheusName`. */
+  otelName: string;
+  /**
+   * UCUM unit, as OpenTelemetry expects it; a collector's Prometheus exporter turns it into the name's
+   * suffix (W → _watts). Flags have none: unit '1' would become `_ratio`.
+   */
+  unit: string;
+  kind: 'gauge' | 'counter';
+  description: string;
+  /** Points for the latest state; a figure that is absent yields no point (never a fake 0). */
+  read(state: SampleMetricsState): MetricPoint[];
+}
+
+const PRESSURE_LEVEL: Record<ThermalPressure, number> = { nominal: 0, fair: 1, serious: 2, critical: 3 };
+
+function fromLatest(
+  pick: (sample: Sample) => number | null | undefined,
+): (s: SampleMetricsState) => MetricPoint[] {
+  return (state) => {
+    const sample = state.latest;
+    if (sample === null) return [];
+    const value = pick(sample);
+    return isFiniteNumber(value) ? [{ value, attributes: {} }] : [];
+  };
+}
+
+function perService(
+  pick: (service: Sample['services'][number]) => number | null,
+): (s: SampleMetricsState) => MetricPoint[] {
+  return (state) =>
+    (state.latest?.services ?? []).flatMap((service) => {
+      const value = pick(service);
+      return isFiniteNumber(value) ? [{ value, attributes: { service: service.id } }] : [];
+    });
+}
+
+function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Seconds the service stack has been idle at the latest sample; 0 while it is active. */
+export function idleDurationSeconds(sample: Sample): number {
+  const since = sample.idle.stackIdleSinceAt;
+  if (!sample.idle.stackIdle || since === null) return 0;
+  return Math.max(0, (sample.at - since) / 1000);
+}
+
+/**
+ * Every metric IdleWatt exports. Labels are service ids, collector ids and sensor kinds only:
+ * never command lines, paths or process arguments.
+ */
+export const METRIC_CATALOG: readonly MetricDefinition[] = [
+  {
+    prometheusName: 'unamentis_server_power_cpu_watts',
+    otelName: 'unamentis.server.power.cpu',
+    unit: 'W',
+    kind: 'gauge',
+    description: 'CPU power, measured (powermetrics, RAPL core).',
+    read: fromLatest((s) => s.power.cpuWatts),
+  },
+  {
+    prometheusName: 'unamentis_server_power_gpu_watts',
+    otelName: 'unamentis.server.power.gpu',
+    unit: 'W',
+    kind: 'gauge',
+    description: 'GPU power, measured (powermetrics, nvidia-smi, hwmon).',
+    read: fromLatest((s) => s.power.gpuWatts),
+  },
+  {
+    prometheusName: 'unamentis_server_power_package_watts',
+    otelName: 'unamentis.server.power.package',
+    unit: 'W',
+    kind: 'gauge',
+    description: 'Processor package power, measured (powermetrics combined power, RAPL package).',
+    read: fromLatest((s) => s.power.packageWatts),
+  },
+  {
+    prometheusName: 'unamentis_server_power_system_watts',
+    otelName: 'unamentis.server.power.system',
+    unit: 'W',
+    kind: 'gauge',
+    description:
+      'Best whole-machine power figure available (package, psys, system input or battery discharge).',
+    read: fromLatest((s) => s.power.systemWatts),
+  },
+  {
+    prometheusName: 'unamentis_server_thermal_temperature_celsius',
+    otelName: 'unamentis.server.thermal.temperature',
+    unit: 'Cel',
+    kind: 'gauge',
+    description: 'Temperature by sensor kind (cpu, gpu).',
+    read: (state) => {
+      const thermal = state.latest?.thermal;
+      if (!thermal) return [];
+      const points: MetricPoint[] = [];
+      if (isFiniteNumber(thermal.cpuTempCelsius)) {
+        points.push({ value: thermal.cpuTempCelsius, attributes: { sensor: 'cpu' } });
+      }
+      if (isFiniteNumber(thermal.gpuTempCelsius)) {
+        points.push({ value: thermal.gpuTempCelsius, attributes: { sensor: 'gpu' } });
+      }
+      return points;
+    },
+  },
+  {
+    prometheusName: 'unamentis_server_thermal_pressure',
+    otelName: 'unamentis.server.thermal.pressure',
+    unit: '{level}',
+    kind: 'gauge',
+    description: 'Thermal pressure: 0 nominal, 1 fair, 2 serious, 3 critical.',
+    read: fromLatest((s) => (s.thermal.pressure === null ? null : PRESSURE_LEVEL[s.thermal.pressure])),
+  },
+  {
+    prometheusName: 'unamentis_server_service_up',
+    otelName: 'unamentis.server.service.up',
+    unit: '',
+    kind: 'gauge',
+    description: 'Whether a configured service is running (1) or stopped (0).',
+    read: perService((service) => (service.status === 'running' ? 1 : 0)),
+  },
+  {
+    prometheusName: 'unamentis_server_service_cpu_percent',
+    otelName: 'unamentis.server.service.cpu',
+    unit: '%',
+    kind: 'gauge',
+    description: 'CPU use of a service and its process tree (100 = one core).',
+    read: perService((service) => service.cpuPercent),
+  },
+  {
+    prometheusName: 'unamentis_server_service_memory_bytes',
+    otelName: 'unamentis.server.service.memory',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'Resident memory of a service and its process tree.',
+    read: perService((service) => service.rssBytes),
+  },
+  {
+    prometheusName: 'unamentis_server_service_power_watts',
+    otelName: 'unamentis.server.service.power',
+    unit: 'W',
+    kind: 'gauge',
+    description: 'Estimated power of a service (its CPU/GPU time share of the measured power).',
+    read: perService((service) => service.estimatedWatts),
+  },
+  {
+    prometheusName: 'unamentis_server_idle_duration_seconds',
+    otelName: 'unamentis.server.idle.duration',
+    unit: 's',
+    kind: 'gauge',
+    description: 'How long no configured service has served a request; 0 while the stack is active.',
+    read: fromLatest(idleDurationSeconds),
+  },
+  {
+    prometheusName: 'unamentis_server_energy_joules_total',
+    otelName: 'unamentis.server.energy',
+    unit: 'J',
+    kind: 'counter',
+    description: 'Whole-machine energy since the monitor started (integrated system power; gaps excluded).',
+    read: (state) => (state.latest === null ? [] : [{ value: state.systemEnergyJoules, attributes: {} }]),
+  },
+  {
+    prometheusName: 'unamentis_server_service_energy_joules_total',
+    otelName: 'unamentis.server.service.energy',
+    unit: 'J',
+    kind: 'counter',
+    description: 'Estimated energy per service since the monitor started.',
+    read: (state) =>
+      [...state.serviceEnergyJoules].map(([service, joules]) => ({ value: joules, attributes: { service } })),
+  },
+  {
+    prometheusName: 'unamentis_server_collector_success',
+    otelName: 'unamentis.server.collector.success',
+    unit: '',
+    kind: 'gauge',
+    description: 'Whether a collector returned a reading on the latest tick (1) or was absent or failed (0).',
+    read: (state) =>
+      (state.latest?.collectors ?? []).map((c) => ({
+        value: c.status === 'ok' ? 1 : 0,
+        attributes: { collector: c.id },
+      })),
+  },
+  {
+    prometheusName: 'unamentis_server_collector_duration_seconds',
+    otelName: 'unamentis.server.collector.duration',
+    unit: 's',
+    kind: 'gauge',
+    description: 'How long a collector took on the latest tick.',
+    read: (state) =>
+      (state.latest?.collectors ?? []).flatMap((c) =>
+        isFiniteNumber(c.durationMs) ? [{ value: c.durationMs / 1000, attributes: { collector: c.id } }] : [],
+      ),
+  },
+];
+
+/** Registers one observable instrument per catalog entry; callbacks read `state` at collection time. */
+export function registerCatalog(
+  meter: Meter,
+  state: SampleMetricsState,
+  naming: 'prometheus' | 'otel',
+): void {
+  for (const definition of METRIC_CATALOG) {
+    const name = naming === 'prometheus' ? definition.prometheusName : definition.otelName;
+    const options = { description: definition.description, unit: definition.unit };
+    const instrument =
+      definition.kind === 'counter'
+        ? meter.createObservableCounter(name, options)
+        : meter.createObservableGauge(name, options);
+    instrument.addCallback((result) => {
+      for (const point of definition.read(state)) result.observe(point.value, point.attributes);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { Sample } from '../contract/index.js';
+
+const JOULES_PER_WATT_HOUR = 3600;
+
+/**
+ * What the exporters read: the latest sample pushed by the core plus energy counters accumulated
+ * from every pushed sample. A scrape or an export reads this state; it never runs a collector.
+ */
+export class SampleMetricsState {
+  private latestSample: Sample | null = null;
+  private systemJoules = 0;
+  private readonly serviceJoules = new Map<string, number>();
+
+  get latest(): Sample | null {
+    return this.latestSample;
+  }
+
+  get systemEnergyJoules(): number {
+    return this.systemJoules;
+  }
+
+  get serviceEnergyJoules(): ReadonlyMap<string, number> {
+    return this.serviceJoules;
+  }
+
+  /** Ignores a sample that is not newer than the latest, so a sample pushed twice never counts twice. */
+  update(sample: Sample): void {
+    if (this.latestSample !== null && sample.at <= this.latestSample.at) return;
+    this.latestSample = sample;
+    const systemWh = sample.energy.systemWattHours;
+    if (isCountable(systemWh)) this.systemJoules += systemWh * JOULES_PER_WATT_HOUR;
+    for (const [serviceId, wattHours] of Object.entries(sample.energy.serviceWattHours)) {
+      if (!isCountable(wattHours)) continue;
+      this.serviceJoules.set(
+        serviceId,
+        (this.serviceJoules.get(serviceId) ?? 0) + wattHours * JOULES_PER_WATT_HOUR,
+      );
+    }
+  }
+}
+
+/** A counter only ever grows: a negative or non-finite interval energy is dropped, not subtracted. */
+function isCountable(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
