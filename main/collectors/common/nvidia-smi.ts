@@ -190,6 +190,7 @@ export const NVIDIA_SMI_COLLECTOR: CollectorDefinition = {
   id: 'nvidia-smi',
   platforms: ['linux'],
   tier: 'slow',
+  provides: ['gpu'],
   defaultEnabled: true,
   description:
     'NVIDIA GPU power, temperature, utilisation, memory and per-process GPU memory (nvidia-smi -q -x)',

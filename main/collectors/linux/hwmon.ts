@@ -192,6 +192,7 @@ export const HWMON_COLLECTOR: CollectorDefinition = {
   id: 'hwmon',
   platforms: ['linux'],
   tier: 'fast',
+  provides: ['thermal', 'power'],
   defaultEnabled: true,
   description: 'Temperatures, fan speeds and power/energy sensors from /sys/class/hwmon',
   create: createHwmonCollector,

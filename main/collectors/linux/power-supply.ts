@@ -213,6 +213,7 @@ export const POWER_SUPPLY_COLLECTOR: CollectorDefinition = {
   id: 'power-supply',
   platforms: ['linux'],
   tier: 'fast',
+  provides: ['battery', 'power'],
   defaultEnabled: true,
   description: 'Battery percent, state, AC and discharge watts from /sys/class/power_supply',
   create: createPowerSupplyCollector,

@@ -150,10 +150,14 @@ export function countOpenFiles(procRoot: string, pid: number): number | null {
  * One pass over /proc: stat and cmdline per pid (status only when the page size is unknown),
  * fd/ only for pids `wantOpenFiles` selects. No subprocess.
  */
+/** Command lines by pid, valid while the pid's start time is unchanged (they rarely change). */
+export type CommandCache = Map<number, { startKey: string; command: string }>;
+
 export function scanProcesses(
   procRoot: string,
   constants: SystemConstants,
   wantOpenFiles: (pid: number) => boolean,
+  commandCache?: CommandCache,
 ): ProcScan | { error: string; missing: boolean } {
   const listing = listDirSync(procRoot);
   if (!listing.ok)
@@ -170,7 +174,15 @@ export function scanProcesses(
       skipped += 1;
       continue;
     }
-    const cmdline = readTextSync(join(dir, 'cmdline'));
+    const cached = commandCache?.get(pid);
+    let command: string;
+    if (cached && cached.startKey === stat.startTime) {
+      command = cached.command;
+    } else {
+      const cmdline = readTextSync(join(dir, 'cmdline'));
+      command = cmdline.ok ? parseCmdline(cmdline.text) : '';
+      commandCache?.set(pid, { startKey: stat.startTime, command });
+    }
     let rssBytes: number | null = constants.pageSize !== null ? stat.rssPages * constants.pageSize : null;
     if (rssBytes === null) {
       const status = readTextSync(join(dir, 'status'));
@@ -180,7 +192,7 @@ export function scanProcesses(
       pid,
       ppid: stat.ppid,
       name: stat.comm,
-      command: cmdline.ok ? parseCmdline(cmdline.text) : '',
+      command,
       cpuSeconds: (stat.utimeTicks + stat.stimeTicks) / constants.clockTicks,
       rssBytes,
       threads: stat.threads,
@@ -188,11 +200,16 @@ export function scanProcesses(
       startKey: stat.startTime,
     });
   }
+  if (commandCache && commandCache.size > processes.length * 2) {
+    const alive = new Set(processes.map((p) => p.pid));
+    for (const pid of commandCache.keys()) if (!alive.has(pid)) commandCache.delete(pid);
+  }
   return { processes, skipped };
 }
 
 export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
   let constants: SystemConstants | null = null;
+  const commandCache: CommandCache = new Map();
   return {
     async collect(request: CollectRequest) {
       try {
@@ -201,6 +218,7 @@ export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
           env.procRoot,
           constants,
           (pid) => request.slow || request.watchPids.has(pid),
+          commandCache,
         );
         if ('error' in scan) {
           return scan.missing ? absent('not-present', scan.error) : failed(`procfs: ${scan.error}`);
@@ -218,6 +236,7 @@ export const PROCFS_COLLECTOR: CollectorDefinition = {
   id: 'procfs',
   platforms: ['linux'],
   tier: 'process',
+  provides: ['processes'],
   defaultEnabled: true,
   description: 'Per-process CPU time, RSS, threads, command line and open files from /proc',
   create: createProcfsCollector,

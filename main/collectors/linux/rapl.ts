@@ -217,6 +217,7 @@ export const RAPL_COLLECTOR: CollectorDefinition = {
   id: 'rapl',
   platforms: ['linux'],
   tier: 'fast',
+  provides: ['power'],
   defaultEnabled: true,
   description: 'CPU package, core, uncore (iGPU), DRAM and psys watts from RAPL energy counters (powercap)',
   create: (env) => createRaplCollector(env),

@@ -234,6 +234,7 @@ export const SOCKETS_COLLECTOR: CollectorDefinition = {
   id: 'proc-net-tcp',
   platforms: ['linux'],
   tier: 'process',
+  provides: ['sockets'],
   defaultEnabled: true,
   description: 'Listening ports per pid and connections per local port from /proc/net/tcp{,6} and fd links',
   create: createSocketsCollector,

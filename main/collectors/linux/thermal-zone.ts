@@ -172,6 +172,7 @@ export const THERMAL_ZONE_COLLECTOR: CollectorDefinition = {
   id: 'thermal-zone',
   platforms: ['linux'],
   tier: 'fast',
+  provides: ['thermal'],
   defaultEnabled: true,
   description: 'Zone temperatures, trip-point thermal pressure and CPU throttling from /sys/class/thermal',
   create: createThermalZoneCollector,

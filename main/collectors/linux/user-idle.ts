@@ -30,6 +30,8 @@ export function parseXprintidle(text: string): IdleParse {
   return { kind: 'idle', seconds: Number(trimmed) / 1000 };
 }
 
+const ABSENT_RECHECK_MS = 5 * 60_000;
+
 export interface UserIdleOptions {
   uid: number | null;
   /** $DISPLAY: the X screensaver extension is asked first where there is one. */
@@ -64,10 +66,18 @@ export function createUserIdleCollector(env: CollectorEnv, options: UserIdleOpti
     return seen(parsed.seconds);
   }
 
+  // A machine with no desktop session rarely grows one: re-ask only every few minutes instead of
+  // spawning loginctl on every tick.
+  let absentUntil = 0;
+  let lastAbsent: Reading<Observation> | null = null;
   return {
     async collect() {
+      if (lastAbsent && env.now() < absentUntil) return lastAbsent;
       try {
-        return await collect();
+        const reading = await collect();
+        lastAbsent = reading.status === 'absent' ? reading : null;
+        absentUntil = env.now() + ABSENT_RECHECK_MS;
+        return reading;
       } catch (error) {
         return failed(`user-idle: ${(error as Error).message}`);
       }
@@ -79,6 +89,7 @@ export const USER_IDLE_COLLECTOR: CollectorDefinition = {
   id: 'linux-user-idle',
   platforms: ['linux'],
   tier: 'process',
+  provides: ['userIdleSeconds'],
   defaultEnabled: true,
   description: 'Seconds since the last keyboard/mouse input (X screensaver or logind); absent when headless',
   create: (env) =>

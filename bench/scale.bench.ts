@@ -1,0 +1,55 @@
+// Sampling cost as the process count grows: synthetic /proc trees of 100, 1,000 and 5,000 processes
+// scanned by the procfs collector's single pass. Reports ms of CPU per scan and per process, and
+// whether the growth is linear (per-process cost within 2× across sizes).
+// Usage: node --import tsx bench/scale.bench.ts [--sizes 100,1000,5000]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scanProcesses } from '../main/collectors/linux/procfs.js';
+import { measure } from './cpu-clock.js';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000,5000' } } });
+const sizes = values.sizes!.split(',').map(Number);
+
+function buildTree(root: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const pid = 1000 + i;
+    const dir = join(root, String(pid));
+    mkdirSync(dir, { recursive: true });
+    const comm = i % 7 === 0 ? 'node (worker) x' : `svc${i % 50}`;
+    const stat = `${pid} (${comm}) S ${i === 0 ? 1 : 1000 + (i % 40)} ${pid} ${pid} 0 -1 4194560 1234 0 0 0 ${i * 3} ${i} 0 0 20 0 ${1 + (i % 8)} 0 ${100000 + i} 123456789 ${2000 + i} 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`;
+    writeFileSync(join(dir, 'stat'), stat);
+    writeFileSync(join(dir, 'cmdline'), `/usr/bin/svc\0--port\0${3000 + i}\0`);
+  }
+}
+
+const results = [];
+for (const size of sizes) {
+  const root = mkdtempSync(join(tmpdir(), `idlewatt-scale-${size}-`));
+  try {
+    buildTree(root, size);
+    const iterations = Math.max(5, Math.round(20000 / size));
+    const constants = { clockTicks: 100, pageSize: 4096 };
+    const m = await measure(iterations, () => {
+      const scan = scanProcesses(root, constants, () => false);
+      if ('error' in scan || scan.processes.length !== size) throw new Error(`scan of ${size} failed`);
+    });
+    results.push({
+      processes: size,
+      cpuMsPerScan: Number(m.cpuMsPerCall.toFixed(3)),
+      wallMsPerScan: Number(m.wallMsPerCall.toFixed(3)),
+      microsecondsPerProcess: Number(((m.wallMsPerCall * 1000) / size).toFixed(2)),
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+const perProcess = results.map((r) => r.microsecondsPerProcess);
+console.log(
+  JSON.stringify({
+    bench: 'scale',
+    results,
+    linear: Math.max(...perProcess) / Math.min(...perProcess) <= 2,
+  }),
+);
