@@ -1,4 +1,71 @@
 import type { CollectorDefinition } from '../types.js';
+import { createHidIdleCollector } from './hid-idle.js';
+import { createIoregBatteryCollector } from './ioreg-battery.js';
+import { createPmsetThermCollector } from './pmset-therm.js';
+import { createPowermetricsCollector } from './powermetrics.js';
+import { createDarwinProcessCollector } from './processes.js';
+import { createDarwinSocketCollector } from './sockets.js';
+
+const darwin: readonly NodeJS.Platform[] = ['darwin'];
 
 /** The darwin rows of the collector registry. */
-export const DARWIN_COLLECTORS: CollectorDefinition[] = [];
+export const DARWIN_COLLECTORS: CollectorDefinition[] = [
+  {
+    id: 'darwin-powermetrics',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['power', 'thermal', 'tasks'],
+    defaultEnabled: true,
+    description:
+      'CPU/GPU/ANE/package watts, thermal pressure and per-task CPU/GPU time from powermetrics (asks for administrator permission once)',
+    create: (env) => createPowermetricsCollector(env),
+  },
+  {
+    id: 'darwin-battery',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['battery', 'power'],
+    defaultEnabled: true,
+    description:
+      'Battery charge, state and watts, and whole-system watts (PowerTelemetryData) from ioreg, no root',
+    create: createIoregBatteryCollector,
+  },
+  {
+    id: 'darwin-pmset-therm',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['thermal'],
+    defaultEnabled: true,
+    description:
+      'Thermal pressure and CPU speed limit from pmset -g therm (used while powermetrics is unavailable)',
+    create: createPmsetThermCollector,
+  },
+  {
+    id: 'darwin-processes',
+    platforms: darwin,
+    tier: 'process',
+    provides: ['processes'],
+    defaultEnabled: true,
+    description:
+      'Per-process CPU time and memory from ps; threads and open files for service pids on the slow tier',
+    create: createDarwinProcessCollector,
+  },
+  {
+    id: 'darwin-sockets',
+    platforms: darwin,
+    tier: 'process',
+    provides: ['sockets'],
+    defaultEnabled: true,
+    description: 'Listening ports and connections from netstat every tick, owners from lsof on the slow tier',
+    create: createDarwinSocketCollector,
+  },
+  {
+    id: 'darwin-hid-idle',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['userIdleSeconds'],
+    defaultEnabled: true,
+    description: 'Seconds since the last keyboard or mouse input (HIDIdleTime), for the headless monitor',
+    create: createHidIdleCollector,
+  },
+];

@@ -1,0 +1,77 @@
+import { isAbsolute, normalize, relative, sep } from 'node:path';
+import { ELEVATION_SCRIPT } from './elevation-script.js';
+
+export const POWERMETRICS_PATH = '/usr/bin/powermetrics';
+
+/** Samplers the helper may be asked for; anything else is refused before a prompt is shown. */
+export const ALLOWED_SAMPLERS = ['cpu_power', 'gpu_power', 'ane_power', 'thermal', 'tasks', 'smc', 'battery'];
+
+export interface ElevationRequest {
+  appPid: number;
+  /** The private 0700 directory the FIFO lives in. */
+  directory: string;
+  fifoPath: string;
+  intervalMs: number;
+  samplers: readonly string[];
+  /** Adds --show-process-gpu --show-process-energy (per-task GPU time and energy impact). */
+  processDetail: boolean;
+  /** Tests substitute a stand-in; production always uses /usr/bin/powermetrics. */
+  powermetricsPath?: string;
+}
+
+export type BuildOutcome = { ok: true; command: string; args: string[] } | { ok: false; error: string };
+
+const SAFE_PATH = /^\/[A-Za-z0-9/._-]+$/;
+const MAX_PID = 99_999_999;
+
+/**
+ * Builds the one shell command handed to the elevation prompt: the fixed helper script plus
+ * validated, single-quoted arguments. Hostile values are refused here, never escaped into shape.
+ */
+export function buildElevationCommand(request: ElevationRequest): BuildOutcome {
+  const problem = validate(request);
+  if (problem) return { ok: false, error: problem };
+  const args = [
+    String(request.appPid),
+    request.fifoPath,
+    String(request.intervalMs),
+    request.samplers.join(','),
+    request.processDetail ? '1' : '0',
+    request.powermetricsPath ?? POWERMETRICS_PATH,
+  ];
+  const command = ['/bin/sh', '-c', ELEVATION_SCRIPT, 'idlewatt-powermetrics', ...args]
+    .map(singleQuote)
+    .join(' ');
+  return { ok: true, command, args };
+}
+
+function validate(request: ElevationRequest): string | null {
+  const { appPid, intervalMs, directory, fifoPath, samplers } = request;
+  if (!Number.isSafeInteger(appPid) || appPid < 2 || appPid > MAX_PID) {
+    return `app pid must be an integer between 2 and ${MAX_PID}`;
+  }
+  if (!Number.isSafeInteger(intervalMs) || intervalMs < 100 || intervalMs > 600_000) {
+    return 'interval must be an integer between 100 and 600000 ms';
+  }
+  if (!isSafePath(directory)) return `directory '${directory}' is not a plain absolute path`;
+  if (!isSafePath(fifoPath)) return `FIFO path '${fifoPath}' is not a plain absolute path`;
+  const inside = relative(directory, fifoPath);
+  if (inside === '' || inside.startsWith('..') || inside.includes(sep) || isAbsolute(inside)) {
+    return 'the FIFO must sit directly inside the private directory';
+  }
+  if (samplers.length === 0) return 'no samplers requested';
+  const unknown = samplers.find((s) => !ALLOWED_SAMPLERS.includes(s));
+  if (unknown !== undefined) return `sampler '${unknown}' is not allowed`;
+  const pm = request.powermetricsPath ?? POWERMETRICS_PATH;
+  if (!isSafePath(pm)) return `powermetrics path '${pm}' is not a plain absolute path`;
+  return null;
+}
+
+function isSafePath(path: string): boolean {
+  return SAFE_PATH.test(path) && normalize(path) === path && !path.split('/').includes('..');
+}
+
+/** POSIX single quoting: the only character that needs care inside '…' is ' itself. */
+export function singleQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

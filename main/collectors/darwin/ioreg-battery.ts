@@ -1,0 +1,146 @@
+import { absent, failed, ok, type BatteryState, type Reading } from '../../contract/index.js';
+import type { CollectorEnv, CollectorInstance, Observation } from '../types.js';
+import { unusable } from './run-output.js';
+import { parseIoregBlocks, type IoregValue } from './ioreg-value.js';
+
+export const IOREG_BATTERY_ARGS = ['-rw0', '-c', 'AppleSmartBattery'] as const;
+
+export interface IoregBattery {
+  percent: number | null;
+  charging: boolean | null;
+  externalConnected: boolean | null;
+  fullyCharged: boolean | null;
+  state: BatteryState;
+  cycleCount: number | null;
+  temperatureCelsius: number | null;
+  /** Signed: negative while discharging. */
+  amperageMilliamps: number | null;
+  voltageMillivolts: number | null;
+  /** Amperage × voltage; negative while discharging. */
+  batteryWatts: number | null;
+  /** Apple Silicon PowerTelemetryData, where present (no root needed). */
+  telemetry: {
+    systemPowerInWatts: number | null;
+    systemLoadWatts: number | null;
+    batteryPowerWatts: number | null;
+  } | null;
+}
+
+export type IoregBatteryOutcome = { ok: true; value: IoregBattery } | { ok: false; error: string };
+
+/** Parses `ioreg -rw0 -c AppleSmartBattery` (also `-b -f` and `-rk BatterySerialNumber` variants). */
+export function parseIoregBattery(text: string): IoregBatteryOutcome {
+  const block = parseIoregBlocks(text).find(
+    (b) => 'CurrentCapacity' in b || 'BatteryInstalled' in b || 'Voltage' in b,
+  );
+  if (!block) return { ok: false, error: 'no AppleSmartBattery properties found' };
+  const current = num(block['CurrentCapacity']);
+  const max = num(block['MaxCapacity']);
+  const charging = bool(block['IsCharging']);
+  const external = bool(block['ExternalConnected']);
+  const full = bool(block['FullyCharged']);
+  const amperage = num(block['InstantAmperage']) ?? num(block['Amperage']);
+  const voltage = num(block['Voltage']) ?? num(block['AppleRawBatteryVoltage']);
+  const temperature = num(block['Temperature']);
+  const telemetryDict = block['PowerTelemetryData'];
+  const telemetry =
+    telemetryDict && typeof telemetryDict === 'object' && !Array.isArray(telemetryDict)
+      ? {
+          systemPowerInWatts: milli(num((telemetryDict as Record<string, IoregValue>)['SystemPowerIn'])),
+          systemLoadWatts: milli(num((telemetryDict as Record<string, IoregValue>)['SystemLoad'])),
+          batteryPowerWatts: milli(num((telemetryDict as Record<string, IoregValue>)['BatteryPower'])),
+        }
+      : null;
+  return {
+    ok: true,
+    value: {
+      percent: current !== null && max !== null && max > 0 ? round1((current / max) * 100) : null,
+      charging,
+      externalConnected: external,
+      fullyCharged: full,
+      state: batteryState(charging, external, full),
+      cycleCount: num(block['CycleCount']),
+      // ioreg reports hundredths of a degree Celsius.
+      temperatureCelsius: temperature === null ? null : temperature / 100,
+      amperageMilliamps: amperage,
+      voltageMillivolts: voltage,
+      batteryWatts:
+        amperage !== null && voltage !== null ? Math.round((amperage * voltage) / 1000) / 1000 : null,
+      telemetry,
+    },
+  };
+}
+
+function batteryState(
+  charging: boolean | null,
+  external: boolean | null,
+  full: boolean | null,
+): BatteryState {
+  if (charging) return 'charging';
+  if (external === false) return 'discharging';
+  if (external && full) return 'full';
+  if (external) return 'not-charging';
+  return 'unknown';
+}
+
+function num(value: IoregValue | undefined): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+function bool(value: IoregValue | undefined): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+function milli(value: number | null): number | null {
+  return value === null ? null : value / 1000;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** `ioreg` AppleSmartBattery → battery, plus whole-system watts from PowerTelemetryData (no root). */
+export function createIoregBatteryCollector(env: CollectorEnv): CollectorInstance {
+  return {
+    async collect(): Promise<Reading<Observation>> {
+      const result = await env.exec('ioreg', [...IOREG_BATTERY_ARGS]);
+      const problem = unusable<Observation>('ioreg', result);
+      if (problem) return problem;
+      if (result.stdout.trim() === '') return absent('not-present', 'no battery');
+      const parsed = parseIoregBattery(result.stdout);
+      if (!parsed.ok) return failed(`ioreg battery: ${parsed.error}`);
+      return ok(batteryObservation(parsed.value), env.now());
+    },
+  };
+}
+
+export function batteryObservation(battery: IoregBattery): Observation {
+  const observation: Observation = {
+    battery: {
+      source: 'ioreg',
+      state: battery.state,
+      ...(battery.percent !== null ? { percent: battery.percent } : {}),
+      ...(battery.externalConnected !== null ? { onAc: battery.externalConnected } : {}),
+      ...(battery.batteryWatts !== null ? { dischargeWatts: Math.max(0, -battery.batteryWatts) } : {}),
+      ...(battery.cycleCount !== null ? { cycleCount: battery.cycleCount } : {}),
+      ...(battery.temperatureCelsius !== null ? { temperatureCelsius: battery.temperatureCelsius } : {}),
+    },
+  };
+  const systemWatts = telemetrySystemWatts(battery);
+  if (systemWatts !== null) observation.power = { source: 'ioreg-telemetry', systemWatts };
+  return observation;
+}
+
+/**
+ * SystemPowerIn is what the adapter delivers; on battery it reads 0 and the battery's own output
+ * (BatteryPower) is what the system draws.
+ */
+function telemetrySystemWatts(battery: IoregBattery): number | null {
+  const t = battery.telemetry;
+  if (!t) return null;
+  if (t.systemPowerInWatts !== null && t.systemPowerInWatts > 0) return t.systemPowerInWatts;
+  if (battery.externalConnected === false && t.batteryPowerWatts !== null && t.batteryPowerWatts > 0) {
+    return t.batteryPowerWatts;
+  }
+  return null;
+}

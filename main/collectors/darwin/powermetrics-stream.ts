@@ -1,0 +1,68 @@
+import { parsePowermetricsDocument } from './powermetrics-plist.js';
+import type { PowermetricsSample } from './powermetrics-sample.js';
+
+export interface StreamHandlers {
+  onSample(sample: PowermetricsSample, document: string): void;
+  /** A document that did not parse: counted and skipped, the stream goes on. */
+  onMalformed?(error: string): void;
+}
+
+/** Above this, a document without its NUL terminator is garbage, not a slow writer: drop it. */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Splits the `powermetrics -f plist` byte stream into documents. Each document ends with a NUL
+ * byte; chunks split documents (and UTF-8 characters) anywhere, so the unterminated tail is kept
+ * as bytes until its NUL arrives.
+ */
+export class PowermetricsStreamReader {
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  samples = 0;
+  malformed = 0;
+
+  constructor(private readonly handlers: StreamHandlers) {}
+
+  push(chunk: Buffer | string): void {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let nul = bytes.indexOf(0);
+    while (nul >= 0) {
+      this.tail.push(bytes.subarray(0, nul));
+      this.emit(Buffer.concat(this.tail).toString('utf8'));
+      this.tail = [];
+      this.tailBytes = 0;
+      bytes = bytes.subarray(nul + 1);
+      nul = bytes.indexOf(0);
+    }
+    if (bytes.length > 0) {
+      this.tail.push(bytes);
+      this.tailBytes += bytes.length;
+      if (this.tailBytes > MAX_DOCUMENT_BYTES) {
+        this.tail = [];
+        this.tailBytes = 0;
+        this.fail(`document larger than ${MAX_DOCUMENT_BYTES} bytes without a NUL terminator`);
+      }
+    }
+  }
+
+  /** The writer closed: a last document without its NUL is still parsed (a file, or `-n` runs). */
+  end(): void {
+    if (this.tailBytes > 0) this.emit(Buffer.concat(this.tail).toString('utf8'));
+    this.tail = [];
+    this.tailBytes = 0;
+  }
+
+  private emit(document: string): void {
+    if (document.trim() === '') return;
+    const parsed = parsePowermetricsDocument(document);
+    if (parsed.ok) {
+      this.samples++;
+      this.handlers.onSample(parsed.value, document);
+    } else this.fail(parsed.error);
+  }
+
+  private fail(error: string): void {
+    this.malformed++;
+    this.handlers.onMalformed?.(error);
+  }
+}

@@ -1,0 +1,111 @@
+export const PS_ARGS = ['-axo', 'pid=,ppid=,rss=,time=,comm='] as const;
+
+export interface PsProcess {
+  pid: number;
+  /** null when the output has no PPID column (e.g. `ps aux`). */
+  ppid: number | null;
+  rssBytes: number | null;
+  cpuSeconds: number;
+  /** The executable's base name. */
+  name: string;
+  /** What ps printed in its command column (a path for `comm`, the command line for `command`). */
+  command: string;
+}
+
+export type PsOutcome = { ok: true; value: PsProcess[] } | { ok: false; error: string };
+
+const HEADERLESS = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s(.*)$/;
+
+/**
+ * Parses `ps -axo pid=,ppid=,rss=,time=,comm=` (IdleWatt's per-tick call; names may hold spaces),
+ * and also headed output such as `ps aux` that users paste, by its column names.
+ */
+export function parsePs(text: string): PsOutcome {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return { ok: false, error: 'empty output' };
+  if (/\bPID\b/.test(lines[0]!)) return parseHeaded(lines);
+  const processes: PsProcess[] = [];
+  for (const line of lines) {
+    const match = HEADERLESS.exec(line);
+    const cpuSeconds = match ? parseCpuTime(match[4]!) : null;
+    if (!match || cpuSeconds === null) {
+      return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
+    }
+    const command = match[5]!.trim();
+    processes.push({
+      pid: Number(match[1]),
+      ppid: Number(match[2]),
+      rssBytes: Number(match[3]) * 1024,
+      cpuSeconds,
+      name: baseName(command),
+      command,
+    });
+  }
+  return { ok: true, value: processes };
+}
+
+const COMMAND_COLUMNS = new Set(['COMMAND', 'COMM', 'ARGS', 'CMD', 'UCOMM']);
+
+function parseHeaded(lines: string[]): PsOutcome {
+  const header = lines[0]!.trim().split(/\s+/);
+  const commandIndex = header.findIndex((h) => COMMAND_COLUMNS.has(h));
+  const index = (name: string): number => header.indexOf(name);
+  if (index('PID') < 0 || commandIndex !== header.length - 1) {
+    return { ok: false, error: 'headed ps output needs PID and a final COMMAND column' };
+  }
+  const processes: PsProcess[] = [];
+  for (const line of lines.slice(1)) {
+    const tokens = line.trim().split(/\s+/);
+    // LSTART ("Mon Jan  1 12:00:00 2024") spans five tokens; fold it into one.
+    const lstart = index('LSTART');
+    if (lstart >= 0) tokens.splice(lstart, 5, tokens.slice(lstart, lstart + 5).join(' '));
+    if (tokens.length < header.length)
+      return { ok: false, error: `short line '${line.trim().slice(0, 60)}'` };
+    const field = (name: string): string | undefined => (index(name) >= 0 ? tokens[index(name)] : undefined);
+    const pid = Number(field('PID'));
+    const time = field('TIME');
+    const cpuSeconds = time === undefined ? null : parseCpuTime(time);
+    if (!Number.isInteger(pid) || cpuSeconds === null) {
+      return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
+    }
+    const ppid = field('PPID');
+    const rss = field('RSS');
+    const command = tokens.slice(commandIndex).join(' ');
+    processes.push({
+      pid,
+      ppid: ppid === undefined ? null : Number(ppid),
+      rssBytes: rss === undefined ? null : Number(rss) * 1024,
+      cpuSeconds,
+      name: baseName(command.split(' ')[0]!),
+      command,
+    });
+  }
+  return { ok: true, value: processes };
+}
+
+/** ps cumulative CPU time: `[dd-][hh:]mm:ss[.cc]` (macOS prints minutes past 59, e.g. `123:45.67`). */
+export function parseCpuTime(text: string): number | null {
+  const match = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (!match) return null;
+  const [, days, hours, minutes, seconds] = match;
+  return Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
+function baseName(command: string): string {
+  const slash = command.lastIndexOf('/');
+  return slash >= 0 ? command.slice(slash + 1) : command;
+}
+
+/** `ps -M -p PIDS`: one line per thread, under a header. Lines without their pid belong to the pid above. */
+export function parseThreadCounts(text: string, pids: ReadonlySet<number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  let current: number | null = null;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || /\bPID\b/.test(line)) continue;
+    const tokens = line.trim().split(/\s+/).slice(0, 2).map(Number);
+    const pid = tokens.find((t) => pids.has(t));
+    if (pid !== undefined) current = pid;
+    if (current !== null) counts.set(current, (counts.get(current) ?? 0) + 1);
+  }
+  return counts;
+}

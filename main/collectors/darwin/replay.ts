@@ -1,0 +1,260 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import type { CommandResult, CommandRunner } from '../types.js';
+
+/**
+ * Recordings of what each command printed, per tick, so the macOS pipeline runs anywhere.
+ *
+ *   DIR/recording.json      {"format":"idlewatt-recording","version":1,"platform":"darwin","intervalMs":2000,"ticks":N}
+ *   DIR/ticks/000001.json   {"commands":[{"file","args","stdout":"<path>","stderr","exitCode","failure"?}],
+ *                            "powermetrics":["<path>", …]}
+ *
+ * Paths are relative to DIR and must stay inside it; several ticks may share one capture file.
+ * Each powermetrics file holds one plist document.
+ */
+export const RECORDING_FORMAT = 'idlewatt-recording';
+export const RECORDING_VERSION = 1;
+
+export interface RecordingManifest {
+  format: typeof RECORDING_FORMAT;
+  version: number;
+  platform: NodeJS.Platform;
+  intervalMs: number;
+  ticks: number;
+  description?: string;
+}
+
+interface RecordedCommand {
+  file: string;
+  args: string[];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  failure?: string;
+}
+
+interface TickFile {
+  commands: RecordedCommand[];
+  powermetrics?: string[];
+}
+
+export class RecordingError extends Error {}
+
+/** What the replaying runner exposes besides running commands. */
+export interface ReplayControl {
+  readonly manifest: RecordingManifest;
+  /** 1-based tick being served. */
+  tick(): number;
+  nextTick(): void;
+  /** powermetrics documents of the tick being served, once per visit of that tick. */
+  takePowermetricsDocuments(): string[];
+}
+
+export interface RecordingControl {
+  nextTick(): void;
+  recordPowermetricsDocument(document: string): void;
+  /** Writes the tick in progress and the manifest. */
+  close(): Promise<void>;
+}
+
+const REPLAY = Symbol.for('idlewatt.replay');
+const RECORDING = Symbol.for('idlewatt.recording');
+
+export type ReplayRunner = CommandRunner & { [REPLAY]: ReplayControl };
+export type RecordingRunner = CommandRunner & { [RECORDING]: RecordingControl };
+
+export function replayOf(runner: CommandRunner): ReplayControl | undefined {
+  return (runner as Partial<ReplayRunner>)[REPLAY];
+}
+
+export function recordingOf(runner: CommandRunner): RecordingControl | undefined {
+  return (runner as Partial<RecordingRunner>)[RECORDING];
+}
+
+/**
+ * Commands are told apart by file and arguments, with pid lists (`-p 12,34`) blurred so a recorded
+ * `lsof -p` answers whatever pids the replaying sampler asks about.
+ */
+function commandKey(file: string, args: readonly string[], blur: boolean): string {
+  const parts = blur ? args.map((a) => (/^\d+(,\d+)*$/.test(a) ? '#' : a)) : args;
+  return JSON.stringify([basename(file), ...parts]);
+}
+
+/**
+ * A runner that serves a recording tick by tick, looping at the end. A tick ends when a command
+ * already answered in it is asked again (every collector runs once per tick), or on `nextTick()`.
+ */
+export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
+  const root = resolve(dir);
+  const manifest = readManifest(root);
+  const ticks: { commands: RecordedCommand[]; powermetrics: string[] }[] = [];
+  for (let tick = 1; tick <= manifest.ticks; tick++) {
+    const path = join(root, 'ticks', `${String(tick).padStart(6, '0')}.json`);
+    const parsed = readJson(path) as Partial<TickFile>;
+    if (!Array.isArray(parsed.commands)) throw new RecordingError(`${path}: no commands array`);
+    ticks.push({
+      commands: parsed.commands.map((c) => ({ ...c, stdout: readInside(root, c.stdout) })),
+      powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
+    });
+  }
+  let index = 0;
+  let visit = 0;
+  let powermetricsTakenOnVisit = -1;
+  let served = new Set<string>();
+  const control: ReplayControl = {
+    manifest,
+    tick: () => index + 1,
+    nextTick: () => {
+      index = (index + 1) % ticks.length;
+      visit++;
+      served = new Set();
+    },
+    takePowermetricsDocuments: () => {
+      if (powermetricsTakenOnVisit === visit) return [];
+      powermetricsTakenOnVisit = visit;
+      return ticks[index]!.powermetrics;
+    },
+  };
+  const runner = (async (file: string, args: readonly string[]): Promise<CommandResult> => {
+    const exact = commandKey(file, args, false);
+    if (served.has(exact)) control.nextTick();
+    served.add(exact);
+    const commands = ticks[index]!.commands;
+    const found =
+      commands.find((c) => commandKey(c.file, c.args, false) === exact) ??
+      commands.find((c) => commandKey(c.file, c.args, true) === commandKey(file, args, true));
+    if (!found) {
+      return {
+        stdout: '',
+        stderr: `idlewatt replay: tick ${index + 1} has no output for ${file} ${args.join(' ')}`,
+        exitCode: null,
+        failure: 'not-found',
+      };
+    }
+    const result: CommandResult = { stdout: found.stdout, stderr: found.stderr, exitCode: found.exitCode };
+    if (found.failure !== undefined) result.failure = found.failure;
+    return result;
+  }) as ReplayRunner;
+  runner[REPLAY] = control;
+  return runner;
+}
+
+function readManifest(root: string): RecordingManifest {
+  const path = join(root, 'recording.json');
+  if (!existsSync(path)) throw new RecordingError(`${root} is not a recording: no recording.json`);
+  const manifest = readJson(path) as Partial<RecordingManifest>;
+  if (manifest.format !== RECORDING_FORMAT || manifest.version !== RECORDING_VERSION) {
+    throw new RecordingError(`${path}: not an ${RECORDING_FORMAT} v${RECORDING_VERSION} manifest`);
+  }
+  if (!Number.isInteger(manifest.ticks) || manifest.ticks! < 1) {
+    throw new RecordingError(`${path}: ticks must be a positive integer`);
+  }
+  if (!Number.isInteger(manifest.intervalMs) || manifest.intervalMs! <= 0) {
+    throw new RecordingError(`${path}: intervalMs must be a positive integer`);
+  }
+  return manifest as RecordingManifest;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new RecordingError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function readInside(root: string, path: unknown): string {
+  if (typeof path !== 'string') throw new RecordingError(`a recorded output path is not a string`);
+  const full = resolve(root, path);
+  const inside = relative(root, full);
+  if (inside.startsWith('..') || inside.startsWith(sep)) {
+    throw new RecordingError(`recorded output '${path}' lies outside the recording`);
+  }
+  try {
+    return readFileSync(full, 'utf8');
+  } catch (error) {
+    throw new RecordingError(`cannot read ${full}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+export interface RecordingOptions {
+  intervalMs: number;
+  platform?: NodeJS.Platform;
+  description?: string;
+}
+
+/** Wraps a runner and writes what each command printed, per tick, into DIR (format above). */
+export function createRecordingRunner(
+  inner: CommandRunner,
+  dir: string,
+  options: RecordingOptions,
+): RecordingRunner {
+  const root = resolve(dir);
+  let tick = 1;
+  let current: TickFile = { commands: [], powermetrics: [] };
+  let served = new Set<string>();
+  let written = 0;
+  // Writes are chained so files land in order and close() can wait for all of them.
+  let chain: Promise<void> = mkdir(join(root, 'outputs'), { recursive: true })
+    .then(() => mkdir(join(root, 'ticks'), { recursive: true }))
+    .then(() => undefined);
+  const enqueue = (write: () => Promise<void>): void => {
+    chain = chain.then(write).catch(() => undefined);
+  };
+  const tickName = (n: number): string => String(n).padStart(6, '0');
+  const flush = (): void => {
+    if (current.commands.length === 0 && current.powermetrics!.length === 0) return;
+    const data = current;
+    const n = tick;
+    written = n;
+    enqueue(async () => {
+      await writeFile(join(root, 'ticks', `${tickName(n)}.json`), JSON.stringify(data, null, 1) + '\n');
+      const manifest: RecordingManifest = {
+        format: RECORDING_FORMAT,
+        version: RECORDING_VERSION,
+        platform: options.platform ?? process.platform,
+        intervalMs: options.intervalMs,
+        ticks: written,
+        ...(options.description ? { description: options.description } : {}),
+      };
+      await writeFile(join(root, 'recording.json'), JSON.stringify(manifest, null, 2) + '\n');
+    });
+    tick++;
+    current = { commands: [], powermetrics: [] };
+    served = new Set();
+  };
+  const control: RecordingControl = {
+    nextTick: flush,
+    recordPowermetricsDocument: (document) => {
+      const path = `outputs/${tickName(tick)}-powermetrics-${current.powermetrics!.length + 1}.plist`;
+      current.powermetrics!.push(path);
+      enqueue(() => writeFile(join(root, path), document));
+    },
+    close: async () => {
+      flush();
+      await chain;
+    },
+  };
+  const runner = (async (file: string, args: readonly string[], runOptions?: { timeoutMs?: number }) => {
+    const key = commandKey(file, args, false);
+    if (served.has(key)) flush();
+    served.add(key);
+    const result = await inner(file, args, runOptions);
+    const name = basename(file).replace(/[^A-Za-z0-9_-]/g, '_');
+    const path = `outputs/${tickName(tick)}-${String(current.commands.length + 1).padStart(2, '0')}-${name}.txt`;
+    const entry: RecordedCommand = {
+      file,
+      args: [...args],
+      stdout: path,
+      stderr: result.stderr,
+      exitCode: result.exitCode,
+    };
+    if (result.failure !== undefined) entry.failure = result.failure;
+    current.commands.push(entry);
+    enqueue(() => writeFile(join(root, path), result.stdout));
+    return result;
+  }) as RecordingRunner;
+  runner[RECORDING] = control;
+  return runner;
+}

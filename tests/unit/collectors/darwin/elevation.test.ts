@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  buildElevationCommand,
+  singleQuote,
+  type ElevationRequest,
+} from '../../../../main/collectors/darwin/elevation.js';
+import { PowermetricsStreamReader } from '../../../../main/collectors/darwin/powermetrics-stream.js';
+import { FIXTURES, tempDir } from '../../../helpers.js';
+
+const base: ElevationRequest = {
+  appPid: 4242,
+  directory: '/tmp/idlewatt-pm-Ab12Cd',
+  fifoPath: '/tmp/idlewatt-pm-Ab12Cd/powermetrics.fifo',
+  intervalMs: 2000,
+  samplers: ['cpu_power', 'gpu_power', 'thermal', 'tasks'],
+  processDetail: true,
+};
+
+test('the builder single-quotes validated values after a fixed script', () => {
+  const built = buildElevationCommand(base);
+  assert.ok(built.ok);
+  assert.deepEqual(built.args, [
+    '4242',
+    base.fifoPath,
+    '2000',
+    'cpu_power,gpu_power,thermal,tasks',
+    '1',
+    '/usr/bin/powermetrics',
+  ]);
+  assert.match(built.command, /^'\/bin\/sh' '-c' 'set -u\n/);
+  assert.ok(
+    built.command.endsWith(
+      ` 'idlewatt-powermetrics' '4242' '${base.fifoPath}' '2000' 'cpu_power,gpu_power,thermal,tasks' '1' '/usr/bin/powermetrics'`,
+    ),
+  );
+});
+
+test('the builder rejects hostile values', () => {
+  const hostile: [string, Partial<ElevationRequest>][] = [
+    ["a path with '", { fifoPath: "/tmp/idlewatt-pm-Ab12Cd/x'; rm -rf ~ #" }],
+    ['a path with ;', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/a;reboot' }],
+    ['a path with $(…)', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/$(id)' }],
+    ['a directory with $(…)', { directory: '/tmp/$(id)', fifoPath: '/tmp/$(id)/p' }],
+    ['a FIFO outside the directory', { fifoPath: '/etc/sudoers' }],
+    ['a FIFO escaping with ..', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/../../etc/passwd' }],
+    ['a FIFO in a subfolder', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/sub/p' }],
+    ['a relative path', { directory: 'tmp', fifoPath: 'tmp/p' }],
+    ['a negative interval', { intervalMs: -1000 }],
+    ['a fractional interval', { intervalMs: 1500.5 }],
+    ['a huge interval', { intervalMs: 1e12 }],
+    ['a negative pid', { appPid: -1 }],
+    ['pid 1', { appPid: 1 }],
+    ['a NaN pid', { appPid: Number.NaN }],
+    ['an unknown sampler', { samplers: ['cpu_power', 'all; id'] }],
+    ['no samplers', { samplers: [] }],
+    ['a powermetrics path with a space', { powermetricsPath: '/usr/bin/power metrics' }],
+  ];
+  for (const [label, change] of hostile) {
+    const built = buildElevationCommand({ ...base, ...change });
+    assert.equal(built.ok, false, label);
+    if (!built.ok) assert.doesNotMatch(built.error, /\n/, label);
+  }
+});
+
+test('singleQuote survives quotes and substitutions when evaluated by sh', () => {
+  const value = `it's $(id) \`id\` ; "x"`;
+  const out = spawnSync('/bin/sh', ['-c', `printf %s ${singleQuote(value)}`], { encoding: 'utf8' });
+  assert.equal(out.stdout, value);
+});
+
+const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo'], { encoding: 'utf8' }).status === 0;
+const skipReason = hasMkfifo ? false : 'mkfifo is not available on this machine';
+if (skipReason) console.log(`elevation script test skipped: ${skipReason}`);
+
+test(
+  'the real helper streams into the FIFO, and its watchdog ends powermetrics within 3 s of the app being SIGKILLed',
+  { skip: skipReason, timeout: 20_000 },
+  async (t) => {
+    const dir = tempDir(t, 'idlewatt-pm-');
+    const fifo = join(dir, 'powermetrics.fifo');
+    const standIn = join(dir, 'fake-powermetrics');
+    const sampleDoc = join(FIXTURES, 'powermetrics', 'm4pro-mac16_8-macos15_5-plist-battery.xml');
+    // Stands in for /usr/bin/powermetrics: records its pid and arguments, prints NUL-separated plists.
+    writeFileSync(
+      standIn,
+      `#!/bin/sh\necho $$ > '${dir}/pm.pid'\necho "$@" > '${dir}/pm.args'\nwhile :; do cat '${sampleDoc}'; printf '\\000'; sleep 0.2; done\n`,
+    );
+    chmodSync(standIn, 0o755);
+    assert.equal(spawnSync('mkfifo', ['-m', '600', fifo]).status, 0);
+    const app = spawn('sleep', ['60'], { stdio: 'ignore' });
+    t.after(() => app.kill('SIGKILL'));
+    const built = buildElevationCommand({
+      ...base,
+      appPid: app.pid!,
+      directory: dir,
+      fifoPath: fifo,
+      intervalMs: 1000,
+      powermetricsPath: standIn,
+    });
+    assert.ok(built.ok, !built.ok ? built.error : '');
+    // Run exactly what the prompt would run, without elevation.
+    const helper = spawn('/bin/sh', ['-c', built.command], { stdio: 'ignore' });
+    const helperExit = new Promise<number | null>((resolve) => helper.on('exit', (code) => resolve(code)));
+    t.after(() => helper.kill('SIGKILL'));
+
+    let samples = 0;
+    const reader = new PowermetricsStreamReader({ onSample: () => samples++ });
+    const { createReadStream } = await import('node:fs');
+    const stream = createReadStream(fifo);
+    stream.on('data', (chunk) => reader.push(chunk as Buffer));
+    stream.on('error', () => undefined);
+    await waitFor(() => samples >= 3, 8000);
+    const pmPid = Number(readFileSync(join(dir, 'pm.pid'), 'utf8'));
+    assert.match(
+      readFileSync(join(dir, 'pm.args'), 'utf8'),
+      /--samplers cpu_power,gpu_power,thermal,tasks -f plist -i 1000/,
+    );
+    assert.ok(alive(pmPid));
+
+    const killedAt = Date.now();
+    app.kill('SIGKILL');
+    await waitFor(() => !alive(pmPid), 3000);
+    const elapsed = Date.now() - killedAt;
+    assert.ok(elapsed < 3000, `powermetrics stand-in ended ${elapsed} ms after the app died`);
+    assert.equal(await Promise.race([helperExit, delay(3000).then(() => 'still running')]), 0);
+    stream.destroy();
+    assert.ok(existsSync(fifo), 'the helper never removes or replaces the FIFO');
+  },
+);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await delay(50);
+  }
+}

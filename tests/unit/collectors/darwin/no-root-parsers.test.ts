@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseHidIdle } from '../../../../main/collectors/darwin/hid-idle.js';
+import { batteryObservation, parseIoregBattery } from '../../../../main/collectors/darwin/ioreg-battery.js';
+import { parseIoregValue } from '../../../../main/collectors/darwin/ioreg-value.js';
+import { parseLsofTcp, parseOpenFileCounts } from '../../../../main/collectors/darwin/lsof.js';
+import { parseNetstat } from '../../../../main/collectors/darwin/netstat.js';
+import { parsePmsetTherm } from '../../../../main/collectors/darwin/pmset-therm.js';
+import { parseCpuTime, parsePs, parseThreadCounts } from '../../../../main/collectors/darwin/ps.js';
+import { FIXTURES } from '../../../helpers.js';
+
+const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
+
+test('ioreg values: unsigned 64-bit registers read as signed, nested dicts with =, arrays, data', () => {
+  assert.equal(parseIoregValue('18446744073709550563'), -1053);
+  assert.equal(parseIoregValue('Yes'), true);
+  assert.deepEqual(parseIoregValue('(4269,4270,0,0)'), [4269, 4270, 0, 0]);
+  assert.deepEqual(parseIoregValue('<000a12ff>'), { hex: '000a12ff' });
+  assert.deepEqual(parseIoregValue('{"Amperage"=18446744073709550563,"Cycle Count"=155,"A"={"B"=(1,2)}}'), {
+    Amperage: -1053,
+    'Cycle Count': 155,
+    A: { B: [1, 2] },
+  });
+  assert.equal(parseIoregValue('{"broken"='), null);
+});
+
+test('ioreg battery (BSD batlog capture, MacBook Air 2012): on battery, at rest, 100 %', () => {
+  const parsed = parseIoregBattery(
+    fixture('ioreg/batlog-macbookair-2012-osx10_8-ioreg-rk-BatterySerialNumber.txt'),
+  );
+  assert.ok(parsed.ok);
+  const b = parsed.value;
+  assert.equal(b.percent, 100);
+  assert.equal(b.cycleCount, 8);
+  assert.equal(b.temperatureCelsius, 30.41);
+  assert.equal(b.externalConnected, false);
+  assert.equal(b.state, 'discharging');
+  assert.equal(b.amperageMilliamps, 0);
+  assert.equal(b.batteryWatts, 0);
+  assert.equal(b.telemetry, null);
+});
+
+test('ioreg battery (written Apple Silicon sample, on battery): watts from InstantAmperage × Voltage, telemetry', () => {
+  const parsed = parseIoregBattery(
+    fixture('ioreg/written-sample-apple-silicon-on-battery-ioreg-rw0-c-AppleSmartBattery.txt'),
+  );
+  assert.ok(parsed.ok);
+  const b = parsed.value;
+  assert.equal(b.percent, 87);
+  assert.equal(b.amperageMilliamps, -702);
+  assert.equal(b.voltageMillivolts, 12612);
+  assert.equal(b.batteryWatts, -8.854);
+  assert.deepEqual(b.telemetry, { systemPowerInWatts: 0, systemLoadWatts: 9.12, batteryPowerWatts: 8.874 });
+  const observation = batteryObservation(b);
+  assert.deepEqual(observation.battery, {
+    source: 'ioreg',
+    state: 'discharging',
+    percent: 87,
+    onAc: false,
+    dischargeWatts: 8.854,
+    cycleCount: 112,
+    temperatureCelsius: 30.55,
+  });
+  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 8.874 });
+});
+
+test('ioreg battery (written sample, charging): SystemPowerIn is the system figure', () => {
+  const parsed = parseIoregBattery(
+    fixture('ioreg/written-sample-apple-silicon-charging-ioreg-rw0-c-AppleSmartBattery.txt'),
+  );
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.state, 'charging');
+  const observation = batteryObservation(parsed.value);
+  assert.equal(observation.battery!.dischargeWatts, 0);
+  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 41.87 });
+  assert.equal(parseIoregBattery('nothing here').ok, false);
+});
+
+test('pmset -g therm (MIT capture, Intel): no warnings, speed limit 100 → nominal', () => {
+  const parsed = parsePmsetTherm(fixture('pmset/fmorrisey-intel-mbp-pmset-g-therm.txt'));
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value, {
+    cpuSpeedLimitPercent: 100,
+    cpuSchedulerLimitPercent: 100,
+    availableCpus: 12,
+    thermalWarningLevel: null,
+    performanceWarningLevel: null,
+    pressure: 'nominal',
+    throttled: false,
+  });
+});
+
+test('pmset -g therm: a speed limit or a warning level raises the pressure', () => {
+  const limited = parsePmsetTherm(
+    'CPU Power notify\n\tCPU_Scheduler_Limit \t= 100\n\tCPU_Available_CPUs \t= 8\n\tCPU_Speed_Limit \t= 62\n',
+  );
+  assert.ok(limited.ok);
+  assert.equal(limited.value.pressure, 'serious');
+  assert.equal(limited.value.throttled, true);
+  const warned = parsePmsetTherm(
+    '2025-01-01 10:00:00 +0000 Thermal Warning Level set to 10.\nNote: No performance warning level has been recorded\n',
+  );
+  assert.ok(warned.ok);
+  assert.equal(warned.value.pressure, 'critical');
+  assert.equal(parsePmsetTherm('Battery Power: 50%').ok, false);
+});
+
+test('ps -axo (written sample): [dd-]hh:mm:ss.cc times, RSS KB → bytes, names with spaces', () => {
+  const parsed = parsePs(fixture('ps/written-sample-ps-axo-pid-ppid-rss-time-comm.txt'));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.length, 7);
+  assert.deepEqual(parsed.value[0], {
+    pid: 1,
+    ppid: 0,
+    rssBytes: 14320 * 1024,
+    cpuSeconds: 761.07,
+    name: 'launchd',
+    command: '/sbin/launchd',
+  });
+  assert.equal(parsed.value.find((p) => p.pid === 7202)!.cpuSeconds, 86400 + 2 * 3600 + 14 * 60 + 9.31);
+  const docker = parsed.value.find((p) => p.pid === 1029)!;
+  assert.equal(docker.name, 'Docker Desktop Helper (Renderer)');
+  assert.equal(docker.ppid, 973);
+  assert.equal(parseCpuTime('123:45.67'), 123 * 60 + 45.67);
+  assert.equal(parseCpuTime('1:02:03'), 3723);
+  assert.equal(parseCpuTime('soon'), null);
+});
+
+test('ps aux (MIT jc capture): headed output by column names', () => {
+  const parsed = parsePs(fixture('ps/jc-osx-10.14.6-ps-axu-first22lines.txt'));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.length, 21);
+  const hyperkit = parsed.value[0]!;
+  assert.equal(hyperkit.pid, 1046);
+  assert.equal(hyperkit.ppid, null);
+  assert.equal(hyperkit.rssBytes, 498788 * 1024);
+  assert.equal(hyperkit.cpuSeconds, 7 * 60 + 53.61);
+  assert.equal(hyperkit.name, 'com.docker.hyperkit');
+  assert.equal(parsePs('hello world').ok, false);
+});
+
+test('ps -M thread counts: lines without their pid belong to the pid above', () => {
+  const text =
+    'USER   PID   TT  %CPU STAT PRI     STIME     UTIME COMMAND\ndev   7202   ??   0.0 S    31T   0:00.10   0:00.20 python3\n      7202        0.0 S    31T   0:00.00   0:00.00\n             0.0 S    31T   0:00.00   0:00.00\ndev   7303   ??   0.0 S    31T   0:00.10   0:00.20 node\n';
+  assert.deepEqual(
+    [...parseThreadCounts(text, new Set([7202, 7303]))],
+    [
+      [7202, 3],
+      [7303, 1],
+    ],
+  );
+});
+
+test('lsof -F pcnT (written sample): listening owners and connections', () => {
+  const parsed = parseLsofTcp(fixture('lsof/written-sample-lsof-nP-iTCP-F-pcnT.txt'));
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value.listening, [
+    { port: 11434, pid: 7101, command: 'ollama', address: '127.0.0.1' },
+    { port: 3000, pid: 7303, command: 'node', address: '*' },
+    { port: 8766, pid: 55294, command: 'Python', address: '127.0.0.1' },
+  ]);
+  assert.equal(parsed.value.connections.length, 3);
+  assert.deepEqual(parsed.value.connections[1], {
+    localPort: 3000,
+    remoteAddress: '::1',
+    remotePort: 52001,
+    state: 'ESTABLISHED',
+    pid: 7303,
+    command: 'node',
+  });
+});
+
+test('lsof table without -n -P (written sample): service names mapped where known, the rest reported', () => {
+  const parsed = parseLsofTcp(fixture('lsof/written-sample-lsof-i-no-nP-table.txt'));
+  assert.ok(parsed.ok);
+  assert.deepEqual(
+    parsed.value.listening.map((l) => [l.port, l.pid]),
+    [
+      [5432, 812],
+      [5432, 812],
+    ],
+  );
+  assert.deepEqual(parsed.value.unresolved, ['localhost:hbci']);
+  assert.equal(parsed.value.connections[0]!.localPort, 3000);
+  assert.equal(parseLsofTcp('<html>').ok, false);
+  assert.deepEqual(
+    [...parseOpenFileCounts('p12\nf1\nf2\nfcwd\np13\n')],
+    [
+      [12, 3],
+      [13, 0],
+    ],
+  );
+});
+
+test('netstat -anv: process:pid (current macOS) and a separate pid column (older releases)', () => {
+  const current = parseNetstat(fixture('replay/darwin-m4max-stack/outputs/netstat-2.txt'));
+  assert.ok(current.ok);
+  assert.equal(current.value.listening.length, 6);
+  assert.deepEqual(
+    current.value.listening.find((l) => l.port === 11401),
+    { port: 11401, pid: 7505 },
+  );
+  assert.deepEqual(current.value.connections[1], {
+    localPort: 11434,
+    remoteAddress: '127.0.0.1',
+    remotePort: 52020,
+    state: 'ESTABLISHED',
+    pid: 7101,
+  });
+  const older = [
+    'Active Internet connections (including servers)',
+    'Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)     rhiwat shiwat    pid   epid  state    options',
+    'tcp6       0      0  ::1.8766               ::1.50122              TIME_WAIT   131072 131072      0      0 0x2131 0x00000000',
+    'tcp4       0      0  127.0.0.1.8880         127.0.0.1.50200        FIN_WAIT_2  408300 146988   7202      0 0x2131 0x00000000',
+    'tcp46      0      0  *.3000                 *.*                    LISTEN      131072 131072   7303      0 0x0100 0x00000006',
+  ].join('\n');
+  const parsed = parseNetstat(older);
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value.listening, [{ port: 3000, pid: 7303 }]);
+  assert.deepEqual(parsed.value.connections, [
+    { localPort: 8766, remoteAddress: '::1', remotePort: 50122, state: 'TIME_WAIT', pid: null },
+    { localPort: 8880, remoteAddress: '127.0.0.1', remotePort: 50200, state: 'FIN_WAIT2', pid: 7202 },
+  ]);
+  assert.equal(parseNetstat('nope').ok, false);
+});
+
+test('HIDIdleTime nanoseconds → seconds', () => {
+  const parsed = parseHidIdle(fixture('replay/darwin-m4max-stack/outputs/ioreg-hid-idle.txt'));
+  assert.deepEqual(parsed, { ok: true, value: 754.21 });
+  assert.equal(parseHidIdle('{}').ok, false);
+});

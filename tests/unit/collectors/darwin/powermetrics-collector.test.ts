@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { ElevationResult, Elevator } from '../../../../main/collectors/darwin/elevator.js';
+import { ElevatedPowermetricsFeed } from '../../../../main/collectors/darwin/powermetrics-feed.js';
+import { createPowermetricsCollector } from '../../../../main/collectors/darwin/powermetrics.js';
+import { runCommand } from '../../../../main/collectors/exec.js';
+import type { CollectorEnv, CollectRequest } from '../../../../main/collectors/types.js';
+import { FIXTURES, tempDir } from '../../../helpers.js';
+
+const request: CollectRequest = { slow: false, watchPids: new Set(), servicePorts: new Set() };
+const M4MAX = readFileSync(
+  join(FIXTURES, 'powermetrics', 'm4max-mac16_5-macos26_2-tasks-disk-cpu_power-gpu_power-thermal.plist'),
+);
+const GPU_MULTI = readFileSync(
+  join(FIXTURES, 'powermetrics', 'm4pro-mac16_8-macos15_5-plist-gpu_power_multiple_samples.xml'),
+);
+
+function env(now = () => Date.now()): CollectorEnv {
+  return { sysRoot: '/', procRoot: '/proc', exec: runCommand, now, fetch: globalThis.fetch };
+}
+
+/** A feed that hands over whatever the test pushes. */
+function manualFeed() {
+  let sink: ((chunk: Buffer | string) => void) | null = null;
+  return {
+    push: (bytes: Buffer | string) => sink?.(bytes),
+    feed: {
+      start: (s: (chunk: Buffer | string) => void) => {
+        sink = s;
+      },
+      poll: () => undefined,
+      status: () => ({ state: 'running' as const }),
+      requestPermission: async () => ({ state: 'running' as const }),
+      close: async () => undefined,
+    },
+  };
+}
+
+test('a sample maps to power, thermal and tasks (DEAD_TASKS left out); nothing new soon after repeats, then goes absent', async () => {
+  let now = 1_000_000;
+  const manual = manualFeed();
+  const collector = createPowermetricsCollector(
+    env(() => now),
+    { feed: manual.feed, intervalMs: 1000 },
+  );
+  const warming = await collector.collect(request);
+  assert.equal(warming.status, 'absent');
+  manual.push(Buffer.concat([M4MAX, Buffer.from([0])]));
+  const reading = await collector.collect(request);
+  assert.equal(reading.status, 'ok');
+  if (reading.status !== 'ok') return;
+  assert.deepEqual(reading.value.power, {
+    source: 'powermetrics',
+    cpuWatts: 2.978,
+    gpuWatts: 0.27,
+    aneWatts: 0,
+    packageWatts: 3.248,
+  });
+  assert.deepEqual(reading.value.thermal, { source: 'powermetrics', pressure: 'nominal' });
+  assert.equal(reading.value.tasks!.length, 104);
+  assert.ok(reading.value.tasks!.every((t) => t.pid >= 0));
+  assert.deepEqual(
+    reading.value.tasks!.find((t) => t.pid === 409),
+    { pid: 409, name: 'WindowServer', cpuMsPerSecond: 81.7725 },
+  );
+  now += 2000;
+  const repeated = await collector.collect(request);
+  assert.equal(repeated.status, 'ok', 'within two intervals the last sample stands');
+  now += 10_000;
+  const stale = await collector.collect(request);
+  assert.equal(stale.status, 'absent');
+  if (stale.status === 'absent') assert.equal(stale.reason, 'no-data');
+});
+
+test('several samples between ticks are averaged by elapsed time', async () => {
+  const manual = manualFeed();
+  const collector = createPowermetricsCollector(env(), { feed: manual.feed });
+  await collector.collect(request);
+  manual.push(Buffer.concat([GPU_MULTI, Buffer.from([0])]));
+  const reading = await collector.collect(request);
+  assert.equal(reading.status, 'ok');
+  if (reading.status !== 'ok') return;
+  // gpu_energy 9+107+786+147+127 mJ over 25.05 s (all five samples, ~5 s each)
+  const elapsed = 5.004758375 + 5.014447083 + 5.010073541 + 5.014230916 + 5.0091785;
+  const expected = [0.004, 0.021, 0.157, 0.029, 0.025];
+  const durations = [5.004758375, 5.014447083, 5.010073541, 5.014230916, 5.0091785];
+  const mean = expected.reduce((sum, w, i) => sum + w * durations[i]!, 0) / elapsed;
+  assert.equal(reading.value.power!.gpuWatts, Math.round(mean * 1000) / 1000);
+});
+
+function standInPowermetrics(dir: string): string {
+  const path = join(dir, 'fake-powermetrics');
+  const doc = join(
+    FIXTURES,
+    'powermetrics',
+    'm4max-mac16_5-macos26_2-tasks-disk-cpu_power-gpu_power-thermal.plist',
+  );
+  writeFileSync(path, `#!/bin/sh\nwhile :; do cat '${doc}'; printf '\\000'; sleep 0.3; done\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Runs the helper command unelevated: what sudo-prompt would do after the user said yes. */
+const runUnelevated: Elevator = (command) =>
+  new Promise<ElevationResult>((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: 'ignore' });
+    child.on('exit', (code) => resolve({ outcome: 'exited', code }));
+  });
+
+const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo']).status === 0;
+if (!hasMkfifo) console.log('elevated feed test skipped: mkfifo is not available on this machine');
+
+test(
+  'the elevated feed reads the helper through a private FIFO; close() removes it and the helper ends',
+  { skip: hasMkfifo ? false : 'mkfifo is not available on this machine', timeout: 20_000 },
+  async (t) => {
+    const root = tempDir(t);
+    let prompts = 0;
+    let helperDone: Promise<ElevationResult> | null = null;
+    const feed = new ElevatedPowermetricsFeed({
+      exec: runCommand,
+      elevate: (command) => {
+        prompts++;
+        helperDone = runUnelevated(command);
+        return helperDone;
+      },
+      appPid: process.pid,
+      intervalMs: 1000,
+      samplers: async () => ['cpu_power', 'gpu_power', 'thermal', 'tasks'],
+      processDetail: false,
+      tempRoot: root,
+      powermetricsPath: standInPowermetrics(root),
+    });
+    const collector = createPowermetricsCollector(env(), { feed });
+    let reading = await collector.collect(request);
+    for (let i = 0; i < 100 && reading.status !== 'ok'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reading = await collector.collect(request);
+    }
+    assert.equal(reading.status, 'ok');
+    assert.equal(feed.status().state, 'running');
+    const [dir] = readdirSync(root).filter((n) => n.startsWith('idlewatt-pm-'));
+    assert.ok(dir);
+    await collector.close!();
+    assert.equal(existsSync(join(root, dir)), false, 'the private directory is removed');
+    const ended = await Promise.race([
+      helperDone!,
+      new Promise((r) => setTimeout(() => r('still running'), 4000)),
+    ]);
+    assert.deepEqual(ended, { outcome: 'exited', code: 0 });
+    assert.equal(prompts, 1);
+  },
+);
+
+const fifoSkip = hasMkfifo ? false : 'mkfifo is not available on this machine';
+
+test(
+  'a cancelled prompt reports permission, never re-prompts on its own, and requestPermission asks once',
+  { skip: fifoSkip },
+  async (t) => {
+    const root = tempDir(t);
+    let prompts = 0;
+    const answers: ElevationResult[] = [{ outcome: 'denied' }, { outcome: 'denied' }];
+    const feed = new ElevatedPowermetricsFeed({
+      exec: runCommand,
+      elevate: async () => {
+        prompts++;
+        return answers.shift() ?? { outcome: 'denied' };
+      },
+      appPid: process.pid,
+      intervalMs: 1000,
+      samplers: async () => ['cpu_power'],
+      processDetail: false,
+      tempRoot: root,
+    });
+    const collector = createPowermetricsCollector(env(), { feed });
+    await collector.collect(request);
+    await waitFor(() => feed.status().state === 'denied');
+    for (let i = 0; i < 5; i++) {
+      const reading = await collector.collect(request);
+      assert.equal(reading.status, 'absent');
+      if (reading.status === 'absent') assert.equal(reading.reason, 'permission');
+    }
+    assert.equal(prompts, 1, 'ticks never prompt again');
+    await collector.requestPermission();
+    await collector.requestPermission();
+    await waitFor(() => feed.status().state === 'denied' && prompts === 2);
+    assert.equal(prompts, 2, 'one retry, one prompt');
+    assert.deepEqual(readdirSync(root), [], 'nothing left behind');
+    await collector.close!();
+  },
+);
+
+test(
+  'a helper that exits with a reason is an error reading with that reason',
+  { skip: fifoSkip },
+  async (t) => {
+    const root = tempDir(t);
+    const feed = new ElevatedPowermetricsFeed({
+      exec: runCommand,
+      elevate: async () => ({ outcome: 'exited', code: 69 }),
+      appPid: process.pid,
+      intervalMs: 1000,
+      samplers: async () => ['cpu_power'],
+      processDetail: false,
+      tempRoot: root,
+    });
+    const collector = createPowermetricsCollector(env(), { feed });
+    await collector.collect(request);
+    await waitFor(() => feed.status().state === 'failed');
+    const reading = await collector.collect(request);
+    assert.equal(reading.status, 'error');
+    if (reading.status === 'error') assert.match(reading.message, /powermetrics is not installed/);
+    assert.deepEqual(readdirSync(root), []);
+    await collector.close!();
+  },
+);
+
+test('mkfifo failing is an error reading, without a prompt', async (t) => {
+  let prompts = 0;
+  const feed = new ElevatedPowermetricsFeed({
+    exec: async () => ({ stdout: '', stderr: 'mkfifo: Permission denied', exitCode: 1 }),
+    elevate: async () => {
+      prompts++;
+      return { outcome: 'exited', code: 0 };
+    },
+    appPid: process.pid,
+    intervalMs: 1000,
+    samplers: async () => ['cpu_power'],
+    processDetail: false,
+    tempRoot: tempDir(t),
+  });
+  const collector = createPowermetricsCollector(env(), { feed });
+  await collector.collect(request);
+  await waitFor(() => feed.status().state === 'failed');
+  const reading = await collector.collect(request);
+  assert.equal(reading.status, 'error');
+  if (reading.status === 'error') assert.match(reading.message, /mkfifo failed: mkfifo: Permission denied/);
+  assert.equal(prompts, 0);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

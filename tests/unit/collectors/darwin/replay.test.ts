@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createPowermetricsCollector } from '../../../../main/collectors/darwin/powermetrics.js';
+import { createDarwinProcessCollector } from '../../../../main/collectors/darwin/processes.js';
+import {
+  createRecordingRunner,
+  createReplayRunner,
+  replayOf,
+  RecordingError,
+} from '../../../../main/collectors/darwin/replay.js';
+import { createDarwinSocketCollector } from '../../../../main/collectors/darwin/sockets.js';
+import { DARWIN_COLLECTORS } from '../../../../main/collectors/darwin/index.js';
+import type { CollectorEnv, CommandRunner } from '../../../../main/collectors/types.js';
+import { FIXTURES, tempDir } from '../../../helpers.js';
+
+const RECORDING = join(FIXTURES, 'replay', 'darwin-m4max-stack');
+const PS = ['-axo', 'pid=,ppid=,rss=,time=,comm='];
+
+test('the replay runner serves the recording tick by tick and loops at the end', async () => {
+  const runner = await createReplayRunner(RECORDING);
+  const control = replayOf(runner)!;
+  assert.equal(control.manifest.ticks, 4);
+  const outputs: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const ps = await runner('ps', PS);
+    assert.equal(ps.exitCode, 0);
+    outputs.push(ps.stdout);
+    assert.equal(control.tick(), (i % 4) + 1);
+  }
+  for (let t = 1; t <= 4; t++) {
+    assert.equal(outputs[t - 1], readFileSync(join(RECORDING, 'outputs', `ps-${t}.txt`), 'utf8'));
+  }
+  assert.equal(outputs[4], outputs[0], 'after the last tick it starts again');
+});
+
+test('pid lists are blurred when matching, unknown commands are not-found results', async () => {
+  const runner = await createReplayRunner(RECORDING);
+  const files = await runner('lsof', ['-nP', '-F', 'pf', '-p', '1,2,3']);
+  assert.match(files.stdout, /^p55294\n/);
+  const missing = await runner('top', ['-l', '1']);
+  assert.equal(missing.failure, 'not-found');
+  assert.match(missing.stderr, /tick 1 has no output for top/);
+  await assert.rejects(createReplayRunner(FIXTURES), RecordingError);
+});
+
+test('collectors run on the replay: processes, sockets with activity, powermetrics from the recorded plist', async () => {
+  const runner = await createReplayRunner(RECORDING);
+  const env: CollectorEnv = {
+    sysRoot: '/',
+    procRoot: '/proc',
+    exec: runner,
+    now: () => 1000,
+    fetch: globalThis.fetch,
+  };
+  const processes = createDarwinProcessCollector(env);
+  const sockets = createDarwinSocketCollector(env);
+  const power = createPowermetricsCollector(env);
+  const servicePorts = new Set([8766, 11434, 8880, 3000, 11402, 11401]);
+  const watchPids = new Set([55294, 7101, 7202, 7303, 7404, 7505]);
+  const remotePorts: number[][] = [];
+  for (let tick = 1; tick <= 4; tick++) {
+    const request = { slow: tick === 1, watchPids, servicePorts };
+    const p = await processes.collect(request);
+    const s = await sockets.collect(request);
+    const w = await power.collect(request);
+    assert.equal(p.status, 'ok');
+    assert.equal(s.status, 'ok');
+    assert.equal(w.status, 'ok');
+    if (p.status !== 'ok' || s.status !== 'ok' || w.status !== 'ok') return;
+    const vibevoice = p.value.processes!.find((x) => x.pid === 7202)!;
+    assert.equal(vibevoice.startKey, '7202@8049.31', 'one incarnation keeps one key');
+    assert.equal(vibevoice.threads, tick === 1 ? 14 : null);
+    assert.equal(vibevoice.openFiles, tick === 1 ? 118 : null);
+    assert.equal(s.value.sockets!.listening.length, 6);
+    remotePorts.push(s.value.sockets!.connections.map((c) => c.remotePort));
+    assert.equal(w.value.power!.packageWatts, 3.248);
+  }
+  assert.deepEqual(remotePorts, [
+    [52001, 52010],
+    [52001, 52020],
+    [52001, 52020],
+    [52001, 52030],
+  ]);
+});
+
+test('every darwin registry row collects from the replay without throwing', async () => {
+  const runner = await createReplayRunner(RECORDING);
+  const env: CollectorEnv = {
+    sysRoot: '/',
+    procRoot: '/proc',
+    exec: runner,
+    now: () => 1000,
+    fetch: globalThis.fetch,
+  };
+  for (const row of DARWIN_COLLECTORS) {
+    const reading = await row
+      .create(env)
+      .collect({ slow: true, watchPids: new Set(), servicePorts: new Set() });
+    assert.equal(reading.status, 'ok', `${row.id}: ${JSON.stringify(reading)}`);
+  }
+});
+
+test('a recording made by the recording runner replays the same outputs', async (t) => {
+  const dir = tempDir(t);
+  let calls = 0;
+  const inner: CommandRunner = async (file, args) => ({
+    stdout: `${file} ${args.join(' ')} #${++calls}\n`,
+    stderr: '',
+    exitCode: 0,
+  });
+  const recorder = createRecordingRunner(inner, dir, { intervalMs: 2000, platform: 'darwin' });
+  const { recordingOf } = await import('../../../../main/collectors/darwin/replay.js');
+  for (let tick = 0; tick < 3; tick++) {
+    await recorder('ps', PS);
+    await recorder('netstat', ['-anv', '-p', 'tcp']);
+    recordingOf(recorder)!.recordPowermetricsDocument(`<plist>${tick}</plist>`);
+  }
+  await recordingOf(recorder)!.close();
+  const manifest = JSON.parse(readFileSync(join(dir, 'recording.json'), 'utf8'));
+  assert.deepEqual(manifest, {
+    format: 'idlewatt-recording',
+    version: 1,
+    platform: 'darwin',
+    intervalMs: 2000,
+    ticks: 3,
+  });
+  const replay = await createReplayRunner(dir);
+  const seen: string[] = [];
+  for (let tick = 0; tick < 3; tick++) {
+    seen.push((await replay('ps', PS)).stdout, (await replay('netstat', ['-anv', '-p', 'tcp'])).stdout);
+    assert.deepEqual(replayOf(replay)!.takePowermetricsDocuments(), [`<plist>${tick}</plist>`]);
+    assert.deepEqual(replayOf(replay)!.takePowermetricsDocuments(), [], 'once per visit');
+  }
+  assert.deepEqual(
+    seen,
+    [1, 2, 3, 4, 5, 6].map((n) => `${n % 2 ? 'ps ' + PS.join(' ') : 'netstat -anv -p tcp'} #${n}\n`),
+  );
+});
