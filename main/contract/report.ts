@@ -49,6 +49,8 @@ export interface CompareFigure {
   difference: number | null;
   /** True when |difference| exceeds the noise (pooled spread of the samples). */
   significant: boolean;
+  /** The noise band the difference was judged against (± this), or null when too few samples. */
+  noise?: number | null;
 }
 
 export interface CompareResult {

@@ -1,0 +1,138 @@
+import { THERMAL_PRESSURES, type Report } from '../contract/index.js';
+import { formatBytes, formatDuration, formatNumber, formatWattHours, formatWatts } from './format-units.js';
+
+export type ReportFormat = 'md' | 'json' | 'csv';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv'];
+
+const iso = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
+const orDash = <T>(value: T | null, format: (v: T) => string): string =>
+  value === null ? '—' : format(value);
+
+export function formatReportMarkdown(report: Report): string {
+  const lines: string[] = [];
+  lines.push(`# IdleWatt report: ${iso(report.range.from)} to ${iso(report.range.to)}`, '');
+  if (report.sampleCount === 0) {
+    lines.push('No samples were recorded in this range.');
+    return lines.join('\n');
+  }
+  const wasted = report.systemIdleWattHours;
+  lines.push(
+    `**${orDash(wasted, formatWattHours)} wasted while idle** over ${formatDuration(report.idleSeconds)} of idle ` +
+      `time (${formatDuration(report.coveredSeconds)} measured, ${report.sampleCount} samples).`,
+    '',
+    '| figure | value |',
+    '| --- | --- |',
+    `| idle time | ${formatDuration(report.idleSeconds)} |`,
+    `| energy while idle | ${orDash(report.systemIdleWattHours, formatWattHours)} |`,
+    `| energy while active | ${orDash(report.systemActiveWattHours, formatWattHours)} |`,
+    `| peak system power | ${orDash(report.peakSystemWatts, formatWatts)} |`,
+    `| mean system power | ${orDash(report.meanSystemWatts, formatWatts)} |`,
+    `| power source | ${report.powerSource ?? 'none (no power reading)'} |`,
+    '',
+  );
+  if (report.services.length > 0) {
+    lines.push(
+      '## Services (estimated from CPU share of measured power)',
+      '',
+      '| service | wasted while idle | used while active | idle time running | mean CPU | mean memory |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...report.services.map(
+        (s) =>
+          `| ${s.name} | ${formatWattHours(s.idleWattHours)} | ${formatWattHours(s.activeWattHours)} | ` +
+          `${formatDuration(s.idleSeconds)} | ${orDash(s.meanCpuPercent, (v) => `${formatNumber(v)} %`)} | ` +
+          `${orDash(s.meanRssBytes, formatBytes)} |`,
+      ),
+      '',
+    );
+  }
+  const thermal = THERMAL_PRESSURES.filter((p) => report.thermalSeconds[p] > 0);
+  lines.push('## Thermal pressure', '');
+  lines.push(
+    thermal.length === 0
+      ? 'No thermal pressure reading in this range.'
+      : thermal.map((p) => `${p}: ${formatDuration(report.thermalSeconds[p])}`).join(' · '),
+    '',
+  );
+  lines.push('## Alerts fired', '');
+  lines.push(
+    ...(report.alerts.length === 0
+      ? ['None.']
+      : report.alerts.map((a) =>
+          `- ${iso(a.at)} ${a.severity ?? ''} ${a.title}: ${a.message}`.replace(/\s+/g, ' '),
+        )),
+    '',
+  );
+  lines.push('## Recommendations', '');
+  lines.push(
+    ...(report.recommendations.length === 0
+      ? ['Nothing to act on: no service wasted measurable energy while idle.']
+      : report.recommendations.map((r) => `- ${r.text}`)),
+  );
+  return lines.join('\n');
+}
+
+const csvCell = (value: string | number | null): string => {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? String(Number(value.toFixed(6))) : value;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** One row for the system and one per service; thermal time as columns on the system row. */
+export function formatReportCsv(report: Report): string {
+  const header = [
+    'scope',
+    'id',
+    'name',
+    'from',
+    'to',
+    'idle_seconds',
+    'idle_wh',
+    'active_wh',
+    'mean_cpu_percent',
+    'mean_rss_bytes',
+    'peak_watts',
+    'mean_watts',
+    ...THERMAL_PRESSURES.map((p) => `thermal_${p}_seconds`),
+  ];
+  const from = iso(report.range.from);
+  const to = iso(report.range.to);
+  const rows: (string | number | null)[][] = [
+    [
+      'system',
+      null,
+      report.powerSource,
+      from,
+      to,
+      report.idleSeconds,
+      report.systemIdleWattHours,
+      report.systemActiveWattHours,
+      null,
+      null,
+      report.peakSystemWatts,
+      report.meanSystemWatts,
+      ...THERMAL_PRESSURES.map((p) => report.thermalSeconds[p]),
+    ],
+    ...report.services.map((s) => [
+      'service',
+      s.serviceId,
+      s.name,
+      from,
+      to,
+      s.idleSeconds,
+      s.idleWattHours,
+      s.activeWattHours,
+      s.meanCpuPercent,
+      s.meanRssBytes === null ? null : Math.round(s.meanRssBytes),
+      null,
+      null,
+      ...THERMAL_PRESSURES.map(() => null),
+    ]),
+  ];
+  return [header.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\n');
+}
+
+export function formatReport(report: Report, format: ReportFormat): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  if (format === 'csv') return formatReportCsv(report);
+  return formatReportMarkdown(report);
+}

@@ -1,0 +1,87 @@
+import type { HistoryPoint, HistoryQuery, Sample, ServicePoint } from '../contract/index.js';
+import { addSample, emptyAggregate, maxOf, meanOf, mergeAggregate, minOf, type Aggregate } from './rollup.js';
+import { addSystemRollupRow, type SystemRollupRow } from './rollup-codec.js';
+
+export const MAX_POINTS = 10_000;
+
+/**
+ * Groups items into at most `q.points` equal-width buckets over [from, to]. When there are no more
+ * items than points, every item is its own point at its own time (items at the same time merge);
+ * otherwise a bucket's time is its start.
+ */
+function bucketize<T>(
+  items: readonly T[],
+  q: HistoryQuery,
+  timeOf: (item: T) => number,
+  add: (into: Aggregate, item: T) => void,
+): Aggregate[] {
+  const perItem = items.length <= q.points;
+  const width = (q.to - q.from) / q.points;
+  const buckets = new Map<number, Aggregate>();
+  for (const item of items) {
+    const at = timeOf(item);
+    const key = perItem ? at : Math.min(q.points - 1, Math.max(0, Math.floor((at - q.from) / width)));
+    let agg = buckets.get(key);
+    if (!agg) buckets.set(key, (agg = emptyAggregate(perItem ? at : Math.round(q.from + key * width))));
+    add(agg, item);
+  }
+  return [...buckets.values()].sort((a, b) => a.at - b.at);
+}
+
+export const bucketSamples = (samples: readonly Sample[], q: HistoryQuery): Aggregate[] =>
+  bucketize(samples, q, (s) => s.at, addSample);
+
+export const bucketAggregates = (aggregates: readonly Aggregate[], q: HistoryQuery): Aggregate[] =>
+  bucketize(aggregates, q, (a) => a.at, mergeAggregate);
+
+/** System rollup rows (and the live minute, an Aggregate) into history buckets. */
+export const bucketSystemRows = (
+  rows: readonly (SystemRollupRow | Aggregate)[],
+  q: HistoryQuery,
+): Aggregate[] =>
+  bucketize(
+    rows,
+    q,
+    (r) => (Array.isArray(r) ? r[1] : r.at),
+    (into, r) => (Array.isArray(r) ? addSystemRollupRow(into, r) : mergeAggregate(into, r)),
+  );
+
+export function toHistoryPoint(agg: Aggregate): HistoryPoint {
+  return {
+    at: agg.at,
+    systemWatts: meanOf(agg.systemWatts),
+    systemWattsMin: minOf(agg.systemWatts),
+    systemWattsMax: maxOf(agg.systemWatts),
+    cpuWatts: meanOf(agg.cpuWatts),
+    gpuWatts: meanOf(agg.gpuWatts),
+    packageWatts: meanOf(agg.packageWatts),
+    cpuTempCelsius: meanOf(agg.cpuTempCelsius),
+    thermalLevel: agg.thermalLevel,
+    // Idle only when every sample in the bucket was: shading never hides a request.
+    stackIdle: agg.count > 0 && agg.idleCount === agg.count,
+    activeServices: [...agg.activeServices].sort(),
+    gap: agg.gap,
+  };
+}
+
+/** The service's point for a bucket, or null when the service was not seen in it. */
+export function toServicePoint(agg: Aggregate, serviceId: string): ServicePoint | null {
+  const s = agg.services.get(serviceId);
+  if (!s) return null;
+  return {
+    at: agg.at,
+    cpuPercent: meanOf(s.cpu),
+    rssBytes: meanOf(s.rss),
+    estimatedWatts: meanOf(s.watts),
+  };
+}
+
+/** Rejects what no chart can ask for on purpose; clamps points to MAX_POINTS. */
+export function checkQuery(q: HistoryQuery): HistoryQuery {
+  if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) {
+    throw new Error('history query: from and to must be epoch milliseconds');
+  }
+  if (q.from >= q.to) throw new Error('history query: from must be before to');
+  if (!Number.isFinite(q.points) || q.points < 1) throw new Error('history query: points must be at least 1');
+  return { from: q.from, to: q.to, points: Math.min(MAX_POINTS, Math.floor(q.points)) };
+}

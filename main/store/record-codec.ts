@@ -1,0 +1,300 @@
+import {
+  THERMAL_PRESSURES,
+  type BatteryFigures,
+  type BatteryState,
+  type Platform,
+  type ProcessSample,
+  type Sample,
+  type ServiceSample,
+  type ThermalPressure,
+} from '../contract/index.js';
+
+/**
+ * One sample as one compact line (about 500 bytes with six services, against ~3 KB for the full
+ * Sample): a system part and a services part, two JSON arrays joined by a tab (JSON.stringify
+ * never writes a raw tab), so power history parses only the short system part.
+ *   system:   [1, at, intervalMs, gap, platform, power, thermal, battery, idle, systemWh, source, activeIds]
+ *   services: [services, top, extraWh?]
+ * It keeps what history, per-service series, report and compare need; pids, ports, sensors, fans,
+ * GPUs, collector health and provenance other than the system power source are dropped, and come
+ * back empty from decoding.
+ */
+export const RECORD_VERSION = 1;
+
+const PLATFORMS: readonly Platform[] = ['darwin', 'linux', 'other'];
+const BATTERY_STATES: readonly BatteryState[] = [
+  'charging',
+  'discharging',
+  'full',
+  'not-charging',
+  'unknown',
+];
+const TOP_PROCESSES_KEPT = 3;
+
+type Num = number | null;
+
+const round = (value: number | null | undefined, decimals: number): Num => {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+};
+const flag = (value: boolean | null | undefined): 0 | 1 | null =>
+  value === null || value === undefined ? null : value ? 1 : 0;
+const ago = (at: number, then: number | null | undefined): Num =>
+  then === null || then === undefined || !Number.isFinite(then) ? null : Math.round(at - then);
+const kib = (bytes: number | null | undefined): Num =>
+  round(bytes === null || bytes === undefined ? null : bytes / 1024, 0);
+
+const W = 3; // watts: milliwatt resolution
+const WH = 7; // watt-hours per interval
+const PCT = 2;
+
+function encodeService(s: ServiceSample, at: number, wattHours: number | undefined): unknown[] {
+  return [
+    s.id,
+    s.status === 'running' ? 1 : 0,
+    round(s.cpuPercent, PCT),
+    kib(s.rssBytes),
+    round(s.estimatedWatts, W),
+    round(wattHours, WH),
+    s.active ? 1 : 0,
+    ago(at, s.lastActiveAt),
+    s.detail ?? null,
+  ];
+}
+
+export function encodeSample(sample: Sample): string {
+  const { at, power, thermal, battery, idle } = sample;
+  const source = sample.sources['power.systemWatts'];
+  const pressure = thermal.pressure === null ? null : THERMAL_PRESSURES.indexOf(thermal.pressure);
+  const serviceIds = new Set(sample.services.map((s) => s.id));
+  const extraWh = Object.entries(sample.energy.serviceWattHours).filter(([id]) => !serviceIds.has(id));
+  const system: unknown[] = [
+    RECORD_VERSION,
+    Math.round(at),
+    Math.round(sample.intervalMs),
+    sample.gap ? 1 : 0,
+    Math.max(0, PLATFORMS.indexOf(sample.platform)),
+    [
+      power.cpuWatts,
+      power.gpuWatts,
+      power.aneWatts,
+      power.dramWatts,
+      power.packageWatts,
+      power.systemWatts,
+    ].map((w) => round(w, W)),
+    [pressure, round(thermal.cpuTempCelsius, 1), round(thermal.gpuTempCelsius, 1), flag(thermal.throttled)],
+    battery === null
+      ? null
+      : [
+          round(battery.percent, 1),
+          battery.state === null ? null : BATTERY_STATES.indexOf(battery.state),
+          flag(battery.onAc),
+          round(battery.dischargeWatts, W),
+        ],
+    [
+      flag(idle.stackIdle),
+      ago(at, idle.stackIdleSinceAt),
+      ago(at, idle.lastActivityAt),
+      round(idle.userIdleSeconds, 0),
+    ],
+    round(sample.energy.systemWattHours, WH),
+    source ? [source.source, source.kind === 'measured' ? 1 : 0] : null,
+    sample.services.filter((s) => s.active).map((s) => s.id),
+  ];
+  const services: unknown[] = [
+    sample.services.map((s) => encodeService(s, at, sample.energy.serviceWattHours[s.id])),
+    sample.topProcesses
+      .slice(0, TOP_PROCESSES_KEPT)
+      .map((p) => [p.name, round(p.cpuPercent, PCT), kib(p.rssBytes), p.pid]),
+  ];
+  if (extraWh.length > 0) services.push(Object.fromEntries(extraWh.map(([id, wh]) => [id, round(wh, WH)])));
+  return `${JSON.stringify(system)}\t${JSON.stringify(services)}`;
+}
+
+class Malformed extends Error {}
+
+const num = (v: unknown): Num => {
+  if (v === null) return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  throw new Malformed();
+};
+const must = (v: unknown): number => {
+  const n = num(v);
+  if (n === null) throw new Malformed();
+  return n;
+};
+const arr = (v: unknown, length?: number): unknown[] => {
+  if (!Array.isArray(v) || (length !== undefined && v.length < length)) throw new Malformed();
+  return v;
+};
+const bool = (v: unknown): boolean | null => (v === null ? null : must(v) === 1);
+const str = (v: unknown): string => {
+  if (typeof v !== 'string') throw new Malformed();
+  return v;
+};
+const back = (at: number, delta: unknown): Num => {
+  const d = num(delta);
+  return d === null ? null : at - d;
+};
+const bytes = (v: unknown): Num => {
+  const n = num(v);
+  return n === null ? null : n * 1024;
+};
+
+function decodeService(raw: unknown, at: number, wattHours: Record<string, number>): ServiceSample {
+  const t = arr(raw, 9);
+  const id = str(t[0]);
+  const wh = num(t[5]);
+  if (wh !== null) wattHours[id] = wh;
+  return {
+    id,
+    name: id,
+    status: must(t[1]) === 1 ? 'running' : 'stopped',
+    pids: [],
+    ports: [],
+    cpuPercent: num(t[2]),
+    rssBytes: bytes(t[3]),
+    threads: null,
+    openFiles: null,
+    connections: null,
+    active: must(t[6]) === 1,
+    lastActiveAt: back(at, t[7]),
+    estimatedWatts: num(t[4]),
+    detail: t[8] === null ? null : str(t[8]),
+  };
+}
+
+function decodeProcess(raw: unknown): ProcessSample {
+  const t = arr(raw, 4);
+  return { name: str(t[0]), cpuPercent: num(t[1]), rssBytes: bytes(t[2]), pid: must(t[3]) };
+}
+
+function decodeBattery(raw: unknown): BatteryFigures | null {
+  if (raw === null) return null;
+  const b = arr(raw, 4);
+  const state = num(b[1]);
+  return {
+    percent: num(b[0]),
+    state: state === null ? null : (BATTERY_STATES[state] ?? 'unknown'),
+    onAc: bool(b[2]),
+    dischargeWatts: num(b[3]),
+  };
+}
+
+/** The Sample a record line stands for, or null when the line is not a valid record. */
+export function decodeSample(line: string): Sample | null {
+  const tab = line.indexOf('\t');
+  if (tab < 0) return null;
+  try {
+    const sample = decodeSystem(JSON.parse(line.slice(0, tab)));
+    const parts = arr(JSON.parse(line.slice(tab + 1)), 2);
+    sample.services = arr(parts[0]).map((s) => decodeService(s, sample.at, sample.energy.serviceWattHours));
+    sample.topProcesses = arr(parts[1]).map(decodeProcess);
+    if (parts[2] !== undefined) {
+      for (const [id, wh] of Object.entries(parts[2] as Record<string, unknown>)) {
+        const n = num(wh);
+        if (n !== null) sample.energy.serviceWattHours[id] = n;
+      }
+    }
+    return sample;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The system part only, for power history: `services` holds just the services active in that
+ * tick (id, active, nothing measured) and `topProcesses` is empty. Null when not a valid record.
+ */
+export function decodePowerView(line: string): Sample | null {
+  const tab = line.indexOf('\t');
+  // A services part cut short by a crash makes the whole line torn, here as in decodeSample.
+  if (tab < 0 || !line.endsWith(']')) return null;
+  try {
+    const parsed = JSON.parse(line.slice(0, tab)) as unknown[];
+    const sample = decodeSystem(parsed);
+    sample.services = arr(parsed[11]).map((id) => activeOnly(str(id), sample.at));
+    return sample;
+  } catch {
+    return null;
+  }
+}
+
+const activeOnly = (id: string, at: number): ServiceSample => ({
+  id,
+  name: id,
+  status: 'running',
+  pids: [],
+  ports: [],
+  cpuPercent: null,
+  rssBytes: null,
+  threads: null,
+  openFiles: null,
+  connections: null,
+  active: true,
+  lastActiveAt: at,
+  estimatedWatts: null,
+  detail: null,
+});
+
+function decodeSystem(parsed: unknown): Sample {
+  const r = arr(parsed, 12);
+  if (r[0] !== RECORD_VERSION) throw new Malformed();
+  const at = must(r[1]);
+  const p = arr(r[5], 6).map(num);
+  const th = arr(r[6], 4);
+  const level = num(th[0]);
+  const idle = arr(r[8], 4);
+  const source = r[10] === null ? null : arr(r[10], 2);
+  arr(r[11]);
+  const pressure: ThermalPressure | null = level === null ? null : (THERMAL_PRESSURES[level] ?? null);
+  return {
+    at,
+    intervalMs: must(r[2]),
+    gap: must(r[3]) === 1,
+    platform: PLATFORMS[must(r[4])] ?? 'other',
+    power: {
+      cpuWatts: p[0] ?? null,
+      gpuWatts: p[1] ?? null,
+      aneWatts: p[2] ?? null,
+      dramWatts: p[3] ?? null,
+      packageWatts: p[4] ?? null,
+      systemWatts: p[5] ?? null,
+    },
+    thermal: {
+      pressure,
+      cpuTempCelsius: num(th[1]),
+      gpuTempCelsius: num(th[2]),
+      fanRpm: [],
+      sensors: [],
+      throttled: bool(th[3]),
+    },
+    battery: decodeBattery(r[7]),
+    gpus: [],
+    services: [],
+    topProcesses: [],
+    idle: {
+      stackIdle: must(idle[0]) === 1,
+      stackIdleSinceAt: back(at, idle[1]),
+      lastActivityAt: back(at, idle[2]),
+      userIdleSeconds: num(idle[3]),
+    },
+    energy: { systemWattHours: num(r[9]), serviceWattHours: {} },
+    collectors: [],
+    sources: source
+      ? { 'power.systemWatts': { source: str(source[0]), kind: source[1] === 1 ? 'measured' : 'estimated' } }
+      : {},
+    absent: {},
+  };
+}
+
+/**
+ * The time of a record or rollup line without parsing it (every line starts `[1,<epoch ms>,`),
+ * so range scans skip out-of-range lines cheaply. NaN when the line does not look like one.
+ */
+export function lineTime(line: string): number {
+  if (!line.startsWith('[1,')) return NaN;
+  const comma = line.indexOf(',', 3);
+  return comma < 0 ? NaN : Number(line.slice(3, comma));
+}

@@ -1,0 +1,127 @@
+import {
+  appendFile,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+
+/**
+ * The file operations the history store needs, injectable so tests can simulate a full or
+ * read-only disk. Missing files and folders are values (null / []), not errors.
+ */
+export interface StoreFs {
+  mkdirp(path: string): Promise<void>;
+  list(dir: string): Promise<string[]>;
+  read(path: string): Promise<string | null>;
+  append(path: string, data: string): Promise<void>;
+  write(path: string, data: string): Promise<void>;
+  size(path: string): Promise<number | null>;
+  truncate(path: string, size: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+export const nodeStoreFs: StoreFs = {
+  mkdirp: async (path) => {
+    await mkdir(path, { recursive: true });
+  },
+  list: async (dir) => {
+    try {
+      return await readdir(dir);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  },
+  read: async (path) => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  },
+  append: (path, data) => appendFile(path, data, 'utf8'),
+  write: (path, data) => writeFile(path, data, 'utf8'),
+  size: async (path) => {
+    try {
+      return (await stat(path)).size;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  },
+  truncate: (path, size) => truncate(path, size),
+  rename: (from, to) => rename(from, to),
+  remove: async (path) => {
+    try {
+      await unlink(path);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  },
+};
+
+/** "ENOSPC (no space left on device)" style text for health() and CLI errors. */
+export function describeFsError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const hints: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a path component is not a folder',
+    EEXIST: 'a file is in the way',
+    EDQUOT: 'disk quota exceeded',
+  };
+  if (e && typeof e.code === 'string') return hints[e.code] ? `${e.code} (${hints[e.code]})` : e.code;
+  return e instanceof Error ? e.message : String(error);
+}
+
+/**
+ * A StoreFs held in memory: the history store uses it when there is no data directory, so the
+ * memory-only mode runs the same code paths as the on-disk one.
+ */
+export function memoryStoreFs(): StoreFs {
+  const files = new Map<string, string>();
+  const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'));
+  const enoent = (path: string): Error =>
+    Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' } satisfies Partial<NodeJS.ErrnoException>);
+  return {
+    mkdirp: async () => {},
+    list: async (dir) =>
+      [...files.keys()].filter((p) => parentOf(p) === dir).map((p) => p.slice(dir.length + 1)),
+    read: async (path) => files.get(path) ?? null,
+    append: async (path, data) => {
+      files.set(path, (files.get(path) ?? '') + data);
+    },
+    write: async (path, data) => {
+      files.set(path, data);
+    },
+    size: async (path) => {
+      const text = files.get(path);
+      return text === undefined ? null : Buffer.byteLength(text);
+    },
+    truncate: async (path, size) => {
+      const text = files.get(path);
+      if (text === undefined) throw enoent(path);
+      files.set(path, Buffer.from(text).subarray(0, size).toString('utf8'));
+    },
+    rename: async (from, to) => {
+      const text = files.get(from);
+      if (text === undefined) throw enoent(from);
+      files.delete(from);
+      files.set(to, text);
+    },
+    remove: async (path) => {
+      files.delete(path);
+    },
+  };
+}
