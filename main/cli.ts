@@ -1,4 +1,7 @@
+import { monitorCommand } from './cli/monitor-command.js';
 import { parseCommand } from './cli/parse-command.js';
+import { REPORT_COMMAND } from './cli/report-command.js';
+import { COMPARE_COMMAND } from './cli/compare-command.js';
 import { CliError, processIo, type CliIo } from './cli/io.js';
 import { VERSION } from './version.js';
 
@@ -10,10 +13,17 @@ interface Command {
 
 const COMMANDS: Command[] = [
   {
+    name: 'monitor',
+    summary: 'Run headless: dashboard in a browser, loopback HTTP API, Prometheus, alerts',
+    run: monitorCommand,
+  },
+  {
     name: 'parse',
     summary: 'Normalise captured command output (powermetrics, nvidia-smi, …) to JSON',
     run: parseCommand,
   },
+  REPORT_COMMAND,
+  COMPARE_COMMAND,
 ];
 
 export function usage(): string {

@@ -30,6 +30,11 @@ export interface CollectorEnv {
   now: () => number;
   /** HTTP for probes (Ollama); tests inject a fake. */
   fetch: typeof fetch;
+  /**
+   * Collectors that need elevated access wait for an explicit permission request instead of prompting
+   * on their first tick (the app explains why before it asks).
+   */
+  deferElevation?: boolean;
 }
 
 /** What a collector can observe. Each collector fills the parts its source provides. */

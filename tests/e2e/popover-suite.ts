@@ -52,10 +52,21 @@ async function drawnPixels(page: Page): Promise<number> {
 
 const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
 
-export function definePopoverSuite(name: string, start: StartBackend): void {
+/** `readmeScreenshot`: also refresh assets/screenshots/popover-light.png (the README's picture). */
+export function definePopoverSuite(
+  name: string,
+  start: StartBackend,
+  options: { readmeScreenshot?: boolean } = {},
+): void {
   const chromium = findChromium();
   if (!chromium) console.log(`${name} popover tests skipped: ${NO_CHROMIUM_REASON}`);
   const skip = chromium ? false : NO_CHROMIUM_REASON;
+  const suffix =
+    '-' +
+    name
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/-+$/, '')
+      .toLowerCase();
 
   async function withBackend(
     t: { skip(reason: string): void },
@@ -105,11 +116,13 @@ export function definePopoverSuite(name: string, start: StartBackend): void {
       }
 
       mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: join(RESULTS, 'popover-light-420.png') });
-      copyFileSync(
-        join(RESULTS, 'popover-light-420.png'),
-        join(REPO_ROOT, 'assets/screenshots/popover-light.png'),
-      );
+      await page.screenshot({ path: join(RESULTS, `popover-light-420${suffix}.png`) });
+      if (options.readmeScreenshot) {
+        copyFileSync(
+          join(RESULTS, `popover-light-420${suffix}.png`),
+          join(REPO_ROOT, 'assets/screenshots/popover-light.png'),
+        );
+      }
 
       // A live sample arrives over the stream.
       const firstAt = await page.getAttribute('#app', 'data-sample-at');
@@ -142,14 +155,14 @@ export function definePopoverSuite(name: string, start: StartBackend): void {
 
       const dark = await openPopover(browser, backend, { dark: true });
       await dark.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
-      await dark.page.screenshot({ path: join(RESULTS, 'popover-dark-420.png') });
+      await dark.page.screenshot({ path: join(RESULTS, `popover-dark-420${suffix}.png`) });
       const narrow = await openPopover(browser, backend, { width: 360 });
       await narrow.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
       const overflow = await narrow.page.evaluate(
         () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
       );
       assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow} px)`);
-      await narrow.page.screenshot({ path: join(RESULTS, 'popover-light-360.png') });
+      await narrow.page.screenshot({ path: join(RESULTS, `popover-light-360${suffix}.png`) });
       assert.deepEqual([...dark.errors, ...narrow.errors], []);
     });
   });

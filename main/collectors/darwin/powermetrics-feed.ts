@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { constants, openSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,8 +148,10 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     run: NonNullable<typeof this.run>,
   ): Promise<{ ok: true } | { ok: false; error: string }> {
     try {
-      const handle = await open(run.fifo, constants.O_RDWR | constants.O_NONBLOCK);
-      const socket = new Socket({ fd: handle.fd, readable: true, writable: false });
+      // A raw fd, not a FileHandle: the socket owns and closes it (a FileHandle would try to close it
+      // again on garbage collection, which is fatal).
+      const fd = openSync(run.fifo, constants.O_RDWR | constants.O_NONBLOCK);
+      const socket = new Socket({ fd, readable: true, writable: false });
       run.socket = socket;
       socket.on('data', (chunk: Buffer) => {
         if (run.stopped) return;

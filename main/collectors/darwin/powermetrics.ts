@@ -19,6 +19,7 @@ import { PowermetricsStreamReader } from './powermetrics-stream.js';
 import { recordingOf, replayOf } from './replay.js';
 
 export const DEFAULT_POWERMETRICS_INTERVAL_MS = 2000;
+const PERMISSION_WAIT_MS = 120_000;
 const BASE_SAMPLERS = ['cpu_power', 'gpu_power', 'thermal', 'tasks'];
 
 export interface PowermetricsCollectorOptions {
@@ -65,11 +66,19 @@ export function createPowermetricsCollector(
     },
   });
   const staleAfterMs = intervalMs * 2 + 2000;
+  let started = false;
+  const startFeed = () => {
+    started = true;
+    feed.start((chunk) => reader.push(chunk));
+  };
 
   return {
     async collect(): Promise<Reading<Observation>> {
       try {
-        feed.start((chunk) => reader.push(chunk));
+        if (env.deferElevation && !replay && !started) {
+          return absent('permission', 'power readings wait for permission (asked once per run)');
+        }
+        startFeed();
         feed.poll();
         const now = env.now();
         if (pending.length > 0) {
@@ -89,7 +98,16 @@ export function createPowermetricsCollector(
         return failed(`powermetrics: ${(error as Error).message}`);
       }
     },
-    requestPermission: () => feed.requestPermission(),
+    async requestPermission() {
+      if (started) return feed.requestPermission();
+      // The deferred first ask (the app explained why): wait, bounded, while a person types a password.
+      startFeed();
+      const deadline = env.now() + PERMISSION_WAIT_MS;
+      while (feed.status().state === 'starting' && env.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return feed.status();
+    },
     feedState: () => feed.status(),
     malformedDocuments: () => reader.malformed,
     close: () => feed.close(),

@@ -249,3 +249,34 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('with deferred elevation the first ticks do not prompt; requestPermission asks once and waits for the answer', async () => {
+  let started = 0;
+  let state: 'idle' | 'starting' | 'running' = 'idle';
+  let sink: ((chunk: Buffer | string) => void) | null = null;
+  const feed = {
+    start: (s: (chunk: Buffer | string) => void) => {
+      started++;
+      sink = s;
+      state = 'starting';
+      setTimeout(() => (state = 'running'), 300); // the person types the password
+    },
+    poll: () => undefined,
+    status: () => ({ state }),
+    requestPermission: async () => ({ state }),
+    close: async () => undefined,
+  };
+  const collector = createPowermetricsCollector({ ...env(), deferElevation: true }, { feed });
+  for (let i = 0; i < 3; i++) {
+    const reading = await collector.collect(request);
+    assert.equal(reading.status, 'absent');
+    if (reading.status === 'absent') assert.equal(reading.reason, 'permission');
+  }
+  assert.equal(started, 0, 'no prompt before the explanation');
+  const answer = await collector.requestPermission();
+  assert.equal(answer.state, 'running');
+  assert.equal(started, 1);
+  sink!(Buffer.concat([M4MAX, Buffer.from([0])]));
+  const reading = await collector.collect(request);
+  assert.equal(reading.status, 'ok');
+});

@@ -1,0 +1,35 @@
+import { collectorsFor } from '../collectors/registry.js';
+import { runCommand } from '../collectors/exec.js';
+import type { CollectorEnv, CommandRunner } from '../collectors/types.js';
+import type { SamplerCollector } from '../sampler/sampler.js';
+
+export interface CollectorSetup {
+  platform: NodeJS.Platform;
+  sysRoot: string;
+  procRoot: string;
+  exec?: CommandRunner;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** See CollectorEnv.deferElevation. */
+  deferElevation?: boolean;
+}
+
+/** Instantiates the registry's collectors for a platform with the injected roots and runner. */
+export function createCollectors(setup: CollectorSetup): SamplerCollector[] {
+  const env: CollectorEnv = {
+    sysRoot: setup.sysRoot,
+    procRoot: setup.procRoot,
+    exec: setup.exec ?? runCommand,
+    now: setup.now ?? Date.now,
+    fetch: setup.fetch ?? fetch,
+    deferElevation: setup.deferElevation ?? false,
+  };
+  return collectorsFor(setup.platform).map((definition) => ({
+    definition,
+    instance: definition.create(env),
+  }));
+}
+
+export async function closeCollectors(collectors: readonly SamplerCollector[]): Promise<void> {
+  await Promise.allSettled(collectors.map((c) => c.instance.close?.()));
+}

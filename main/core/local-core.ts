@@ -1,0 +1,107 @@
+import type { Settings } from '../contract/index.js';
+import { runCommand } from '../collectors/exec.js';
+import {
+  createRecordingRunner,
+  createReplayRunner,
+  recordingOf,
+  replayOf,
+} from '../collectors/darwin/replay.js';
+import type { CommandRunner } from '../collectors/types.js';
+import { closeCollectors, createCollectors } from '../cli/collector-setup.js';
+import { buildReport, compareRanges } from '../report/index.js';
+import { Sampler } from '../sampler/sampler.js';
+import type { SettingsStore } from '../settings/index.js';
+import { openHistoryStore, type HistoryStore } from '../store/index.js';
+import { VERSION } from '../version.js';
+import { createAlertRunner } from './alert-runner.js';
+import { createMonitorCore } from './monitor-core.js';
+import { createPowerPermission } from './power-permission.js';
+import type { MonitorCore } from './types.js';
+
+export interface LocalCoreOptions {
+  dataDir: string;
+  settingsStore: SettingsStore;
+  /** Settings with run-time overrides (e.g. --interval); default: the store's. */
+  settings?: () => Settings;
+  mode: 'app' | 'headless' | 'replay';
+  /** Serve command outputs from a recording, as if on that Mac. */
+  replayDir?: string | null;
+  /** Record every command's output per tick into this directory. */
+  recordDir?: string | null;
+  sysRoot?: string;
+  procRoot?: string;
+  onError?: (error: Error) => void;
+  /** The app explains elevation first, then asks through requestPowerPermission(). */
+  deferElevation?: boolean;
+}
+
+export interface LocalCore {
+  core: MonitorCore;
+  store: HistoryStore;
+}
+
+/**
+ * Composes this machine's collectors (or a replay), the sampler, the history store and the alert
+ * engine into a MonitorCore: the one composition shared by the Electron app and the headless monitor.
+ */
+export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCore> {
+  const settings = options.settings ?? (() => options.settingsStore.get());
+  const initial = settings();
+  let exec: CommandRunner = runCommand;
+  let platform: NodeJS.Platform = process.platform;
+  if (options.replayDir) {
+    exec = await createReplayRunner(options.replayDir);
+    platform = 'darwin';
+  } else if (options.recordDir) {
+    exec = createRecordingRunner(runCommand, options.recordDir, {
+      intervalMs: initial.sampling.intervalSeconds * 1000,
+      platform: process.platform,
+    });
+  }
+  const replay = replayOf(exec);
+  const recording = recordingOf(exec);
+  const collectors = createCollectors({
+    platform,
+    sysRoot: options.sysRoot ?? '/sys',
+    procRoot: options.procRoot ?? '/proc',
+    exec,
+    deferElevation: options.deferElevation,
+  });
+  const sampler = new Sampler({
+    collectors,
+    settings,
+    platform: platform === 'darwin' || platform === 'linux' ? platform : 'other',
+  });
+  const store = await openHistoryStore({
+    dataDir: options.dataDir,
+    rawDays: initial.retention.rawDays,
+    rollupDays: initial.retention.rollupDays,
+  });
+  const power = createPowerPermission(collectors, () => store.latest(), Boolean(options.replayDir));
+  const core = createMonitorCore({
+    permission: power.permission,
+    requestPermission: power.request,
+    sampler,
+    store,
+    settings: options.settingsStore,
+    alerts: createAlertRunner((message) => options.onError?.(new Error(`alerts: ${message}`))),
+    report: (range, s) => buildReport(store, range, s),
+    compare: (before, after) => compareRanges(store, before, after),
+    mode: options.mode,
+    version: VERSION,
+    dataDir: options.dataDir,
+    onError: options.onError,
+    closeCollectors: async () => {
+      await closeCollectors(collectors);
+      await recording?.close();
+    },
+  });
+  // A recording or a replay advances one tick per emitted sample.
+  if (replay || recording) {
+    core.onSample(() => {
+      replay?.nextTick();
+      recording?.nextTick();
+    });
+  }
+  return { core, store };
+}

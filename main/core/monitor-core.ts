@@ -1,0 +1,199 @@
+import type {
+  AlertEvent,
+  CompareResult,
+  MonitorApi,
+  MonitorStatus,
+  MonitorSubscriber,
+  PowerPermission,
+  Report,
+  Sample,
+  SettingsUpdateResult,
+  SnoozeRequest,
+  SnoozeState,
+  TimeRange,
+} from '../contract/index.js';
+import type { Settings } from '../contract/settings.js';
+import type { Sampler } from '../sampler/sampler.js';
+import type { MonitorCore } from './types.js';
+import { unloadOllamaModels } from './ollama-unload.js';
+
+/** The alert engine as the core drives it (adapter over main/alerts). */
+export interface AlertRunner {
+  evaluate(sample: Sample, settings: Settings): AlertEvent[];
+  snooze(request: SnoozeRequest, now: number): { state: SnoozeState; events: AlertEvent[] };
+  snoozeState(): SnoozeState;
+}
+
+/** The history store as the core uses it (main/store). */
+export interface CoreStore {
+  append(sample: Sample): void;
+  appendAlert(event: AlertEvent): void;
+  latest(): Sample | null;
+  size(): number;
+  history: MonitorApi['getHistory'];
+  serviceHistory: MonitorApi['getServiceHistory'];
+  alerts(since?: number): Promise<AlertEvent[]>;
+  close(): Promise<void>;
+}
+
+export interface CoreSettings {
+  get(): Settings;
+  update(next: unknown): SettingsUpdateResult;
+  readonly notices: string[];
+}
+
+export interface MonitorCoreOptions {
+  sampler: Sampler;
+  store: CoreStore;
+  settings: CoreSettings;
+  alerts: AlertRunner;
+  report(range: TimeRange, settings: Settings): Promise<Report>;
+  compare(before: TimeRange, after: TimeRange): Promise<CompareResult>;
+  mode: MonitorStatus['mode'];
+  version: string;
+  dataDir: string | null;
+  permission?: () => PowerPermission;
+  requestPermission?: () => Promise<PowerPermission>;
+  /** Called for every error a tick or a consumer raised: the sampler keeps running. */
+  onError?: (error: Error) => void;
+  /** Ends collectors' background work (powermetrics stream, root helpers). */
+  closeCollectors?: () => Promise<void>;
+  fetch?: typeof fetch;
+  ollamaUrl?: string;
+  now?: () => number;
+}
+
+const NOT_NEEDED: PowerPermission = {
+  state: 'not-needed',
+  message: 'No elevated access is needed.',
+  canRequest: false,
+};
+
+/**
+ * Composes sampler → history store → alert engine → listeners, and serves the MonitorApi from
+ * the store (an API call never triggers a collector: ARCHITECTURE.md data flow).
+ */
+export function createMonitorCore(
+  options: MonitorCoreOptions,
+): MonitorCore & { tickOnce(): Promise<Sample> } {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const sampleListeners = new Set<(s: Sample) => void>();
+  const alertListeners = new Set<(e: AlertEvent) => void>();
+  const onError = options.onError ?? (() => {});
+  let watchers = 0;
+
+  const emitAlert = (event: AlertEvent) => {
+    options.store.appendAlert(event);
+    for (const listener of alertListeners) safely(() => listener(event), onError);
+  };
+
+  const handleSample = (sample: Sample) => {
+    options.store.append(sample);
+    for (const listener of sampleListeners) safely(() => listener(sample), onError);
+    let events: AlertEvent[] = [];
+    safely(() => (events = options.alerts.evaluate(sample, options.settings.get())), onError);
+    for (const event of events) emitAlert(event);
+  };
+
+  const api: MonitorApi = {
+    async getStatus() {
+      return {
+        version: options.version,
+        platform: process.platform,
+        startedAt,
+        mode: options.mode,
+        historyLength: options.store.size(),
+        dataDir: options.dataDir,
+        permission: options.permission?.() ?? NOT_NEEDED,
+        notices: [...options.settings.notices],
+      };
+    },
+    getLatest: async () => options.store.latest(),
+    getHistory: (query) => options.store.history(query),
+    getServiceHistory: (query) => options.store.serviceHistory(query),
+    getServices: async () => options.store.latest()?.services ?? [],
+    getCollectors: async () => options.store.latest()?.collectors ?? [],
+    getAlerts: (query) => options.store.alerts(query.since),
+    async snoozeAlerts(request) {
+      const { state, events } = options.alerts.snooze(request, now());
+      for (const event of events) emitAlert(event);
+      return state;
+    },
+    getSettings: async () => options.settings.get(),
+    async updateSettings(next) {
+      return options.settings.update(next);
+    },
+    getReport: (range) => options.report(range, options.settings.get()),
+    compare: (before, after) => options.compare(before, after),
+    unloadOllama: () =>
+      unloadOllamaModels(options.ollamaUrl ?? ollamaUrlFrom(options.settings.get()), options.fetch ?? fetch),
+    requestPowerPermission: async () =>
+      options.requestPermission ? options.requestPermission() : NOT_NEEDED,
+    subscribe(subscriber: MonitorSubscriber) {
+      const onSample = (s: Sample) => subscriber.onSample?.(s);
+      const onAlert = (e: AlertEvent) => subscriber.onAlert?.(e);
+      sampleListeners.add(onSample);
+      alertListeners.add(onAlert);
+      subscriber.onConnection?.({ connected: true });
+      watchers++;
+      options.sampler.setWatched(true);
+      let closed = false;
+      return () => {
+        if (closed) return;
+        closed = true;
+        sampleListeners.delete(onSample);
+        alertListeners.delete(onAlert);
+        watchers--;
+        if (watchers === 0) options.sampler.setWatched(false);
+      };
+    },
+  };
+
+  let started = false;
+  return {
+    api,
+    onSample(listener) {
+      sampleListeners.add(listener);
+      return () => sampleListeners.delete(listener);
+    },
+    onAlert(listener) {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
+    signals: {
+      markGap: (reason) => options.sampler.markGap(reason),
+      setUserIdleSeconds: (seconds) => options.sampler.setUserIdleSeconds(seconds),
+      setOnBattery: (onBattery) => options.sampler.setOnBattery(onBattery),
+      setWatched: (watched) => options.sampler.setWatched(watched),
+    },
+    start() {
+      if (started) return;
+      started = true;
+      options.sampler.start(handleSample, onError);
+    },
+    async tickOnce() {
+      const sample = await options.sampler.tick();
+      handleSample(sample);
+      return sample;
+    },
+    async close() {
+      options.sampler.stop();
+      await options.closeCollectors?.().catch(onError);
+      await options.store.close().catch(onError);
+    },
+  };
+}
+
+function ollamaUrlFrom(settings: Settings): string {
+  const port = settings.services.find((s) => s.probe === 'ollama')?.ports[0] ?? 11434;
+  return `http://127.0.0.1:${port}`;
+}
+
+function safely(fn: () => void, onError: (e: Error) => void): void {
+  try {
+    fn();
+  } catch (error) {
+    onError(error as Error);
+  }
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers.js';
+
+const BURNER = join(REPO_ROOT, 'tests/integration/cpu-burner.mjs');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function startBurner(port: number, share: number): Promise<ChildProcess> {
+  const child = fork(BURNER, [String(port), String(share)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [message] = (await once(child, 'message')) as [{ type: string }];
+  assert.equal(message.type, 'listening');
+  return child;
+}
