@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   /** Unsent bytes after which an event-stream client is dropped; default 1 MiB. */
   maxStreamBufferBytes?: number;
   now?: () => number;
+  /** Open event-stream clients changed: a dashboard is watching while the count is above 0. */
+  onStreamClients?: (count: number) => void;
 }
 
 export interface ApiServer {
@@ -107,6 +109,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxStreamBufferBytes ?? DEFAULT_MAX_STREAM_BUFFER,
     log,
+    onClientCount: options.onStreamClients,
   });
   const extraHosts = [...(options.allowedHosts ?? [])];
   if (options.host !== undefined && !isLoopbackHost(options.host)) {

@@ -6,6 +6,8 @@ export interface SseOptions {
   /** A client whose unsent data would exceed this is dropped: a slow reader never grows memory. */
   maxBufferedBytes: number;
   log: (line: string) => void;
+  /** Called when the number of stream clients changes (a dashboard open = someone watching). */
+  onClientCount?: (count: number) => void;
 }
 
 /** Fans samples and alerts out to server-sent-event clients. Each event is serialised once. */
@@ -38,7 +40,11 @@ export class SseHub {
     });
     res.socket?.setNoDelay(true);
     this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+    this.countChanged();
+    res.on('close', () => {
+      this.clients.delete(res);
+      this.countChanged();
+    });
     this.write(res, `retry: 3000\n\n`);
     for (const { event, data } of initial) this.write(res, this.format(event, data));
   }
@@ -52,6 +58,14 @@ export class SseHub {
     clearInterval(this.heartbeat);
     for (const res of this.clients) res.end();
     this.clients.clear();
+    this.countChanged();
+  }
+
+  private lastCount = 0;
+  private countChanged(): void {
+    if (this.clients.size === this.lastCount) return;
+    this.lastCount = this.clients.size;
+    this.options.onClientCount?.(this.lastCount);
   }
 
   private format(event: string, data: unknown): string {
@@ -65,10 +79,12 @@ export class SseHub {
   private write(res: ServerResponse, chunk: string): void {
     if (res.destroyed) {
       this.clients.delete(res);
+      this.countChanged();
       return;
     }
     if (res.writableLength + Buffer.byteLength(chunk) > this.options.maxBufferedBytes) {
       this.clients.delete(res);
+      this.countChanged();
       this.dropped += 1;
       this.options.log(
         `api: dropped a slow event-stream client (${res.writableLength} bytes unsent, limit ${this.options.maxBufferedBytes})`,

@@ -101,6 +101,8 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
       staticDir: rendererDir(),
       metrics,
       log: (line) => io.err(`idlewatt monitor: ${line}`),
+      // Sample faster only while a dashboard is open.
+      onStreamClients: (count) => core.signals.setWatched(count > 0),
     });
   } catch (error) {
     await core.close();

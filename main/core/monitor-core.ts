@@ -81,7 +81,6 @@ export function createMonitorCore(
   const sampleListeners = new Set<(s: Sample) => void>();
   const alertListeners = new Set<(e: AlertEvent) => void>();
   const onError = options.onError ?? (() => {});
-  let watchers = 0;
 
   const emitAlert = (event: AlertEvent) => {
     options.store.appendAlert(event);
@@ -136,16 +135,10 @@ export function createMonitorCore(
       sampleListeners.add(onSample);
       alertListeners.add(onAlert);
       subscriber.onConnection?.({ connected: true });
-      watchers++;
-      options.sampler.setWatched(true);
-      let closed = false;
+      // Subscribing is not watching: the shell (popover shown) and the API (stream clients) say so.
       return () => {
-        if (closed) return;
-        closed = true;
         sampleListeners.delete(onSample);
         alertListeners.delete(onAlert);
-        watchers--;
-        if (watchers === 0) options.sampler.setWatched(false);
       };
     },
   };
