@@ -9,6 +9,7 @@ import type {
   Observation,
 } from '../types.js';
 import { listDir, readTrimmed } from '../linux/read-files.js';
+import { rememberAbsence } from '../absence-cache.js';
 
 export type NvidiaParse = { ok: true; value: GpuObservation } | { ok: false; error: string };
 
@@ -158,6 +159,8 @@ export async function nvidiaGpusSuspended(sysRoot: string): Promise<boolean> {
   return nvidia > 0 && suspended === nvidia;
 }
 
+const NOT_PRESENT_RECHECK_MS = 5 * 60_000;
+
 export function createNvidiaSmiCollector(env: CollectorEnv): CollectorInstance {
   async function collect(): Promise<Reading<Observation>> {
     if (await nvidiaGpusSuspended(env.sysRoot)) {
@@ -175,10 +178,12 @@ export function createNvidiaSmiCollector(env: CollectorEnv): CollectorInstance {
     if (parsed.value.devices.length === 0) return absent('not-present', 'nvidia-smi lists no GPU');
     return ok({ gpu: parsed.value }, env.now());
   }
+  // Without nvidia-smi (most machines) ask again every few minutes, not on every slow tick.
+  const cached = rememberAbsence(collect, env.now, NOT_PRESENT_RECHECK_MS);
   return {
     async collect() {
       try {
-        return await collect();
+        return await cached();
       } catch (error) {
         return failed(`nvidia-smi: ${(error as Error).message}`);
       }

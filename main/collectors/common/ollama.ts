@@ -15,20 +15,23 @@ export function parseOllamaPs(text: string): OllamaPsOutcome {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+    // V8 quotes the offending text, newlines included; the error stays one line.
+    return { ok: false, error: `not JSON: ${(error as Error).message.replace(/\s+/g, ' ')}` };
   }
   const models = (body as { models?: unknown } | null)?.models;
   if (!Array.isArray(models)) return { ok: false, error: "no 'models' array" };
   const parsed: OllamaModel[] = [];
   for (const model of models) {
+    if (typeof model !== 'object' || model === null) return { ok: false, error: 'a model is not an object' };
     const m = model as Record<string, unknown>;
     if (typeof m['name'] !== 'string' || typeof m['size'] !== 'number') {
       return { ok: false, error: "a model has no 'name' or 'size'" };
     }
+    if (m['size'] < 0) return { ok: false, error: `model '${m['name'].slice(0, 60)}' has a negative size` };
     parsed.push({
       name: m['name'],
       sizeBytes: m['size'],
-      sizeVramBytes: typeof m['size_vram'] === 'number' ? m['size_vram'] : 0,
+      sizeVramBytes: typeof m['size_vram'] === 'number' && m['size_vram'] >= 0 ? m['size_vram'] : 0,
       expiresAt: expiry(m['expires_at']),
     });
   }

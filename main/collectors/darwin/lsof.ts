@@ -35,7 +35,8 @@ export function parseLsofTcp(text: string): LsofOutcome {
     const value = line.slice(1);
     if (field === 'p') {
       flush();
-      pid = Number(value);
+      // A pid field that is not a whole number names no process: its sockets stay unattributed.
+      pid = /^\d{1,10}$/.test(value) ? Number(value) : null;
       command = '';
     } else if (field === 'c') command = value;
     else if (field === 'f') flush();

@@ -44,6 +44,11 @@ export function parsePs(text: string): PsOutcome {
   return { ok: true, value: processes };
 }
 
+/** A column that should hold a count: its value, or null for anything else ('-', '1.2.3'). */
+function wholeNumber(text: string | undefined): number | null {
+  return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : null;
+}
+
 const COMMAND_COLUMNS = new Set(['COMMAND', 'COMM', 'ARGS', 'CMD', 'UCOMM']);
 
 function parseHeaded(lines: string[]): PsOutcome {
@@ -69,12 +74,12 @@ function parseHeaded(lines: string[]): PsOutcome {
       return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
     }
     const ppid = field('PPID');
-    const rss = field('RSS');
+    const rssKb = wholeNumber(field('RSS'));
     const command = tokens.slice(commandIndex).join(' ');
     processes.push({
       pid,
-      ppid: ppid === undefined ? null : Number(ppid),
-      rssBytes: rss === undefined ? null : Number(rss) * 1024,
+      ppid: wholeNumber(ppid),
+      rssBytes: rssKb === null ? null : rssKb * 1024,
       cpuSeconds,
       name: baseName(command.split(' ')[0]!),
       command,

@@ -1,4 +1,5 @@
 import { absent, failed, ok, type Reading } from '../../contract/index.js';
+import { rememberAbsence } from '../absence-cache.js';
 import type { CollectorDefinition, CollectorEnv, CollectorInstance, Observation } from '../types.js';
 
 export type IdleParse =
@@ -68,16 +69,11 @@ export function createUserIdleCollector(env: CollectorEnv, options: UserIdleOpti
 
   // A machine with no desktop session rarely grows one: re-ask only every few minutes instead of
   // spawning loginctl on every tick.
-  let absentUntil = 0;
-  let lastAbsent: Reading<Observation> | null = null;
+  const cached = rememberAbsence(collect, env.now, ABSENT_RECHECK_MS);
   return {
     async collect() {
-      if (lastAbsent && env.now() < absentUntil) return lastAbsent;
       try {
-        const reading = await collect();
-        lastAbsent = reading.status === 'absent' ? reading : null;
-        absentUntil = env.now() + ABSENT_RECHECK_MS;
-        return reading;
+        return await cached();
       } catch (error) {
         return failed(`user-idle: ${(error as Error).message}`);
       }
