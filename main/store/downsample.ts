@@ -5,27 +5,72 @@ import { addSystemRollupRow, type SystemRollupRow } from './rollup-codec.js';
 export const MAX_POINTS = 10_000;
 
 /**
- * Groups items into at most `q.points` equal-width buckets over [from, to]. When there are no more
- * items than points, every item is its own point at its own time (items at the same time merge);
- * otherwise a bucket's time is its start.
+ * At most `q.points` equal-width buckets over [from, to]. When there are no more items than points,
+ * every item is its own point at its own time (items at the same time merge); otherwise a bucket's
+ * time is its start. Buckets are numbered densely in the order first seen.
  */
+export class Buckets {
+  /** Each bucket's time, by bucket number. */
+  readonly at: number[] = [];
+  private readonly perItem: boolean;
+  private readonly width: number;
+  private readonly numbers = new Map<number, number>();
+
+  constructor(
+    private readonly q: HistoryQuery,
+    itemCount: number,
+  ) {
+    this.perItem = itemCount <= q.points;
+    this.width = (q.to - q.from) / q.points;
+  }
+
+  /** The number of the bucket an item at `at` falls in. */
+  numberFor(at: number): number {
+    const { q, width, perItem } = this;
+    const key = perItem ? at : Math.min(q.points - 1, Math.max(0, Math.floor((at - q.from) / width)));
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      n = this.at.length;
+      this.numbers.set(key, n);
+      this.at.push(perItem ? at : Math.round(q.from + key * width));
+    }
+    return n;
+  }
+
+  /** Bucket numbers by time; buckets with equal times keep the order they were first seen in. */
+  byTime(): number[] {
+    return this.at.map((_, n) => n).sort((a, b) => this.at[a]! - this.at[b]!);
+  }
+}
+
+/** Buckets holding Aggregates. */
+export class AggregateBuckets {
+  private readonly buckets: Buckets;
+  private readonly aggregates: Aggregate[] = [];
+
+  constructor(q: HistoryQuery, itemCount: number) {
+    this.buckets = new Buckets(q, itemCount);
+  }
+
+  for(at: number): Aggregate {
+    const n = this.buckets.numberFor(at);
+    return (this.aggregates[n] ??= emptyAggregate(this.buckets.at[n]!));
+  }
+
+  sorted(): Aggregate[] {
+    return this.buckets.byTime().map((n) => this.aggregates[n]!);
+  }
+}
+
 function bucketize<T>(
   items: readonly T[],
   q: HistoryQuery,
   timeOf: (item: T) => number,
   add: (into: Aggregate, item: T) => void,
 ): Aggregate[] {
-  const perItem = items.length <= q.points;
-  const width = (q.to - q.from) / q.points;
-  const buckets = new Map<number, Aggregate>();
-  for (const item of items) {
-    const at = timeOf(item);
-    const key = perItem ? at : Math.min(q.points - 1, Math.max(0, Math.floor((at - q.from) / width)));
-    let agg = buckets.get(key);
-    if (!agg) buckets.set(key, (agg = emptyAggregate(perItem ? at : Math.round(q.from + key * width))));
-    add(agg, item);
-  }
-  return [...buckets.values()].sort((a, b) => a.at - b.at);
+  const buckets = new AggregateBuckets(q, items.length);
+  for (const item of items) add(buckets.for(timeOf(item)), item);
+  return buckets.sorted();
 }
 
 export const bucketSamples = (samples: readonly Sample[], q: HistoryQuery): Aggregate[] =>

@@ -113,8 +113,9 @@ const isStat = (v: unknown): boolean =>
 export function parseSystemRollupRow(line: string): SystemRollupRow | null {
   const t = parse(line, 12);
   if (!t) return null;
-  if (typeof t[1] !== 'number' || typeof t[2] !== 'number' || typeof t[9] !== 'number') return null;
-  if (!(t[8] === null || typeof t[8] === 'number') || !Array.isArray(t[11])) return null;
+  if (!Number.isFinite(t[1]) || !Number.isFinite(t[2]) || !Number.isFinite(t[9])) return null;
+  if (!(t[8] === null || typeof t[8] === 'number') || (t[10] !== 0 && t[10] !== 1)) return null;
+  if (!Array.isArray(t[11]) || !t[11].every((id) => typeof id === 'string')) return null;
   for (let i = 3; i <= 7; i += 1) if (!isStat(t[i])) return null;
   return t as SystemRollupRow;
 }
@@ -151,33 +152,72 @@ export function decodeSystemRollup(line: string): Aggregate | null {
   return a;
 }
 
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+const isStatValue = (v: unknown): boolean =>
+  v === null ||
+  (Array.isArray(v) &&
+    v.length >= 2 &&
+    (v.length >= 4 ? isNum(v[0]) && isNum(v[1]) && isNum(v[2]) && isNum(v[3]) : isNum(v[0]) && isNum(v[1])));
+
+/** [id, count, cpu, rssKiB, watts, idleWh, activeWh, activeCount], validated. */
+export type ServiceRollupEntry = [string, number, unknown, unknown, unknown, number, number, number];
+
+/** A validated service rollup line: [1, minuteAt, coveredMs, idleWh, activeWh, thermalMs[], entries[]]. */
+export type ServiceRollupTuple = [
+  1,
+  number,
+  number,
+  number | null,
+  number | null,
+  number[],
+  ServiceRollupEntry[],
+];
+
+const isServiceEntry = (v: unknown): boolean =>
+  Array.isArray(v) &&
+  v.length >= 8 &&
+  typeof v[0] === 'string' &&
+  isNum(v[1]) &&
+  isStatValue(v[2]) &&
+  isStatValue(v[3]) &&
+  isStatValue(v[4]) &&
+  isNum(v[5]) &&
+  isNum(v[6]) &&
+  isNum(v[7]);
+
+export function parseServiceRollup(line: string): ServiceRollupTuple | null {
+  const t = parse(line, 7);
+  if (!t || !isNum(t[1]) || !isNum(t[2])) return null;
+  if (!(t[3] === null || isNum(t[3])) || !(t[4] === null || isNum(t[4]))) return null;
+  const thermal = t[5];
+  if (!Array.isArray(thermal) || thermal.length < THERMAL_PRESSURES.length) return null;
+  for (let i = 0; i < THERMAL_PRESSURES.length; i += 1) if (!isNum(thermal[i])) return null;
+  if (!Array.isArray(t[6]) || !t[6].every(isServiceEntry)) return null;
+  return t as ServiceRollupTuple;
+}
+
 /** The service part of a minute (with its energy and thermal time): an Aggregate without power figures. */
 export function decodeServiceRollup(line: string): Aggregate | null {
-  const t = parse(line, 7);
+  const t = parseServiceRollup(line);
   if (!t) return null;
-  try {
-    const a = emptyAggregate(num(t[1]));
-    a.coveredMs = num(t[2]);
-    a.hasSystemEnergy = t[3] !== null;
-    a.systemIdleWattHours = t[3] === null ? 0 : num(t[3]);
-    a.systemActiveWattHours = t[4] === null ? 0 : num(t[4]);
-    a.thermalMs = THERMAL_PRESSURES.map((_, i) => num(list(t[5], THERMAL_PRESSURES.length)[i]));
-    for (const raw of list(t[6])) {
-      const s = list(raw, 8);
-      if (typeof s[0] !== 'string') return null;
-      a.services.set(s[0], {
-        ...emptyServiceAggregate(),
-        count: num(s[1]),
-        cpu: stat(s[2]),
-        rss: stat(s[3], 1024),
-        watts: stat(s[4]),
-        idleWattHours: num(s[5]),
-        activeWattHours: num(s[6]),
-        activeCount: num(s[7]),
-      });
-    }
-    return a;
-  } catch {
-    return null;
+  const a = emptyAggregate(t[1]);
+  a.coveredMs = t[2];
+  a.hasSystemEnergy = t[3] !== null;
+  a.systemIdleWattHours = t[3] ?? 0;
+  a.systemActiveWattHours = t[4] ?? 0;
+  a.thermalMs = THERMAL_PRESSURES.map((_, i) => t[5][i]!);
+  for (const s of t[6]) {
+    a.services.set(s[0], {
+      ...emptyServiceAggregate(),
+      count: s[1],
+      cpu: stat(s[2]),
+      rss: stat(s[3], 1024),
+      watts: stat(s[4]),
+      idleWattHours: s[5],
+      activeWattHours: s[6],
+      activeCount: s[7],
+    });
   }
+  return a;
 }

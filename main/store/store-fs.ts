@@ -24,6 +24,11 @@ export interface StoreFs {
   truncate(path: string, size: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
+  /**
+   * A token that changes whenever the file's content may have (null: missing). Without it the
+   * store decodes segment files on every query instead of caching them.
+   */
+  version?(path: string): Promise<string | null>;
 }
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -67,6 +72,15 @@ export const nodeStoreFs: StoreFs = {
       if (!isMissing(error)) throw error;
     }
   },
+  version: async (path) => {
+    try {
+      const s = await stat(path, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  },
 };
 
 /** "ENOSPC (no space left on device)" style text for health() and CLI errors. */
@@ -91,6 +105,13 @@ export function describeFsError(error: unknown): string {
  */
 export function memoryStoreFs(): StoreFs {
   const files = new Map<string, string>();
+  /** Bumped on every change; a deleted and recreated file never gets an old version back. */
+  const versions = new Map<string, number>();
+  let changes = 0;
+  const set = (path: string, text: string): void => {
+    files.set(path, text);
+    versions.set(path, (changes += 1));
+  };
   const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'));
   const enoent = (path: string): Error =>
     Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' } satisfies Partial<NodeJS.ErrnoException>);
@@ -100,10 +121,10 @@ export function memoryStoreFs(): StoreFs {
       [...files.keys()].filter((p) => parentOf(p) === dir).map((p) => p.slice(dir.length + 1)),
     read: async (path) => files.get(path) ?? null,
     append: async (path, data) => {
-      files.set(path, (files.get(path) ?? '') + data);
+      set(path, (files.get(path) ?? '') + data);
     },
     write: async (path, data) => {
-      files.set(path, data);
+      set(path, data);
     },
     size: async (path) => {
       const text = files.get(path);
@@ -112,16 +133,22 @@ export function memoryStoreFs(): StoreFs {
     truncate: async (path, size) => {
       const text = files.get(path);
       if (text === undefined) throw enoent(path);
-      files.set(path, Buffer.from(text).subarray(0, size).toString('utf8'));
+      set(path, Buffer.from(text).subarray(0, size).toString('utf8'));
     },
     rename: async (from, to) => {
       const text = files.get(from);
       if (text === undefined) throw enoent(from);
       files.delete(from);
-      files.set(to, text);
+      versions.delete(from);
+      set(to, text);
     },
     remove: async (path) => {
       files.delete(path);
+      versions.delete(path);
+    },
+    version: async (path) => {
+      const version = versions.get(path);
+      return version === undefined ? null : String(version);
     },
   };
 }
