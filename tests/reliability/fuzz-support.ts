@@ -84,7 +84,12 @@ type Edit =
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
-    kind: fc.constantFrom('delete' as const, 'duplicate' as const, 'truncate' as const, 'swap-lines' as const),
+    kind: fc.constantFrom(
+      'delete' as const,
+      'duplicate' as const,
+      'truncate' as const,
+      'swap-lines' as const,
+    ),
     at: fc.nat(),
     len: fc.nat({ max: 80 }),
   }),
@@ -187,7 +192,16 @@ export function assertLabelled(outcome: unknown, what: string): void {
   }
 }
 
+/**
+ * Runs per property: `numRuns` here; IDLEWATT_FUZZ_FACTOR=20 (say) multiplies them for a long local
+ * or nightly hunt. Seeds are random each run; a failure prints its seed and counterexample.
+ */
+export function runs(numRuns: number): number {
+  const factor = Number(process.env['IDLEWATT_FUZZ_FACTOR'] ?? 1);
+  return Math.max(1, Math.round(numRuns * (Number.isFinite(factor) && factor > 0 ? factor : 1)));
+}
+
 /** Runs a synchronous property; fast-check prints the seed and the shrunk counterexample on failure. */
 export function check<T>(arb: fc.Arbitrary<T>, predicate: (input: T) => void, numRuns: number): void {
-  fc.assert(fc.property(arb, predicate), { numRuns });
+  fc.assert(fc.property(arb, predicate), { numRuns: runs(numRuns) });
 }

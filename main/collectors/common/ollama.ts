@@ -27,11 +27,15 @@ export function parseOllamaPs(text: string): OllamaPsOutcome {
     if (typeof m['name'] !== 'string' || typeof m['size'] !== 'number') {
       return { ok: false, error: "a model has no 'name' or 'size'" };
     }
-    if (m['size'] < 0) return { ok: false, error: `model '${m['name'].slice(0, 60)}' has a negative size` };
+    // JSON.parse reads 1e309 as Infinity: a size must be a finite count of bytes.
+    if (!Number.isFinite(m['size']) || m['size'] < 0) {
+      return { ok: false, error: `model '${m['name'].slice(0, 60)}' has no usable size` };
+    }
     parsed.push({
       name: m['name'],
       sizeBytes: m['size'],
-      sizeVramBytes: typeof m['size_vram'] === 'number' && m['size_vram'] >= 0 ? m['size_vram'] : 0,
+      sizeVramBytes:
+        Number.isFinite(m['size_vram']) && (m['size_vram'] as number) >= 0 ? (m['size_vram'] as number) : 0,
       expiresAt: expiry(m['expires_at']),
     });
   }

@@ -53,18 +53,29 @@ function validate(request: ElevationRequest): string | null {
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 100 || intervalMs > 600_000) {
     return 'interval must be an integer between 100 and 600000 ms';
   }
-  if (!isSafePath(directory)) return `directory '${directory}' is not a plain absolute path`;
-  if (!isSafePath(fifoPath)) return `FIFO path '${fifoPath}' is not a plain absolute path`;
+  if (!isSafePath(directory)) return `directory '${shown(directory)}' is not a plain absolute path`;
+  if (!isSafePath(fifoPath)) return `FIFO path '${shown(fifoPath)}' is not a plain absolute path`;
   const inside = relative(directory, fifoPath);
   if (inside === '' || inside.startsWith('..') || inside.includes(sep) || isAbsolute(inside)) {
     return 'the FIFO must sit directly inside the private directory';
   }
   if (samplers.length === 0) return 'no samplers requested';
   const unknown = samplers.find((s) => !ALLOWED_SAMPLERS.includes(s));
-  if (unknown !== undefined) return `sampler '${unknown}' is not allowed`;
+  if (unknown !== undefined) return `sampler '${shown(unknown)}' is not allowed`;
   const pm = request.powermetricsPath ?? POWERMETRICS_PATH;
-  if (!isSafePath(pm)) return `powermetrics path '${pm}' is not a plain absolute path`;
+  if (!isSafePath(pm)) return `powermetrics path '${shown(pm)}' is not a plain absolute path`;
   return null;
+}
+
+/** A refused value quoted in a one-line error: control characters escaped, length capped. */
+function shown(value: string): string {
+  const escaped = [...value]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c;
+    })
+    .join('');
+  return escaped.length > 80 ? `${escaped.slice(0, 80)}…` : escaped;
 }
 
 function isSafePath(path: string): boolean {

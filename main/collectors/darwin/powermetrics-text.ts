@@ -27,9 +27,10 @@ export function parsePowermetricsText(text: string): TextOutcome {
 function parseSection(lines: string[], hwModel: string | null): PowermetricsSample {
   const header = SAMPLE_HEADER.exec(lines[0]!)!;
   const when = new Date(header[1]!);
+  const elapsedMs = Number(header[2]);
   const sample: PowermetricsSample = {
     timestamp: Number.isNaN(when.getTime()) ? null : when.toISOString(),
-    elapsedSeconds: Number(header[2]) / 1000,
+    elapsedSeconds: Number.isFinite(elapsedMs) ? elapsedMs / 1000 : null,
     hwModel,
     cpuWatts: null,
     gpuWatts: null,
@@ -98,12 +99,14 @@ function watts(text: string): number | null {
   const match = /^([\d.]+)\s*(mW|W)$/.exec(text);
   if (!match) return null;
   const value = Number(match[1]);
+  if (!Number.isFinite(value)) return null; // '1.2.3' matches the pattern but is no number
   return roundWatts(match[2] === 'mW' ? value / 1000 : value);
 }
 
 function celsius(text: string): number | null {
   const match = /^(-?[\d.]+) C$/.exec(text);
-  return match ? Number(match[1]) : null;
+  const value = match ? Number(match[1]) : NaN;
+  return Number.isFinite(value) ? value : null;
 }
 
 interface Column {
