@@ -141,6 +141,8 @@ class SegmentedHistoryStore implements HistoryStore {
   private readonly queue = new SerialQueue();
   /** Lines accepted but not yet on disk, per file, in order. Queries read them as if appended. */
   private readonly outbox = new Map<string, string[]>();
+  /** Files whose failed append could not be cut back yet: the size to cut them to (null: remove). */
+  private readonly pendingCuts = new Map<string, number | null>();
   private readonly readOnly: boolean;
   private readonly memoryOnly: boolean;
   private readonly rawRetentionMs: number;
@@ -419,8 +421,17 @@ class SegmentedHistoryStore implements HistoryStore {
     for (const [file, lines] of [...this.outbox]) {
       const count = lines.length;
       if (count === 0) continue;
-      let sizeBefore: number | null = null;
+      // undefined: not known (nothing was appended yet, so nothing to undo); null: the file did not exist.
+      let sizeBefore: number | null | undefined;
       try {
+        // A cut-back that failed earlier must succeed before anything is appended after it, or the
+        // half-written lines would be written twice.
+        const cutTo = this.pendingCuts.get(file);
+        if (cutTo !== undefined) {
+          if (cutTo === null) await this.fs.remove(file);
+          else await this.fs.truncate(file, cutTo);
+          this.pendingCuts.delete(file);
+        }
         sizeBefore = await this.fs.size(file);
         if (sizeBefore === null) await this.fs.mkdirp(dirname(file));
         await this.fs.append(file, lines.slice(0, count).join('\n') + '\n');
@@ -445,12 +456,15 @@ class SegmentedHistoryStore implements HistoryStore {
   }
 
   /** A failed append may leave half a line; cut the file back so the next append starts clean. */
-  private async undoPartialWrite(file: string, sizeBefore: number | null): Promise<void> {
+  private async undoPartialWrite(file: string, sizeBefore: number | null | undefined): Promise<void> {
+    if (sizeBefore === undefined) return;
+    if (this.pendingCuts.has(file)) return; // an earlier cut-back is still owed; it stands
     try {
       if (sizeBefore === null) await this.fs.remove(file);
       else await this.fs.truncate(file, sizeBefore);
     } catch {
-      // The next read treats what is left as a torn or corrupt line.
+      // Retried before the next append to this file; until then a read sees a torn or corrupt line.
+      this.pendingCuts.set(file, sizeBefore);
     }
   }
 

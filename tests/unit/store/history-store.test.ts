@@ -224,6 +224,41 @@ test('a full disk keeps history in memory, surfaces the error, and resumes when 
   await reopened.close();
 });
 
+test('a half-written batch whose cut-back also failed is cut before the next append: nothing is written twice', async (t) => {
+  const dir = tempDir(t);
+  const c = clock(T0 + 10 * MIN);
+  const fs = fillableFs();
+  let truncateFails = false;
+  const stubborn: StoreFs = {
+    ...fs,
+    append: (path, data) => fs.append(path, data),
+    truncate: async (path, size) => {
+      if (truncateFails) throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+      await nodeStoreFs.truncate(path, size);
+    },
+  };
+  const store = await open(dir, c, { fs: stubborn, retryAfterMs: 0 });
+  for (const s of series(T0, T0 + 5 * MIN)) store.append(s);
+  await store.flush();
+  fs.full = true;
+  truncateFails = true;
+  for (const s of series(T0 + 5 * MIN, T0 + 10 * MIN)) store.append(s);
+  await store.flush();
+  assert.equal(store.health().writable, false);
+  fs.full = false;
+  truncateFails = false;
+  await store.flush();
+  assert.equal(store.health().writable, true);
+  await store.close();
+  const reopened = await open(dir, c);
+  const ats: number[] = [];
+  for await (const s of reopened.samples({ from: T0 - 1, to: T0 + HOUR })) ats.push(s.at);
+  assert.equal(ats.length, 120, 'every sample once');
+  assert.equal(new Set(ats).size, 120, 'no duplicates');
+  assert.deepEqual(reopened.health().quarantined, []);
+  await reopened.close();
+});
+
 test('while the disk stays full the unsaved lines are capped and the loss is reported', async (t) => {
   const dir = tempDir(t);
   const c = clock(T0 + HOUR);
