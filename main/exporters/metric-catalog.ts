@@ -1,6 +1,17 @@
 import type { Attributes, Meter } from '@opentelemetry/api';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { Sample, ThermalPressure } from '../contract/index.js';
 import type { SampleMetricsState } from './sample-state.js';
+import { VERSION } from '../version.js';
+
+/** The OpenTelemetry resource both exporters describe IdleWatt with. */
+export function idlewattResource(instanceId?: string): Resource {
+  return resourceFromAttributes({
+    'service.name': 'idlewatt',
+    'service.version': VERSION,
+    ...(instanceId ? { 'service.instance.id': instanceId } : {}),
+  });
+}
 
 export interface MetricPoint {
   value: number;

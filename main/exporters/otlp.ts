@@ -1,5 +1,4 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   MeterProvider,
   PeriodicExportingMetricReader,
@@ -10,8 +9,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { Sample } from '../contract/index.js';
-import { VERSION } from '../version.js';
-import { registerCatalog } from './metric-catalog.js';
+import { idlewattResource, registerCatalog } from './metric-catalog.js';
 import { SampleMetricsState } from './sample-state.js';
 
 export interface OtlpExportOptions {
@@ -69,11 +67,7 @@ export function startOtlpExport(options: OtlpExportOptions): OtlpExport {
     exportTimeoutMillis: timeoutMs,
   });
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'idlewatt',
-      'service.version': VERSION,
-      ...(options.instanceId ? { 'service.instance.id': options.instanceId } : {}),
-    }),
+    resource: idlewattResource(options.instanceId),
     readers: [reader],
   });
   registerCatalog(provider.getMeter('idlewatt'), state, 'otel');

@@ -1,9 +1,7 @@
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Sample } from '../contract/index.js';
-import { VERSION } from '../version.js';
-import { registerCatalog } from './metric-catalog.js';
+import { idlewattResource, registerCatalog } from './metric-catalog.js';
 import { SampleMetricsState } from './sample-state.js';
 
 /** Prometheus text exposition format 0.0.4. */
@@ -26,11 +24,7 @@ export function createPrometheusMetrics(options: { instanceId?: string } = {}): 
   const state = new SampleMetricsState();
   const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'idlewatt',
-      'service.version': VERSION,
-      ...(options.instanceId ? { 'service.instance.id': options.instanceId } : {}),
-    }),
+    resource: idlewattResource(options.instanceId),
     readers: [reader],
   });
   registerCatalog(provider.getMeter('idlewatt'), state, 'prometheus');
