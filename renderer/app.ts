@@ -151,18 +151,21 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     services.update({
       services: state.latest?.services ?? [],
       topProcesses: state.latest?.topProcesses ?? [],
-      idleWattHoursToday: Object.fromEntries(
-        (state.today?.services ?? []).map((s) => [s.serviceId, s.idleWattHours]),
-      ),
+      // Without a measured power source there is no energy to share out: show "—", not 0.0 Wh.
+      idleWattHoursToday: state.today?.powerSource
+        ? Object.fromEntries(state.today.services.map((s) => [s.serviceId, s.idleWattHours]))
+        : {},
       alerts: state.alerts,
       configuredCount: state.settings ? state.settings.services.length : null,
       hasSample: state.latest !== null,
       now,
     });
     const wasted = state.today?.systemIdleWattHours;
-    idleSummary.textContent = state.today
-      ? `${formatWattHours(wasted)} used while idle today \u2014 see Idle analysis \u203A`
-      : 'Idle analysis \u203A';
+    idleSummary.textContent = !state.today
+      ? 'Idle analysis \u203A'
+      : state.today.powerSource && wasted !== null && wasted !== undefined
+        ? `${formatWattHours(wasted)} used while idle today \u2014 see Idle analysis \u203A`
+        : 'Idle energy unknown: no power reading \u2014 see Idle analysis \u203A';
     const open = [...openAlertsByService(state.alerts).values()].flat().length;
     tabs.setBadge('alerts', open ? String(open) : '', open ? `${open} open alerts` : '');
     renderTab(tabs.current(), now);

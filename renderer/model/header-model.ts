@@ -67,7 +67,7 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
   } else {
     idleText = idle.lastActivityAt
       ? `Stack active \u00b7 last request ${formatDuration((now - idle.lastActivityAt) / 1000)} ago`
-      : 'Stack active';
+      : 'Stack active \u00b7 no requests seen yet';
   }
   return {
     watts: formatWatts(figure.value),

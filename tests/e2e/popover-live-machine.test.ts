@@ -1,0 +1,63 @@
+// The popover against the real headless monitor on this machine's live data: whatever this machine
+// has (here: no power source), the page says so instead of showing made-up numbers.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT, tempDir } from '../helpers.js';
+import { startMonitor, writeSettings } from '../integration/monitor-process.js';
+import { freePort, startBurner } from '../integration/burner.js';
+import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
+
+const chromium = findChromium();
+const skip = !chromium
+  ? NO_CHROMIUM_REASON
+  : process.platform !== 'linux'
+    ? 'reads this machine’s /proc (Linux only)'
+    : false;
+if (skip) console.log(`live-machine popover test skipped: ${skip}`);
+
+test(
+  'the popover on this machine’s live data shows a running service, stopped ones, and power as measured or absent',
+  { skip },
+  async (t) => {
+    const port = await freePort();
+    const burner = await startBurner(port, 0.3);
+    t.after(() => burner.kill());
+    const dataDir = tempDir(t);
+    writeSettings(dataDir, (s) => {
+      s.services = [
+        { id: 'local-api', name: 'Local API', ports: [port], processNames: [] },
+        { id: 'whisper', name: 'Whisper STT', ports: [11401], processNames: [] },
+      ];
+    });
+    const monitor = await startMonitor(dataDir, ['--interval', '1']);
+    t.after(() => monitor.stop());
+    const browser = await launchChromium(chromium!);
+    t.after(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 420, height: 640 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(monitor.dashboardUrl);
+    await page.waitForFunction(() => Boolean((globalThis as any).idlewattUi));
+    await page.evaluate(() => (globalThis as any).idlewattUi.ready);
+    // CPU % needs two ticks: wait until the running service shows a number.
+    await page.waitForFunction(
+      () => /\d %/.test((globalThis as any).document.querySelector('.svc-row td')?.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const watts = (await page.textContent('#system-watts'))!.trim();
+    const { body: latest } = await monitor.api('/api/sample/latest');
+    if (latest.power.systemWatts === null) {
+      assert.doesNotMatch(watts, /\d/, `no power source here, so no number (got '${watts}')`);
+    } else {
+      assert.match(watts, /^\d+\.\d W$/);
+    }
+    assert.match((await page.textContent('.svc-row .svc-name'))!, /Local API/);
+    assert.match((await page.textContent('#stopped-services'))!, /Whisper STT — stopped/);
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'popover-live-machine.png') });
+    assert.deepEqual(errors, []);
+  },
+);
