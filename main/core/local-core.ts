@@ -77,7 +77,12 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     rawDays: initial.retention.rawDays,
     rollupDays: initial.retention.rollupDays,
   });
-  const power = createPowerPermission(collectors, () => store.latest(), Boolean(options.replayDir));
+  const power = createPowerPermission({
+    collectors,
+    latest: () => store.latest(),
+    replaying: Boolean(options.replayDir),
+    raplIntervalSeconds: initial.sampling.processIntervalSeconds,
+  });
   const core = createMonitorCore({
     permission: power.permission,
     requestPermission: power.request,
@@ -92,6 +97,7 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     dataDir: options.dataDir,
     onError: options.onError,
     closeCollectors: async () => {
+      await power.close();
       await closeCollectors(collectors);
       await recording?.close();
     },

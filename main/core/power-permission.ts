@@ -1,6 +1,9 @@
 import type { PowerPermission, Sample } from '../contract/index.js';
 import type { FeedState } from '../collectors/darwin/powermetrics-feed.js';
 import type { PowermetricsCollector } from '../collectors/darwin/powermetrics.js';
+import { runCommand } from '../collectors/exec.js';
+import type { RaplCollector } from '../collectors/linux/rapl.js';
+import { startRaplElevation, type RaplElevation } from '../collectors/linux/rapl-elevation.js';
 import type { SamplerCollector } from '../sampler/sampler.js';
 
 const NOT_NEEDED: PowerPermission = {
@@ -37,33 +40,88 @@ function fromFeed(feed: FeedState): PowerPermission {
   }
 }
 
-/** Reads the permission state from the collectors that need elevated access. */
-export function createPowerPermission(
-  collectors: readonly SamplerCollector[],
-  latest: () => Sample | null,
-  replaying: boolean,
-): { permission(): PowerPermission; request(): Promise<PowerPermission> } {
-  const powermetrics = collectors.find((c) => c.definition.id === 'darwin-powermetrics')?.instance as
-    PowermetricsCollector | undefined;
-  const permission = (): PowerPermission => {
-    if (replaying) return NOT_NEEDED;
-    if (powermetrics) return fromFeed(powermetrics.feedState());
-    const rapl = latest()?.collectors.find((c) => c.id === 'rapl');
-    if (rapl?.status === 'absent' && rapl.reason?.startsWith('permission')) {
+const RAPL_NEEDED =
+  'RAPL energy counters are root-only on this kernel. Allow once for this run (administrator password), or make them readable for good with the udev rule in the README.';
+
+/**
+ * Reads and requests elevated access for the collectors that need it: powermetrics on macOS, the
+ * RAPL counters on Linux (a root loop copying them into a private FIFO, ended with the app). One
+ * prompt per request; nothing ever re-prompts on its own.
+ */
+export interface PowerPermissionOptions {
+  collectors: readonly SamplerCollector[];
+  latest: () => Sample | null;
+  replaying: boolean;
+  raplIntervalSeconds?: number;
+  /** The Linux root loop; tests inject a stand-in. */
+  startRapl?: typeof startRaplElevation;
+}
+
+export function createPowerPermission(options: PowerPermissionOptions): {
+  permission(): PowerPermission;
+  request(): Promise<PowerPermission>;
+  close(): Promise<void>;
+} {
+  const { collectors, latest, replaying } = options;
+  const find = (id: string) => collectors.find((c) => c.definition.id === id)?.instance;
+  const powermetrics = find('darwin-powermetrics') as PowermetricsCollector | undefined;
+  const rapl = find('rapl') as RaplCollector | undefined;
+  let raplElevation: RaplElevation | null = null;
+  let raplAsk: { state: 'asking' } | { state: 'granted' } | { state: 'denied'; message: string } | null =
+    null;
+
+  const raplPermission = (): PowerPermission => {
+    if (raplAsk?.state === 'granted') {
       return {
-        state: 'needed',
-        message:
-          'RAPL energy counters are root-only on this kernel. Make them readable with the udev rule in the README, or run the monitor as a service with CAP_DAC_READ_SEARCH.',
+        state: 'granted',
+        message: 'RAPL counters are read through a root helper for this run.',
         canRequest: false,
       };
     }
+    if (raplAsk?.state === 'asking')
+      return { state: 'needed', message: 'Waiting for the administrator password…', canRequest: false };
+    const health = latest()?.collectors.find((c) => c.id === 'rapl');
+    const needsRoot = health?.status === 'absent' && health.reason?.startsWith('permission');
+    if (raplAsk?.state === 'denied')
+      return {
+        state: 'denied',
+        message: `RAPL access was not granted: ${raplAsk.message}`,
+        canRequest: true,
+      };
+    return needsRoot ? { state: 'needed', message: RAPL_NEEDED, canRequest: true } : NOT_NEEDED;
+  };
+
+  const permission = (): PowerPermission => {
+    if (replaying) return NOT_NEEDED;
+    if (powermetrics) return fromFeed(powermetrics.feedState());
+    if (rapl) return raplPermission();
     return NOT_NEEDED;
   };
+
   return {
     permission,
     async request() {
-      if (powermetrics && !replaying) return fromFeed(await powermetrics.requestPermission());
+      if (replaying) return NOT_NEEDED;
+      if (powermetrics) return fromFeed(await powermetrics.requestPermission());
+      if (!rapl || !raplPermission().canRequest) return permission();
+      raplAsk = { state: 'asking' };
+      const started = await (options.startRapl ?? startRaplElevation)({
+        appPid: process.pid,
+        intervalSeconds: options.raplIntervalSeconds ?? 2,
+        exec: runCommand,
+        now: Date.now,
+      });
+      if (started.ok) {
+        raplElevation = started.value;
+        rapl.useCounterSource(started.value.source);
+        raplAsk = { state: 'granted' };
+      } else {
+        raplAsk = { state: 'denied', message: started.error };
+      }
       return permission();
+    },
+    async close() {
+      await raplElevation?.stop();
     },
   };
 }

@@ -167,12 +167,14 @@ export interface RaplCollectorOptions {
   counterSource?: RaplCounterSource;
 }
 
+export interface RaplCollector extends CollectorInstance {
+  /** Switches to another counter source (the root loop after a granted elevation). */
+  useCounterSource(next: RaplCounterSource): void;
+}
+
 /** Package/core/uncore/dram/psys watts from the energy counters of two consecutive reads. */
-export function createRaplCollector(
-  env: CollectorEnv,
-  options: RaplCollectorOptions = {},
-): CollectorInstance {
-  const source = options.counterSource ?? sysfsCounterSource(env);
+export function createRaplCollector(env: CollectorEnv, options: RaplCollectorOptions = {}): RaplCollector {
+  let source = options.counterSource ?? sysfsCounterSource(env);
   let previous: RaplCounters | null = null;
   let lastResult: Reading<Observation> | null = null;
 
@@ -210,6 +212,12 @@ export function createRaplCollector(
       }
     },
     close: async () => source.close?.(),
+    useCounterSource(next) {
+      void source.close?.();
+      source = next;
+      previous = null;
+      lastResult = null;
+    },
   };
 }
 

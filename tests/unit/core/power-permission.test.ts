@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RaplCounterSource } from '../../../main/collectors/linux/rapl.js';
+import { createPowerPermission } from '../../../main/core/power-permission.js';
+import type { SamplerCollector } from '../../../main/sampler/sampler.js';
+import { makeSample } from '../store/sample-factory.js';
+
+function raplCollector() {
+  const used: unknown[] = [];
+  const collector: SamplerCollector = {
+    definition: { id: 'rapl', tier: 'fast' },
+    instance: {
+      collect: async () => ({ status: 'absent', reason: 'permission' }),
+      useCounterSource: (source: unknown) => used.push(source),
+    } as SamplerCollector['instance'],
+  };
+  return { collector, used };
+}
+
+const rootOnly = makeSample({
+  collectors: [{ id: 'rapl', status: 'absent', reason: 'permission: energy_uj is root-only', durationMs: 1 }],
+});
+
+test('Linux: root-only RAPL counters need permission; a granted ask switches the collector to the root loop', async () => {
+  const { collector, used } = raplCollector();
+  const stand = {
+    read: async () => ({ status: 'absent' as const, reason: 'warming-up' as const }),
+  } as unknown as RaplCounterSource;
+  let asks = 0;
+  let stopped = 0;
+  const power = createPowerPermission({
+    collectors: [collector],
+    latest: () => rootOnly,
+    replaying: false,
+    startRapl: async () => {
+      asks++;
+      return { ok: true, value: { source: stand as never, stop: async () => void stopped++ } };
+    },
+  });
+  assert.deepEqual(
+    { state: power.permission().state, canRequest: power.permission().canRequest },
+    { state: 'needed', canRequest: true },
+  );
+  const granted = await power.request();
+  assert.equal(granted.state, 'granted');
+  assert.equal(granted.canRequest, false);
+  assert.deepEqual(used, [stand]);
+  await power.request();
+  assert.equal(asks, 1, 'once granted, never asked again');
+  await power.close();
+  assert.equal(stopped, 1, 'the root loop ends with the app');
+});
+
+test('Linux: a refused password is reported and may be retried once more by the user, never by itself', async () => {
+  const { collector, used } = raplCollector();
+  let asks = 0;
+  const power = createPowerPermission({
+    collectors: [collector],
+    latest: () => rootOnly,
+    replaying: false,
+    startRapl: async () => {
+      asks++;
+      return { ok: false, error: 'the password prompt was dismissed' };
+    },
+  });
+  const denied = await power.request();
+  assert.equal(denied.state, 'denied');
+  assert.match(denied.message, /dismissed/);
+  assert.equal(denied.canRequest, true);
+  assert.equal(power.permission().state, 'denied', 'reading the state does not ask');
+  assert.equal(asks, 1);
+  assert.deepEqual(used, []);
+});
+
+test('readable counters, no elevated collector, or a replay need nothing', async () => {
+  const { collector } = raplCollector();
+  const readable = createPowerPermission({
+    collectors: [collector],
+    latest: () => makeSample(),
+    replaying: false,
+  });
+  assert.equal(readable.permission().state, 'not-needed');
+  assert.equal(readable.permission().canRequest, false);
+  const replay = createPowerPermission({ collectors: [collector], latest: () => rootOnly, replaying: true });
+  assert.equal((await replay.request()).state, 'not-needed');
+  const none = createPowerPermission({ collectors: [], latest: () => rootOnly, replaying: false });
+  assert.equal(none.permission().state, 'not-needed');
+});
