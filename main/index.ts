@@ -35,21 +35,29 @@ startApp({
   startApi: async (core, settings) => {
     const metrics = createPrometheusMetrics();
     const unsubscribe = core.onSample((sample) => metrics.update(sample));
-    const server = await startApiServer({
-      api: core.api,
-      port: settings.get().api.port,
-      token: await loadOrCreateToken(defaultDataDir()),
-      staticDir: join(__dirname, 'renderer'),
-      metrics,
-      log: (line) => console.log(`IdleWatt API: ${line}`),
-    });
-    console.log(`IdleWatt API and dashboard: ${server.dashboardUrl}`);
-    return {
-      close: async () => {
-        unsubscribe();
-        await server.close();
-        await metrics.close();
-      },
+    const stopMetrics = async () => {
+      unsubscribe();
+      await metrics.close();
     };
+    try {
+      const server = await startApiServer({
+        api: core.api,
+        port: settings.get().api.port,
+        token: await loadOrCreateToken(defaultDataDir()),
+        staticDir: join(__dirname, 'renderer'),
+        metrics,
+        log: (line) => console.log(`IdleWatt API: ${line}`),
+      });
+      console.log(`IdleWatt API and dashboard: ${server.dashboardUrl}`);
+      return {
+        close: async () => {
+          await server.close();
+          await stopMetrics();
+        },
+      };
+    } catch (error) {
+      await stopMetrics(); // e.g. a headless monitor already holds the port
+      throw error;
+    }
   },
 });

@@ -39,8 +39,11 @@ export function parseInteger(name: string, value: string, min: number, max: numb
 const TIME_EXPECTED = 'a time: epoch milliseconds or an ISO 8601 date';
 
 /** Epoch milliseconds (digits) or an ISO 8601 date/time. */
+/** The largest time a JavaScript Date can hold (±100,000,000 days from 1970). */
+const MAX_EPOCH_MS = 8.64e15;
+
 export function parseTime(name: string, value: string): number {
-  if (/^\d{1,16}$/.test(value)) return Number(value);
+  if (/^\d{1,16}$/.test(value) && Number(value) <= MAX_EPOCH_MS) return Number(value);
   if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
     const at = Date.parse(value);
     if (Number.isFinite(at)) return at;

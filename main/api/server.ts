@@ -291,7 +291,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   try {
     const latest = await options.api.getLatest();
-    if (latest) recent.push(latest);
+    // A sample streamed meanwhile is newer than this read.
+    if (latest && recent.latest === null) recent.push(latest);
   } catch (error) {
     log(`api: could not read the latest sample at start: ${(error as Error).message}`);
   }

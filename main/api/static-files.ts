@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { BASE_HEADERS, badRequest, forbidden, notFound } from './errors.js';
 
@@ -78,13 +79,8 @@ export async function serveStatic(
     res.end();
     return;
   }
-  await new Promise<void>((resolve) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      res.destroy();
-      resolve();
-    });
-    stream.on('end', resolve);
-    stream.pipe(res);
+  // pipeline (not pipe) closes the file when the client goes away mid-transfer.
+  await pipeline(createReadStream(file), res).catch(() => {
+    res.destroy();
   });
 }

@@ -25,9 +25,16 @@ export class RecentSamples {
     return this.samples;
   }
 
+  /**
+   * An older sample is ignored (pushed twice, or a stale start-up read), except one the sampler marks
+   * as a gap: the clock went back, so the window restarts there instead of freezing until it catches up.
+   */
   push(sample: Sample): void {
     const latest = this.latest;
-    if (latest !== null && sample.at <= latest.at) return;
+    if (latest !== null && sample.at <= latest.at) {
+      if (!sample.gap || sample.at === latest.at) return;
+      this.samples = [];
+    }
     this.samples.push(sample);
     const oldest = sample.at - SUMMARY_WINDOW_MS;
     const firstKept = this.samples.findIndex((s) => s.at >= oldest);

@@ -1,6 +1,5 @@
+import { MAX_SNOOZE_MINUTES } from '../alerts/snooze.js';
 import { ALERT_RULE_IDS, type FieldError, type SnoozeRequest, type Validated } from '../contract/index.js';
-
-const MAX_SNOOZE_MINUTES = 7 * 24 * 60;
 
 /** `{rule: AlertRuleId | 'all', until: {minutes} | 'tomorrow'}` with every problem named by field. */
 export function validateSnoozeRequest(input: unknown): Validated<SnoozeRequest> {

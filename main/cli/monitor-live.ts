@@ -89,10 +89,10 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
   });
   if (io.isTTY && !options.quiet) core.onSample((sample: Sample) => io.out(formatLiveLine(sample)));
 
-  const token = await loadOrCreateToken(dataDir);
   const host = options.host ?? undefined;
   let server: ApiServer;
   try {
+    const token = await loadOrCreateToken(dataDir);
     server = await startApiServer({
       api: core.api,
       host,
@@ -105,6 +105,8 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
       onStreamClients: (count) => core.signals.setWatched(count > 0),
     });
   } catch (error) {
+    await otlp?.close();
+    await metrics.close();
     await core.close();
     throw new CliError((error as Error).message);
   }
@@ -122,11 +124,12 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
 
   await (ctx.stopSignal ?? waitForSignal());
   io.out('idlewatt monitor: stopping…');
+  // The sampler stops first, so no alert or export starts after its sink has been drained.
   await server.close();
+  await core.close();
   await otlp?.close();
   await metrics.close();
   await webhook.settled();
-  await core.close();
   return 0;
 }
 

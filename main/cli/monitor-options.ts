@@ -79,6 +79,9 @@ export function parseMonitorOptions(args: string[]): MonitorOptions {
   const port = positiveNumber('port', v.port, 0, 65535);
   if (port !== null && !Number.isInteger(port)) throw new CliError('--port must be a whole number', 2);
   if (v.replay && v.record) throw new CliError('--replay and --record cannot be used together', 2);
+  if (v.once && (v.replay || v.record)) {
+    throw new CliError('--once measures this machine; it cannot be combined with --replay or --record', 2);
+  }
   if (v.json && !v.once)
     throw new CliError('--json needs --once (the live monitor serves JSON over its API)', 2);
   return {

@@ -9,6 +9,7 @@ import {
   resolveRange,
   type ReportFormat,
 } from '../report/index.js';
+import { readSettingsFile, SETTINGS_FILE_NAME } from '../settings/index.js';
 import { openHistoryStore, type HistoryStore } from '../store/index.js';
 import { CliError, type CliIo } from './io.js';
 
@@ -77,9 +78,13 @@ export async function reportCommand(args: string[], io: CliIo, now = Date.now())
     now,
   );
   if (!range.ok) throw new CliError(range.error, 2);
-  const store = await openHistoryForReading(options.get('data-dir'));
+  const dataDir = options.get('data-dir') ?? defaultDataDir();
+  const store = await openHistoryForReading(dataDir);
   try {
-    const report = await buildReport(store, range.range, defaultSettings());
+    // The monitor's own settings: service names, idle threshold and alert levels shape the report.
+    const { settings, problem } = readSettingsFile(join(dataDir, SETTINGS_FILE_NAME));
+    if (problem) io.err(`idlewatt report: warning: ${problem}`);
+    const report = await buildReport(store, range.range, settings);
     io.out(formatReport(report, format));
     for (const warning of storeWarnings(store)) io.err(`idlewatt report: warning: ${warning}`);
   } finally {

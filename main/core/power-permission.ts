@@ -67,6 +67,7 @@ export function createPowerPermission(options: PowerPermissionOptions): {
   const powermetrics = find('darwin-powermetrics') as PowermetricsCollector | undefined;
   const rapl = find('rapl') as RaplCollector | undefined;
   let raplElevation: RaplElevation | null = null;
+  let closed = false;
   let raplAsk: { state: 'asking' } | { state: 'granted' } | { state: 'denied'; message: string } | null =
     null;
 
@@ -111,7 +112,11 @@ export function createPowerPermission(options: PowerPermissionOptions): {
         exec: runCommand,
         now: Date.now,
       });
-      if (started.ok) {
+      if (started.ok && closed) {
+        // Granted after close() (the app quit during the password prompt): end the root loop now.
+        await started.value.stop();
+        raplAsk = null;
+      } else if (started.ok) {
         raplElevation = started.value;
         rapl.useCounterSource(started.value.source);
         raplAsk = { state: 'granted' };
@@ -121,6 +126,7 @@ export function createPowerPermission(options: PowerPermissionOptions): {
       return permission();
     },
     async close() {
+      closed = true;
       await raplElevation?.stop();
     },
   };

@@ -23,9 +23,13 @@ export class SampleMetricsState {
     return this.serviceJoules;
   }
 
-  /** Ignores a sample that is not newer than the latest, so a sample pushed twice never counts twice. */
+  /**
+   * Ignores a sample that is not newer than the latest, so a sample pushed twice never counts twice;
+   * except a gap sample from before it (the clock went back), which the gauges must follow.
+   */
   update(sample: Sample): void {
-    if (this.latestSample !== null && sample.at <= this.latestSample.at) return;
+    const latest = this.latestSample;
+    if (latest !== null && sample.at <= latest.at && (!sample.gap || sample.at === latest.at)) return;
     this.latestSample = sample;
     const systemWh = sample.energy.systemWattHours;
     if (isCountable(systemWh)) this.systemJoules += systemWh * JOULES_PER_WATT_HOUR;

@@ -65,7 +65,9 @@ export class Sampler {
   private platformOnBattery: boolean | null = null;
   private watched = false;
   private timer: NodeJS.Timeout | null = null;
+  private loop: (() => Promise<void>) | null = null;
   private running = false;
+  private ticking = false;
 
   constructor(private readonly options: SamplerOptions) {
     this.now = options.now ?? Date.now;
@@ -89,7 +91,8 @@ export class Sampler {
   setWatched(watched: boolean): void {
     const changed = watched !== this.watched;
     this.watched = watched;
-    if (changed && this.running) this.schedule(0);
+    // A tick in flight reschedules with the new interval when it ends; starting one now would overlap it.
+    if (changed && this.running && !this.ticking) this.schedule(0);
   }
 
   /** The interval between ticks now: faster while a UI watches. */
@@ -100,20 +103,22 @@ export class Sampler {
 
   start(onSample: (sample: Sample) => void, onError: (error: Error) => void = () => {}): void {
     this.running = true;
-    const loop = async () => {
+    this.loop = async () => {
       const startedAt = this.now();
+      this.ticking = true;
       try {
-        onSample(await this.tick());
+        const sample = await this.tick();
+        // A tick that ends after stop() is dropped: its consumers (store, API, notifier) may be closed.
+        if (this.running) onSample(sample);
       } catch (error) {
         onError(error as Error); // a tick must never kill the clock
+      } finally {
+        this.ticking = false;
       }
       if (this.running) this.schedule(Math.max(0, this.intervalMs() - (this.now() - startedAt)));
     };
-    this.loop = loop;
     this.schedule(0);
   }
-
-  private loop: (() => Promise<void>) | null = null;
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
@@ -161,6 +166,7 @@ export class Sampler {
       delete merged.absent.battery;
     }
     const processes = observations.find((o) => o.processes)?.processes ?? [];
+    const socketsSeen = observations.some((o) => o.sockets);
     const connections = observations.flatMap((o) => o.sockets?.connections ?? []);
     this.updateListening(
       observations.flatMap((o) => o.sockets?.listening ?? []),
@@ -170,7 +176,11 @@ export class Sampler {
     const rates = this.cpu.update(processes, at);
     const matches = matchServices(settings.services, processes, this.listeningPid);
     this.servicePids = new Set([...matches.values()].flatMap((m) => m.pids));
-    const activePorts = this.activity.update(connections, request.servicePorts);
+    // Without a socket reading this tick, keep the last one as the baseline: replacing it with "no
+    // connections" would make every open connection look like a new request on the next tick.
+    const activePorts = socketsSeen
+      ? this.activity.update(connections, request.servicePorts)
+      : new Set<number>();
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
     const tasks = observations.find((o) => o.tasks)?.tasks;
@@ -204,9 +214,10 @@ export class Sampler {
         rssBytes: running ? sumOrNull(members.map((p) => p.rssBytes)) : null,
         threads: running ? sumOrNull(members.map((p) => p.threads)) : null,
         openFiles: running ? sumOrNull(members.map((p) => p.openFiles)) : null,
-        connections: running
-          ? config.ports.reduce((n, port) => n + this.activity.connectionCount(port), 0)
-          : null,
+        connections:
+          running && socketsSeen
+            ? config.ports.reduce((n, port) => n + this.activity.connectionCount(port), 0)
+            : null,
         active,
         lastActiveAt,
         estimatedWatts: null,

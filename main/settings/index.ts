@@ -1,5 +1,6 @@
 export {
   openSettingsStore,
+  readSettingsFile,
   SETTINGS_FILE_NAME,
   type SettingsEngine,
   type SettingsEngineClass,

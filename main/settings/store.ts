@@ -83,6 +83,21 @@ function loadDocument(path: string): Loaded {
   return { kind: 'usable', settings: validated.value, migratedFrom };
 }
 
+/**
+ * Reads a settings file without changing it (for `report` and `compare` next to a running monitor):
+ * an old schema is migrated in memory only; a missing file gives the defaults; a file that cannot be
+ * used gives the defaults plus the reason, which the caller shows as a warning.
+ */
+export function readSettingsFile(path: string): { settings: Settings; problem: string | null } {
+  const loaded = loadDocument(path);
+  if (loaded.kind === 'usable') return { settings: loaded.settings, problem: null };
+  if (loaded.kind === 'missing') return { settings: defaultSettings(), problem: null };
+  return {
+    settings: defaultSettings(),
+    problem: `the settings file ${path} could not be used because ${loaded.reason}; the defaults are in use`,
+  };
+}
+
 /** Moves a bad file aside as `<file>.<label>-<time>`; returns the backup path, or why it failed. */
 function backUp(path: string, label: string, now: number): { backup: string } | { error: string } {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');

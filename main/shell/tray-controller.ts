@@ -114,8 +114,10 @@ export function createTrayController<Image, Menu>(options: {
   iconFor(state: TrayState): Image;
   buildMenu(items: TrayMenuItem[]): Menu;
   actions: TrayActions;
+  now?: () => number;
 }): TrayController {
   const { tray, platform } = options;
+  const now = options.now ?? Date.now;
   let sample: Sample | null = null;
   let platformState: TrayState | null = null;
   let pausedUntil: number | null = null;
@@ -123,7 +125,17 @@ export function createTrayController<Image, Menu>(options: {
   let shownState: TrayState | null = null;
   let menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
 
+  const installMenu = (): void => {
+    menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
+    if (platform !== 'darwin') tray.setContextMenu(menu);
+  };
+
   const render = (): void => {
+    // A pause ends on its own (nothing announces it): drop it at the first render after it ran out.
+    if (pausedUntil !== null && pausedUntil <= now()) {
+      pausedUntil = null;
+      installMenu();
+    }
     const state = trayThermalState(sample, platformState);
     if (state !== shownState) {
       tray.setImage(options.iconFor(state));
@@ -136,11 +148,6 @@ export function createTrayController<Image, Menu>(options: {
     const tooltip = trayTooltip(sample, state, pausedUntil);
     if (tooltip !== view.tooltip) tray.setToolTip(tooltip);
     view.tooltip = tooltip;
-  };
-
-  const installMenu = (): void => {
-    menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
-    if (platform !== 'darwin') tray.setContextMenu(menu);
   };
 
   if (platform === 'darwin') tray.on('right-click', () => tray.popUpContextMenu(menu));

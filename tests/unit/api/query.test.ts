@@ -63,7 +63,14 @@ test('times are epoch ms or ISO 8601; durations count back from now', () => {
   assert.equal(parseTime('from', '1736935200000'), 1736935200000);
   assert.equal(parseTime('from', '2025-01-15T10:00:00Z'), Date.UTC(2025, 0, 15, 10));
   assert.equal(parseTime('from', '2025-01-15T12:00:00+02:00'), Date.UTC(2025, 0, 15, 10));
-  for (const bad of ['yesterday', '2025-13-45', '-5', 'NaN', '2025-01-15T10:00:00Zjunk']) {
+  for (const bad of [
+    'yesterday',
+    '2025-13-45',
+    '-5',
+    'NaN',
+    '2025-01-15T10:00:00Zjunk',
+    '9999999999999999',
+  ]) {
     assert.equal(
       fieldOf(() => parseTime('from', bad)),
       'from',

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpError } from '../../../main/api/errors.js';
-import { contentTypeFor, resolveStaticPath } from '../../../main/api/static-files.js';
+import { contentTypeFor, resolveStaticPath, serveStatic } from '../../../main/api/static-files.js';
 import { makeStaticDir } from './server-harness.js';
 
 async function statusOf(root: string, path: string): Promise<number> {
@@ -50,4 +52,33 @@ test('content types', () => {
   assert.equal(contentTypeFor('STYLES.CSS'), 'text/css; charset=utf-8');
   assert.equal(contentTypeFor('font.woff2'), 'font/woff2');
   assert.equal(contentTypeFor('blob.bin'), 'application/octet-stream');
+});
+
+test('a client that goes away mid-transfer ends the transfer and closes the file', async (t) => {
+  const root = makeStaticDir(t);
+  writeFileSync(join(root, 'big.js'), Buffer.alloc(8 * 1024 * 1024, 0x61));
+  let finished!: () => void;
+  const served = new Promise<void>((resolve) => (finished = resolve));
+  const server = createServer((req, res) => {
+    void serveStatic(root, '/big.js', 'GET', res).then(finished);
+  });
+  t.after(() => server.close());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', path: '/big.js' }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', () => undefined);
+    req.once('error', reject);
+    req.end();
+  });
+  const outcome = await Promise.race([
+    served.then(() => 'done'),
+    new Promise((resolve) => setTimeout(resolve, 3000, 'still open')),
+  ]);
+  assert.equal(outcome, 'done');
 });

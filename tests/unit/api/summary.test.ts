@@ -15,6 +15,19 @@ test('RecentSamples keeps one minute by sample time and ignores stale samples', 
   assert.equal(recent.all.length, 13);
 });
 
+test('RecentSamples follows the clock back when the sampler marks the sample as a gap', () => {
+  const recent = new RecentSamples();
+  for (let i = 0; i <= 4; i++) recent.push(makeSample({ at: SAMPLE_AT + i * 5000 }));
+  const back = makeSample({ at: SAMPLE_AT - 3_600_000, gap: true });
+  recent.push(back);
+  assert.equal(recent.latest, back, 'the window restarts at the earlier time instead of freezing');
+  assert.deepEqual(recent.all, [back]);
+  recent.push(makeSample({ at: back.at, gap: true }));
+  assert.equal(recent.latest, back, 'the same time twice is still a duplicate');
+  recent.push(makeSample({ at: back.at + 5000 }));
+  assert.equal(recent.all.length, 2);
+});
+
 test('service averages skip unknown figures and follow the latest service list', () => {
   const a = makeSample({ at: SAMPLE_AT });
   const b = makeSample({ at: SAMPLE_AT + 5000 });

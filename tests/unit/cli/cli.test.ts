@@ -44,3 +44,13 @@ test('the built bin runs: dist/cli.cjs --help and --version', () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /idlewatt/);
 });
+
+test('monitor --once refuses --replay and --record instead of silently measuring this machine', async () => {
+  for (const flag of ['--replay', '--record']) {
+    const io = recordingIo();
+    assert.equal(await main(['monitor', '--once', flag, 'some-dir'], io), 2);
+    assert.equal(io.stderr.length, 1);
+    assert.match(io.stderr[0]!, /--once .* cannot be combined with --replay or --record/);
+    assert.deepEqual(io.stdout, []);
+  }
+});

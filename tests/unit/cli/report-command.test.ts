@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../main/cli.js';
-import type { CompareResult, Report } from '../../../main/contract/index.js';
+import { defaultSettings, type CompareResult, type Report } from '../../../main/contract/index.js';
 import { openHistoryStore } from '../../../main/store/history-store.js';
 import { recordingIo, tempDir } from '../../helpers.js';
 import { HOUR, scriptedDay } from '../report/scripted-day.js';
@@ -52,6 +53,46 @@ test('report defaults to markdown; csv on request; --from=… form accepted', as
     0,
   );
   assert.equal(csv.stdout.join('\n').split('\n').length, 4);
+});
+
+test("report uses the data directory's settings.json, and warns (defaults) when it is unusable", async (t) => {
+  const dir = await dataDirWithDay(t);
+  const settings = defaultSettings();
+  settings.services.find((s) => s.id === 'ollama')!.name = 'LLM server';
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
+  const args = [
+    'report',
+    '--data-dir',
+    dir,
+    '--from',
+    iso(T0),
+    '--to',
+    iso(T0 + 24 * HOUR),
+    '--format',
+    'json',
+  ];
+  const io = recordingIo();
+  assert.equal(await main(args, io), 0, io.stderr.join('\n'));
+  const report = JSON.parse(io.stdout.join('\n')) as Report;
+  assert.equal(report.services.find((s) => s.serviceId === 'ollama')!.name, 'LLM server');
+  assert.match(report.recommendations.find((r) => r.action === 'unload-ollama')!.text, /^LLM server kept/);
+  assert.deepEqual(io.stderr, []);
+
+  writeFileSync(join(dir, 'settings.json'), '{ not json');
+  const bad = recordingIo();
+  assert.equal(await main(args, bad), 0);
+  const fallback = JSON.parse(bad.stdout.join('\n')) as Report;
+  assert.equal(fallback.services.find((s) => s.serviceId === 'ollama')!.name, 'Ollama');
+  assert.equal(bad.stderr.length, 1);
+  assert.match(
+    bad.stderr[0]!,
+    /warning: the settings file .*settings\.json could not be used because it is not valid JSON/,
+  );
+  assert.equal(
+    readFileSync(join(dir, 'settings.json'), 'utf8'),
+    '{ not json',
+    'report never rewrites settings',
+  );
 });
 
 test('report errors are one line with the reason', async (t) => {

@@ -86,3 +86,25 @@ test('readable counters, no elevated collector, or a replay need nothing', async
   const none = createPowerPermission({ collectors: [], latest: () => rootOnly, replaying: false });
   assert.equal(none.permission().state, 'not-needed');
 });
+
+test('Linux: a password granted after close() (quit during the prompt) ends the root loop at once', async () => {
+  const { collector, used } = raplCollector();
+  let grant: () => void = () => {};
+  let stopped = 0;
+  const power = createPowerPermission({
+    collectors: [collector],
+    latest: () => rootOnly,
+    replaying: false,
+    startRapl: () =>
+      new Promise((resolve) => {
+        grant = () => resolve({ ok: true, value: { source: {} as never, stop: async () => void stopped++ } });
+      }),
+  });
+  const asking = power.request();
+  assert.equal(power.permission().canRequest, false, 'asking');
+  await power.close();
+  grant();
+  await asking;
+  assert.equal(stopped, 1, 'no root loop outlives close()');
+  assert.deepEqual(used, [], 'the closed collector is not switched to it');
+});

@@ -125,6 +125,24 @@ test('the energy counters only grow: duplicates, gaps and negative intervals are
   );
 });
 
+test('after the clock goes back, the gauges follow the gap sample and the counters keep growing', async (t) => {
+  const metrics = createPrometheusMetrics();
+  t.after(() => metrics.close());
+  metrics.update(makeSample());
+  const back = makeSample({ at: SAMPLE_AT - 3_600_000, gap: true });
+  back.power.systemWatts = 42;
+  back.energy = { systemWattHours: null, serviceWattHours: {} };
+  metrics.update(back);
+  assert.equal(series(await metrics.render()).get('unamentis_server_power_system_watts'), 42);
+  metrics.update(makeSample({ at: back.at + 5000 }));
+  const s = series(await metrics.render());
+  assert.ok(
+    Math.abs(s.get('unamentis_server_energy_joules_total')! - 78) < 1e-9,
+    'both normal samples count',
+  );
+  assert.equal(s.get('unamentis_server_power_system_watts'), makeSample().power.systemWatts);
+});
+
 test('labels carry ids only: no command lines, process names or details', async (t) => {
   const metrics = createPrometheusMetrics();
   t.after(() => metrics.close());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { absent, failed } from '../../../main/contract/index.js';
+import { absent, failed, ok } from '../../../main/contract/index.js';
 import type { Connection, Observation } from '../../../main/collectors/types.js';
 import { makeSampler, manualClock, proc, scripted, testSettings } from './scripted.js';
 
@@ -216,4 +216,89 @@ test('a stopped service is reported stopped with no figures', async () => {
       ['worker', 'stopped', null, null, null],
     ],
   );
+});
+
+test('a tick without a socket reading keeps the request baseline: open connections are not new requests after it', async () => {
+  const clock = manualClock();
+  const keepAlive: Connection = {
+    localPort: 8000,
+    remoteAddress: '127.0.0.1',
+    remotePort: 50200,
+    state: 'ESTABLISHED',
+    pid: 100,
+  };
+  const procs = scripted('procs', (i) => ({ processes: [proc(100, i)] }));
+  const sockets = scripted('sockets', (i) =>
+    i === 1
+      ? failed('netstat timed out')
+      : { sockets: { listening: [{ port: 8000, pid: 100 }], connections: [keepAlive] } },
+  );
+  const sampler = makeSampler([procs, sockets], clock);
+  await sampler.tick();
+  clock.advance(5000);
+  const failedTick = await sampler.tick();
+  assert.equal(failedTick.services[0]!.active, false);
+  assert.equal(failedTick.services[0]!.connections, null, 'no socket reading: count unknown, not 0');
+  clock.advance(5000);
+  const after = await sampler.tick();
+  assert.equal(after.services[0]!.active, false, 'the same keep-alive connection is not a request');
+  assert.equal(after.services[0]!.lastActiveAt, null);
+  assert.equal(after.services[0]!.connections, 1);
+});
+
+/** A collector whose every collect waits until the test releases it; counts overlapping collects. */
+function gated() {
+  const pending: (() => void)[] = [];
+  const state = { calls: 0, inFlight: 0, maxInFlight: 0 };
+  const collector = {
+    definition: { id: 'gated', tier: 'fast' as const },
+    instance: {
+      collect: async () => {
+        state.calls++;
+        state.inFlight++;
+        state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+        await new Promise<void>((resolve) => pending.push(resolve));
+        state.inFlight--;
+        return ok({ processes: [proc(100, state.calls)] } satisfies Observation, 0);
+      },
+    },
+  };
+  const release = () => pending.splice(0).forEach((resolve) => resolve());
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  return { collector, state, release, settle };
+}
+
+test('a UI starting to watch during a tick does not start a second, overlapping tick', async () => {
+  const { collector, state, release, settle } = gated();
+  const settings = testSettings((s) => {
+    s.sampling.intervalSeconds = 3600;
+    s.sampling.processIntervalSeconds = 3600;
+  });
+  const sampler = makeSampler([collector], manualClock(), settings);
+  const samples: number[] = [];
+  sampler.start((s) => samples.push(s.at));
+  await settle();
+  assert.equal(state.calls, 1, 'the first tick is in flight');
+  sampler.setWatched(true);
+  await settle();
+  release();
+  await settle();
+  sampler.stop();
+  release();
+  assert.equal(state.maxInFlight, 1, 'never two collects at once');
+  assert.equal(samples.length, 1);
+});
+
+test('a tick still in flight when the sampler stops is not emitted', async () => {
+  const { collector, state, release, settle } = gated();
+  const sampler = makeSampler([collector], manualClock());
+  const samples: number[] = [];
+  sampler.start((s) => samples.push(s.at));
+  await settle();
+  assert.equal(state.calls, 1);
+  sampler.stop();
+  release();
+  await settle();
+  assert.deepEqual(samples, [], 'consumers may be closed once stop() returned');
+  assert.equal(state.calls, 1, 'and no further tick is scheduled');
 });

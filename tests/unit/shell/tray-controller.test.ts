@@ -17,6 +17,7 @@ type FakeImage = { icon: TrayState };
 type FakeMenu = { items: TrayMenuItem[] };
 
 function setup(platform: NodeJS.Platform) {
+  const clock = { at: new Date(2025, 0, 1, 13, 30).getTime() };
   const log = new CallLog();
   const emitter = new FakeEmitter();
   const actions = new CallLog();
@@ -38,8 +39,9 @@ function setup(platform: NodeJS.Platform) {
       pauseAlertsForAnHour: () => actions.record('pause', []),
       quit: () => actions.record('quit', []),
     },
+    now: () => clock.at,
   });
-  return { controller, log, emitter, actions };
+  return { controller, log, emitter, actions, clock };
 }
 
 test('macOS: the icon follows the thermal state and the title shows the watts in monospaced digits', () => {
@@ -130,4 +132,16 @@ test('macOS: right-click pops up the same menu; a left click stays with the popo
   const paused = log.named('popUpContextMenu')[1]![0] as FakeMenu;
   assert.match((paused.items[1] as { label: string }).label, /paused until 14:05/);
   assert.match(controller.view.tooltip, /Alerts paused until 14:05/);
+});
+
+test('a pause that ran out is no longer shown: tooltip and menu drop it at the next sample', () => {
+  const { controller, log, clock } = setup('linux');
+  controller.setAlertsPausedUntil(new Date(2025, 0, 1, 14, 30).getTime());
+  controller.update(makeSample({ systemWatts: 5 }));
+  assert.match(controller.view.tooltip, /Alerts paused until 14:30/);
+  clock.at = new Date(2025, 0, 1, 14, 30, 5).getTime();
+  controller.update(makeSample({ systemWatts: 5 }));
+  assert.doesNotMatch(controller.view.tooltip, /paused/);
+  const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
+  assert.equal((menu.items[1] as { label: string }).label, 'Pause alerts for 1 h');
 });
