@@ -3,21 +3,21 @@ import type { Observation } from './types.js';
 
 /**
  * Wraps a collect function so a `not-present` answer (no binary, no desktop session) is remembered
- * for `recheckMs` instead of spawning a command on every tick to learn the same thing again.
+ * for `recheckMs` instead of spawning a command on every tick to learn the same thing again. A clock
+ * that goes backwards ends the memory at once, so a jump back never stretches it past `recheckMs`.
  */
 export function rememberAbsence(
   collect: () => Promise<Reading<Observation>>,
   now: () => number,
   recheckMs: number,
 ): () => Promise<Reading<Observation>> {
-  let remembered: { reading: Reading<Observation>; until: number } | null = null;
+  let remembered: { reading: Reading<Observation>; since: number } | null = null;
   return async () => {
-    if (remembered && now() < remembered.until) return remembered.reading;
+    const at = now();
+    if (remembered && at >= remembered.since && at - remembered.since < recheckMs) return remembered.reading;
     const reading = await collect();
     remembered =
-      reading.status === 'absent' && reading.reason === 'not-present'
-        ? { reading, until: now() + recheckMs }
-        : null;
+      reading.status === 'absent' && reading.reason === 'not-present' ? { reading, since: now() } : null;
     return reading;
   };
 }

@@ -1,3 +1,5 @@
+import { sudoPromptCwdProblem } from '../sudo-prompt-cwd.js';
+
 /** How a root helper run ended. */
 export type ElevationResult =
   { outcome: 'exited'; code: number | null } | { outcome: 'denied' } | { outcome: 'failed'; message: string };
@@ -9,6 +11,8 @@ const PERMISSION_DENIED = 'User did not grant permission.';
 
 /** The real elevator: @vscode/sudo-prompt (an osascript administrator dialog on macOS). */
 export const sudoPromptElevator: Elevator = async (command) => {
+  const cwdProblem = sudoPromptCwdProblem();
+  if (cwdProblem) return { outcome: 'failed', message: cwdProblem };
   let sudo: typeof import('@vscode/sudo-prompt');
   try {
     sudo = await import('@vscode/sudo-prompt');

@@ -57,7 +57,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
   constructor(private readonly options: ElevatedFeedOptions) {}
 
   start(sink: (chunk: Buffer | string) => void): void {
-    if (this.sink) return;
+    if (this.sink || this.isClosed()) return;
     this.sink = sink;
     void this.launch();
   }
@@ -80,10 +80,16 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     await this.stopRun();
   }
 
+  /** Never rejects: whatever goes wrong before the prompt leaves no directory and a 'failed' state. */
   private launch(): Promise<FeedState> {
-    this.launching = this.launchOnce().finally(() => {
-      this.launching = null;
-    });
+    this.launching = this.launchOnce()
+      .catch(async (error: unknown) => {
+        await this.stopRun().catch(() => undefined);
+        return this.setFailed(error instanceof Error ? error.message : String(error));
+      })
+      .finally(() => {
+        this.launching = null;
+      });
     return this.launching;
   }
 
@@ -92,18 +98,24 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     const dir = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'idlewatt-pm-'));
     const fifo = join(dir, 'powermetrics.fifo');
     const run: NonNullable<typeof this.run> = { fifo, dir, socket: null, stopped: false };
+    // close() may run during any await here: it leaves no directory behind and is never followed by a prompt.
+    if (this.isClosed()) {
+      await rm(dir, { recursive: true, force: true });
+      return this.current;
+    }
     this.run = run;
     const made = await this.options.exec('mkfifo', ['-m', '600', fifo]);
     if (made.exitCode !== 0) {
       await this.stopRun();
       return this.setFailed(`mkfifo failed: ${made.failure ?? made.stderr.trim()}`);
     }
+    const samplers = await this.options.samplers();
     const built = buildElevationCommand({
       appPid: this.options.appPid,
       directory: dir,
       fifoPath: fifo,
       intervalMs: this.options.intervalMs,
-      samplers: await this.options.samplers(),
+      samplers,
       processDetail: this.options.processDetail,
       ...(this.options.powermetricsPath ? { powermetricsPath: this.options.powermetricsPath } : {}),
     });
@@ -116,6 +128,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
       await this.stopRun();
       return this.setFailed(`cannot read the powermetrics FIFO: ${reading.error}`);
     }
+    if (run.stopped) return this.current;
     this.prompts++;
     const result = await this.options.elevate(built.command);
     const wasStopped = run.stopped;

@@ -91,10 +91,10 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
   const ticks: { commands: RecordedCommand[]; powermetrics: string[] }[] = [];
   for (let tick = 1; tick <= manifest.ticks; tick++) {
     const path = join(root, 'ticks', `${String(tick).padStart(6, '0')}.json`);
-    const parsed = readJson(path) as Partial<TickFile>;
-    if (!Array.isArray(parsed.commands)) throw new RecordingError(`${path}: no commands array`);
+    const parsed = readJson(path) as Partial<TickFile> | null;
+    if (!Array.isArray(parsed?.commands)) throw new RecordingError(`${path}: no commands array`);
     ticks.push({
-      commands: parsed.commands.map((c) => ({ ...c, stdout: readInside(root, c.stdout) })),
+      commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
       powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
     });
   }
@@ -162,6 +162,33 @@ function readJson(path: string): unknown {
   } catch (error) {
     throw new RecordingError(`${path}: ${(error as Error).message}`);
   }
+}
+
+/** Checked at load, so a hand-edited recording fails there with its path, never inside the runner. */
+function recordedCommand(root: string, value: unknown, where: string): RecordedCommand {
+  const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<
+    Record<keyof RecordedCommand, unknown>
+  >;
+  const isStringArray = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.every((a) => typeof a === 'string');
+  if (typeof c.file !== 'string' || !isStringArray(c.args)) {
+    throw new RecordingError(`${where}: needs a string file and a string array args`);
+  }
+  if (typeof c.stderr !== 'string' || !(c.exitCode === null || Number.isInteger(c.exitCode))) {
+    throw new RecordingError(`${where}: needs a string stderr and an integer or null exitCode`);
+  }
+  if (c.failure !== undefined && typeof c.failure !== 'string') {
+    throw new RecordingError(`${where}: failure must be a string`);
+  }
+  const command: RecordedCommand = {
+    file: c.file,
+    args: c.args,
+    stdout: readInside(root, c.stdout),
+    stderr: c.stderr,
+    exitCode: c.exitCode as number | null,
+  };
+  if (c.failure !== undefined) command.failure = c.failure;
+  return command;
 }
 
 function readInside(root: string, path: unknown): string {

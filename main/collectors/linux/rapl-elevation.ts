@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import * as sudoPrompt from '@vscode/sudo-prompt';
 import { absent, ok, type Reading } from '../../contract/index.js';
+import { sudoPromptCwdProblem } from '../sudo-prompt-cwd.js';
 import type { CommandRunner } from '../types.js';
 import type { RaplCounters, RaplCounterSource } from './rapl.js';
 
@@ -12,7 +13,9 @@ import type { RaplCounters, RaplCounterSource } from './rapl.js';
  * Once-per-run elevation for RAPL on kernels where energy_uj is root-only: a fixed root shell loop
  * copies the counters into a FIFO in a private 0700 directory. It exits within about a second when
  * the app's pid disappears (or is reused: the app's start time is checked) or when the FIFO is
- * removed, so no root process outlives the app.
+ * removed, so no root process outlives the app. The loop holds the FIFO write-only (opened through a
+ * brief read-write handle so the open never blocks): if the app dies while a write is blocked on a full
+ * pipe, that write fails with EPIPE instead of waiting forever for a reader that will never come.
  */
 
 export interface RaplLoopOptions {
@@ -84,7 +87,8 @@ app_start() {
 }
 START=$(app_start) || exit 0
 [ -p "$FIFO" ] || exit 0
-exec 3<>"$FIFO" || exit 0
+exec 4<>"$FIFO" || exit 0
+exec 3>"$FIFO" 4<&- || exit 0
 tick=0
 while :; do
   [ "$(app_start)" = "$START" ] || exit 0
@@ -198,6 +202,8 @@ export type ElevatedRunner = (command: string) => Promise<{ ok: true } | { ok: f
 
 export const sudoPromptRunner: ElevatedRunner = (command) =>
   new Promise((resolve) => {
+    const cwdProblem = sudoPromptCwdProblem();
+    if (cwdProblem) return resolve({ ok: false, message: cwdProblem });
     sudoPrompt.exec(command, { name: 'IdleWatt' }, (error) =>
       resolve(error ? { ok: false, message: error.message } : { ok: true }),
     );
@@ -249,9 +255,17 @@ export async function startRaplElevation(options: StartElevationOptions): Promis
     const opened = RaplFifoReader.open(fifoPath, options);
     reader = opened;
     let endedWith = null as string | null;
-    void (options.runElevated ?? sudoPromptRunner)(elevatedCommand(script.value)).then((result) => {
-      endedWith = result.ok ? 'the RAPL helper ended' : result.message;
-    });
+    const runElevated = options.runElevated ?? sudoPromptRunner;
+    void Promise.resolve()
+      .then(() => runElevated(elevatedCommand(script.value)))
+      .then(
+        (result) => {
+          endedWith = result.ok ? 'the RAPL helper ended' : result.message;
+        },
+        (error: unknown) => {
+          endedWith = `the password prompt failed: ${(error as Error).message}`;
+        },
+      );
     const started = await opened.waitForFirstLine(
       options.startTimeoutMs ?? 120_000,
       () => endedWith !== null,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -8,7 +8,9 @@ import {
   singleQuote,
   type ElevationRequest,
 } from '../../../../main/collectors/darwin/elevation.js';
+import { sudoPromptElevator } from '../../../../main/collectors/darwin/elevator.js';
 import { PowermetricsStreamReader } from '../../../../main/collectors/darwin/powermetrics-stream.js';
+import { sudoPromptCwdProblem } from '../../../../main/collectors/sudo-prompt-cwd.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
 
 const base: ElevationRequest = {
@@ -150,3 +152,31 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await delay(50);
   }
 }
+
+test('the elevator refuses a working directory that sudo-prompt would expand as root, before any prompt', async (t) => {
+  const hostile = join(tempDir(t, 'idlewatt-cwd-'), 'repo\\"$(touch pwned)');
+  mkdirSync(hostile);
+  const before = process.cwd();
+  process.chdir(hostile);
+  try {
+    const result = await sudoPromptElevator('true');
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome === 'failed') assert.match(result.message, /working directory name contains \$/);
+  } finally {
+    process.chdir(before);
+  }
+  assert.equal(existsSync(join(hostile, 'pwned')), false);
+});
+
+test('a plain working directory passes the sudo-prompt check; a vanished one is refused', () => {
+  assert.equal(
+    sudoPromptCwdProblem(() => '/Users/ana/dev/idle-watt_2'),
+    null,
+  );
+  assert.match(sudoPromptCwdProblem(() => '/tmp/a`id`') ?? '', /contains/);
+  assert.match(sudoPromptCwdProblem(() => '/tmp/a\\b') ?? '', /contains/);
+  const gone = sudoPromptCwdProblem(() => {
+    throw Object.assign(new Error('uv_cwd'), { code: 'ENOENT' });
+  });
+  assert.match(gone ?? '', /working directory is unavailable \(ENOENT\)/);
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createPowermetricsCollector } from '../../../../main/collectors/darwin/powermetrics.js';
@@ -137,4 +137,38 @@ test('a recording made by the recording runner replays the same outputs', async 
     seen,
     [1, 2, 3, 4, 5, 6].map((n) => `${n % 2 ? 'ps ' + PS.join(' ') : 'netstat -anv -p tcp'} #${n}\n`),
   );
+});
+
+test('a hand-edited recording with a malformed command fails at load with its path, not inside the runner', async (t) => {
+  const malformed: [string, unknown][] = [
+    ['no file', { args: [], stdout: 'outputs/a.txt', stderr: '', exitCode: 0 }],
+    ['args not an array', { file: 'ps', args: '-ax', stdout: 'outputs/a.txt', stderr: '', exitCode: 0 }],
+    [
+      'a number exit code as text',
+      { file: 'ps', args: [], stdout: 'outputs/a.txt', stderr: '', exitCode: '0' },
+    ],
+    ['null command', null],
+  ];
+  for (const [label, command] of malformed) {
+    const dir = tempDir(t, 'idlewatt-bad-recording-');
+    mkdirSync(join(dir, 'ticks'));
+    mkdirSync(join(dir, 'outputs'));
+    writeFileSync(join(dir, 'outputs', 'a.txt'), 'x');
+    writeFileSync(
+      join(dir, 'recording.json'),
+      JSON.stringify({
+        format: 'idlewatt-recording',
+        version: 1,
+        platform: 'darwin',
+        intervalMs: 2000,
+        ticks: 1,
+      }),
+    );
+    writeFileSync(join(dir, 'ticks', '000001.json'), JSON.stringify({ commands: [command] }));
+    await assert.rejects(createReplayRunner(dir), (error: Error) => {
+      assert.ok(error instanceof RecordingError, `${label}: ${error.message}`);
+      assert.match(error.message, /000001\.json: command 1/, label);
+      return true;
+    });
+  }
 });

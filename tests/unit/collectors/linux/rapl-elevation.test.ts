@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -9,6 +19,7 @@ import {
   parseRaplLoopLine,
   RaplFifoReader,
   startRaplElevation,
+  sudoPromptRunner,
 } from '../../../../main/collectors/linux/rapl-elevation.js';
 import { createRaplCollector } from '../../../../main/collectors/linux/rapl.js';
 import { runCommand } from '../../../../main/collectors/exec.js';
@@ -210,4 +221,70 @@ test('a refused password prompt is a labelled failure and leaves no private dire
   });
   assert.deepEqual(result, { ok: false, error: 'User did not grant permission.' });
   assert.deepEqual(spawnSync('ls', ['-A', base], { encoding: 'utf8' }).stdout, '');
+});
+
+test('the loop ends when its app dies even while a write is blocked on a full FIFO', async (t) => {
+  const sysRoot = raplSys(t);
+  const { fifo } = privateFifo(t);
+  // The app holds the FIFO open read-write, as RaplFifoReader does, and never reads (it hangs, then dies).
+  const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', fifo], { stdio: 'ignore' });
+  t.after(() => app.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 200));
+  const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  const filler = Buffer.alloc(4096, 'x');
+  for (;;) {
+    try {
+      writeSync(writer, filler);
+    } catch {
+      break; // EAGAIN: the pipe is full
+    }
+  }
+  closeSync(writer);
+  const built = buildRaplLoopScript({ appPid: app.pid!, intervalSeconds: 1, fifoPath: fifo, sysRoot });
+  assert.ok(built.ok, built.ok ? '' : built.error);
+  if (!built.ok) return;
+  const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
+  t.after(() => {
+    if (!gone(loop.pid!)) loop.kill('SIGKILL');
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(gone(loop.pid!), false, 'the loop is blocked writing its first line');
+
+  app.kill('SIGKILL');
+  const killedAt = Date.now();
+  while (!gone(loop.pid!) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(gone(loop.pid!), 'the loop ended instead of waiting forever on the full FIFO');
+  assert.ok(Date.now() - killedAt < 3000, `the loop took ${Date.now() - killedAt} ms`);
+});
+
+test('a password prompt that throws is a labelled failure at once, not a timeout', async (t) => {
+  const base = tempDir(t, 'idlewatt-runtime-');
+  const startedAt = Date.now();
+  const result = await startRaplElevation({
+    appPid: process.pid,
+    intervalSeconds: 1,
+    exec: runCommand,
+    now: Date.now,
+    baseDir: base,
+    startTimeoutMs: 10_000,
+    runElevated: () => Promise.reject(new Error('pkexec crashed')),
+  });
+  assert.deepEqual(result, { ok: false, error: 'the password prompt failed: pkexec crashed' });
+  assert.ok(Date.now() - startedAt < 3000, 'no wait for the start timeout');
+  assert.deepEqual(spawnSync('ls', ['-A', base], { encoding: 'utf8' }).stdout, '');
+});
+
+test('sudo-prompt is never started from a working directory its cd line would expand', async (t) => {
+  const hostile = join(tempDir(t, 'idlewatt-cwd-'), 'repo$(touch pwned)');
+  mkdirSync(hostile);
+  const before = process.cwd();
+  process.chdir(hostile);
+  try {
+    const result = await sudoPromptRunner('true');
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.message, /working directory name contains \$/);
+  } finally {
+    process.chdir(before);
+  }
+  assert.equal(existsSync(join(hostile, 'pwned')), false);
 });
