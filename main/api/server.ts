@@ -164,12 +164,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     method: string,
     url: URL,
   ): Promise<void> {
+    // The token first: without it nothing, not even which routes exist, is revealed.
+    requireAuth(req);
     const { match, allowed } = matchRoute(routes, method, url.pathname);
     if (!match) {
       if (allowed.length > 0) throw methodNotAllowed(method, allowed);
       throw notFound(`no endpoint ${url.pathname}; see the README's "HTTP API for agents"`);
     }
-    requireAuth(req);
     const route: ApiRoute = match.route;
     const query = readQuery(url.searchParams, route.query);
     const result = await route.handle({ params: match.params, query, readJson: () => readJsonBody(req) });

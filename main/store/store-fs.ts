@@ -35,7 +35,8 @@ const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).
 
 export const nodeStoreFs: StoreFs = {
   mkdirp: async (path) => {
-    await mkdir(path, { recursive: true });
+    // History is the user's activity log: private, like the data directory.
+    await mkdir(path, { recursive: true, mode: 0o700 });
   },
   list: async (dir) => {
     try {

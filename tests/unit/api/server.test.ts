@@ -100,7 +100,7 @@ test('a cross-origin request is refused and no CORS headers are ever sent', asyn
     method: 'OPTIONS',
     headers: { Origin: `http://127.0.0.1:${port}`, 'Access-Control-Request-Method': 'GET' },
   });
-  assert.equal(preflight.status, 405);
+  assert.equal(preflight.status, 401, 'a preflight carries no token, and nothing is revealed without one');
   assert.equal(preflight.headers['access-control-allow-origin'], undefined);
 });
 
@@ -547,4 +547,17 @@ test('an explicit non-loopback host is allowed only with a warning', async (t) =
     headers: { Authorization: `Bearer ${TOKEN}`, Host: `idlewatt-box.lan:${server.port}` },
   });
   assert.equal(ok.status, 200);
+});
+
+test('without the token the API reveals no route: unknown paths and wrong methods are 401 too', async (t) => {
+  const { port, auth } = await startHarness(t);
+  for (const [path, method] of [
+    ['/api/nope', 'GET'],
+    ['/api/services', 'DELETE'],
+    ['/api/settings', 'PUT'],
+  ] as const) {
+    assert.equal((await request(port, path, { method })).status, 401, `${method} ${path}`);
+  }
+  assert.equal((await request(port, '/api/nope', { headers: auth })).status, 404);
+  assert.equal((await request(port, '/api/services', { method: 'DELETE', headers: auth })).status, 405);
 });
