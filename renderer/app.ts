@@ -6,7 +6,7 @@ import type { Sample } from '../main/contract/sample.js';
 import type { Settings } from '../main/contract/settings.js';
 import type { ApiKind } from './api/select-api.js';
 import { h } from './dom.js';
-import { formatWattHours } from './format.js';
+import { formatWattHours, plural } from './format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
 import { appendLivePoint, chartRange, sampleToHistoryPoint } from './model/chart-data.js';
 import { startOfLocalDay } from './model/compare-windows.js';
@@ -39,7 +39,7 @@ interface State {
   reportError: string | null;
   connection: ConnectionState | null;
   loadError: string | null;
-  permissionAsked: boolean;
+  permissionAsking: boolean;
 }
 
 export interface PopoverApp {
@@ -72,7 +72,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     reportError: null,
     connection: null,
     loadError: null,
-    permissionAsked: false,
+    permissionAsking: false,
   };
   let unsubscribe: (() => void) | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -132,7 +132,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
         latest: state.latest,
         connection: state.connection,
         loadError: state.loadError,
-        permissionAsked: state.permissionAsked,
+        permissionAsking: state.permissionAsking,
         intervalSeconds: state.settings?.sampling.intervalSeconds ?? null,
       }),
     );
@@ -167,7 +167,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
         ? `${formatWattHours(wasted)} used while idle today \u2014 see Idle analysis \u203A`
         : 'Idle energy unknown: no power reading \u2014 see Idle analysis \u203A';
     const open = [...openAlertsByService(state.alerts).values()].flat().length;
-    tabs.setBadge('alerts', open ? String(open) : '', open ? `${open} open alerts` : '');
+    tabs.setBadge('alerts', open ? String(open) : '', open ? plural(open, 'open alert') : '');
     renderTab(tabs.current(), now);
   }
 
@@ -195,14 +195,19 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   }
 
   async function loadHistory(): Promise<void> {
-    const range = chartRange(chart.range());
+    const id = chart.range();
+    const range = chartRange(id);
     const to = Date.now();
     const from = to - range.durationMs;
+    let points: HistoryPoint[];
     try {
-      state.history = await api.getHistory({ from, to, points: range.points });
+      points = await api.getHistory({ from, to, points: range.points });
     } catch {
-      state.history = [];
+      points = [];
     }
+    // A slower answer for a range the user has already left must not replace the newer range's data.
+    if (chart.range() !== id) return;
+    state.history = points;
     chart.setHistory(state.history, from, to);
   }
 
@@ -314,7 +319,10 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       button.disabled = false;
       return;
     }
-    state.permissionAsked = true;
+    // No button while the password prompt is up; afterwards the monitor's answer decides (a cancelled
+    // prompt may be asked again, README "Power readings and your password").
+    state.permissionAsking = true;
+    renderBanners();
     try {
       const permission = await api.requestPowerPermission();
       if (state.status) state.status = { ...state.status, permission };
@@ -325,6 +333,8 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
           permission: { ...state.status.permission, message: `Asking failed: ${(e as Error).message}` },
         };
       }
+    } finally {
+      state.permissionAsking = false;
     }
     renderBanners();
   }

@@ -78,6 +78,15 @@ export function formatDayClock(at: number): string {
   return `${WEEKDAYS[new Date(at).getDay()] ?? ''} ${formatClock(at)}`;
 }
 
+/**
+ * A compare figure in its own unit ("7.4 W", "5.3 Wh/h", "45.0 %"), one decimal like its signed
+ * difference beside it, so the two columns agree.
+ */
+export function formatFigure(value: number | null | undefined, unit: string): string {
+  if (!isNum(value)) return MISSING;
+  return `${value.toFixed(1)}${unit ? ` ${unit}` : ''}`;
+}
+
 /** A signed difference with its unit: "+1.2 W", "−3.1 W" (a real minus sign), "0.0 W". */
 export function formatSigned(value: number | null | undefined, unit: string, digits = 1): string {
   if (!isNum(value)) return MISSING;

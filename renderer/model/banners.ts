@@ -1,5 +1,6 @@
 import type { ConnectionState, MonitorStatus } from '../../main/contract/api.js';
 import type { Sample } from '../../main/contract/sample.js';
+import { formatClock } from '../format.js';
 
 export type BannerAction = 'retry' | 'request-permission';
 
@@ -17,10 +18,12 @@ export interface BannerInput {
   connection: ConnectionState | null;
   /** Why the initial load failed (the backend is unreachable or refused us). */
   loadError: string | null;
-  /** The permission button was used this run; it asks at most once. */
-  permissionAsked: boolean;
+  /** A permission request is in flight (its prompt is showing): no second button meanwhile. */
+  permissionAsking: boolean;
   intervalSeconds: number | null;
 }
+
+const sentence = (text: string): string => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 /**
  * The designed states (issue 8 "States that matter"): backend unreachable, power needing
@@ -28,12 +31,16 @@ export interface BannerInput {
  */
 export function bannersFor(input: BannerInput): Banner[] {
   const banners: Banner[] = [];
+  // The page keeps showing the last sample it had; say how old it is rather than pass it off as live.
+  const stale = input.latest
+    ? ` The figures below are from ${formatClock(input.latest.at)} and may be out of date.`
+    : '';
   if (input.loadError) {
     banners.push({
       id: 'backend-down',
       tone: 'error',
       title: 'Monitor unreachable',
-      text: input.loadError,
+      text: `${sentence(input.loadError)}${stale}`,
       action: { kind: 'retry', label: 'Retry' },
     });
     return banners;
@@ -43,7 +50,7 @@ export function bannersFor(input: BannerInput): Banner[] {
       id: 'backend-down',
       tone: 'error',
       title: 'Connection to the monitor lost',
-      text: `${input.connection.detail ?? 'The live stream stopped.'} Figures below may be out of date.`,
+      text: `${sentence(input.connection.detail ?? 'The live stream stopped.')}${stale}`,
       action: { kind: 'retry', label: 'Reconnect' },
     });
   }
@@ -55,8 +62,11 @@ export function bannersFor(input: BannerInput): Banner[] {
       title: permission.state === 'denied' ? 'Power readings were denied' : 'Power readings need permission',
       text: permission.message,
       action:
-        permission.canRequest && !input.permissionAsked
-          ? { kind: 'request-permission', label: 'Allow power readings' }
+        permission.canRequest && !input.permissionAsking
+          ? {
+              kind: 'request-permission',
+              label: permission.state === 'denied' ? 'Ask again' : 'Allow power readings',
+            }
           : null,
     });
   }

@@ -59,18 +59,21 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
   }
 
   const idle = sample.idle;
+  // A clock set back would make these negative; show "0 s" rather than "—".
+  const secondsSince = (at: number) => Math.max(0, (now - at) / 1000);
   let idleText: string;
   if (idle.stackIdle) {
     idleText = idle.stackIdleSinceAt
-      ? `Stack idle for ${formatDuration((now - idle.stackIdleSinceAt) / 1000)}`
+      ? `Stack idle for ${formatDuration(secondsSince(idle.stackIdleSinceAt))}`
       : 'Stack idle';
   } else {
     idleText = idle.lastActivityAt
-      ? `Stack active \u00b7 last request ${formatDuration((now - idle.lastActivityAt) / 1000)} ago`
+      ? `Stack active \u00b7 last request ${formatDuration(secondsSince(idle.lastActivityAt))} ago`
       : 'Stack active \u00b7 no requests seen yet';
   }
+  const estimated = figure.value !== null && provenance?.kind === 'estimated';
   return {
-    watts: formatWatts(figure.value),
+    watts: `${estimated ? '\u2248 ' : ''}${formatWatts(figure.value)}`,
     source,
     sourceTitle,
     thermal: thermalBadge(sample.thermal.pressure),

@@ -60,6 +60,9 @@ export function createAlertsPanel(options: {
     list,
   );
   let lastState: SnoozeState | null = null;
+  let listSignature = '';
+  /** Each listed alert's relative time, aged in place between rebuilds. */
+  let times: { element: HTMLTimeElement; at: number }[] = [];
 
   async function snooze(request: SnoozeRequest) {
     setText(status, 'Snoozing\u2026');
@@ -76,11 +79,21 @@ export function createAlertsPanel(options: {
     update(alerts, snoozeState, now) {
       lastState = snoozeState ?? lastState;
       if (status.textContent !== 'Snoozing\u2026') setText(status, describeSnooze(lastState, now));
+      const shown = alerts.slice(0, 50);
+      // Rebuild only when the events change: a rebuild on every sample would take keyboard focus
+      // off a "Snooze 1 h" button.
+      const signature = shown.map((a) => a.id).join('\u0000');
+      if (signature === listSignature && list.childElementCount > 0) {
+        for (const t of times) setText(t.element, formatAgo(t.at, now));
+        return;
+      }
+      listSignature = signature;
+      times = [];
       replaceChildren(
         list,
-        alerts.length === 0
+        shown.length === 0
           ? h('li', { class: 'muted empty-item' }, 'No alerts in the last 24 hours.')
-          : alerts.slice(0, 50).map((a) => {
+          : shown.map((a) => {
               const severity = a.kind === 'cleared' ? 'cleared' : (a.severity ?? 'warning');
               const snoozeRule = h(
                 'button',
@@ -91,6 +104,12 @@ export function createAlertsPanel(options: {
                 'click',
                 () => void snooze({ rule: a.rule, until: { minutes: 60 } }),
               );
+              const time = h(
+                'time',
+                { datetime: new Date(a.at).toISOString(), title: formatDayClock(a.at) },
+                formatAgo(a.at, now),
+              );
+              times.push({ element: time, at: a.at });
               return h(
                 'li',
                 { class: `alert-item ${severity}`, 'data-alert': a.id },
@@ -102,11 +121,7 @@ export function createAlertsPanel(options: {
                     { class: 'sev' },
                     `${severity === 'critical' ? '\u2716' : severity === 'cleared' ? '\u2713' : '\u26A0'} ${KIND_LABELS[a.kind]}${a.severity && a.kind !== 'cleared' ? ` \u00b7 ${a.severity}` : ''}`,
                   ),
-                  h(
-                    'time',
-                    { datetime: new Date(a.at).toISOString(), title: formatDayClock(a.at) },
-                    formatAgo(a.at, now),
-                  ),
+                  time,
                 ),
                 h('strong', { class: 'alert-title' }, a.title),
                 h(

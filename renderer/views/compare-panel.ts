@@ -1,6 +1,6 @@
 import type { CompareResult, TimeRange } from '../../main/contract/report.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { formatDayClock, formatSigned, MISSING } from '../format.js';
+import { formatDayClock, formatFigure, formatSigned } from '../format.js';
 import {
   COMPARE_PRESETS,
   parseWindow,
@@ -10,12 +10,6 @@ import {
 } from '../model/compare-windows.js';
 
 const HOUR = 3600_000;
-
-function formatFigure(value: number | null, unit: string): string {
-  if (value === null || !Number.isFinite(value)) return MISSING;
-  const digits = unit === '%' || unit === 'W' || unit === 'Wh' || unit === '°C' ? 1 : 0;
-  return `${value.toFixed(digits)}${unit ? ` ${unit}` : ''}`;
-}
 
 const rangeText = (r: TimeRange) => `${formatDayClock(r.from)} \u2013 ${formatDayClock(r.to)}`;
 

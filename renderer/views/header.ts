@@ -31,6 +31,7 @@ export function createHeader(): HeaderView {
     update(sample, now) {
       const m = headerModel(sample, now);
       setText(watts, m.watts);
+      watts.title = m.sourceTitle;
       setText(source, m.source);
       source.title = m.sourceTitle;
       setText(badgeText, m.thermal.label);

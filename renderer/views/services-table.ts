@@ -317,12 +317,15 @@ export function createServicesTable(options: {
     setText(stoppedLine, stopped.length ? `${stopped.map((s) => s.name).join(', ')} \u2014 stopped` : '');
     const others = input.topProcesses.slice(0, 4);
     otherLine.hidden = others.length === 0;
-    setText(
-      otherLine,
-      others.length
-        ? `Other: ${others.map((p) => `${p.name} ${formatCpuPercent(p.cpuPercent)}`).join(', ')}`
-        : '',
-    );
+    // One unbreakable span per process, so a line break never parts a name from its figure.
+    const otherText = others.map((p) => `${p.name} ${formatCpuPercent(p.cpuPercent)}`);
+    if (otherLine.textContent !== `Other: ${otherText.join(', ')}`) {
+      replaceChildren(
+        otherLine,
+        others.length ? 'Other: ' : null,
+        otherText.flatMap((t, i) => [i ? ', ' : null, h('span', { class: 'nowrap' }, t)]),
+      );
+    }
     otherLine.title = 'Busiest processes that belong to no configured service';
   }
 

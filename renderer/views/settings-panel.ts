@@ -79,7 +79,7 @@ const SECTIONS: { title: string; controls: ControlSpec[]; appOnly?: boolean }[] 
     title: 'Data',
     controls: [
       { path: 'retention.rawDays', label: 'Keep raw samples', kind: 'number', unit: 'days' },
-      { path: 'retention.rollupDays', label: 'Keep hourly rollups', kind: 'number', unit: 'days' },
+      { path: 'retention.rollupDays', label: 'Keep per-minute rollups', kind: 'number', unit: 'days' },
     ],
   },
   {

@@ -52,6 +52,50 @@ async function drawnPixels(page: Page): Promise<number> {
 
 const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
 
+const DAY = 24 * 3600_000;
+
+/**
+ * Presses Tab through the page's keyboard stops (up to `max`) and names those whose focus ring is
+ * missing or cut off by an ancestor that clips its overflow.
+ */
+async function focusRingProblems(page: Page, max: number): Promise<string[]> {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const found = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const el = doc.activeElement;
+      if (!el || el === doc.body) return null;
+      const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}"`;
+      const style = (globalThis as any).getComputedStyle(el);
+      const width = parseFloat(style.outlineWidth) || 0;
+      if (style.outlineStyle === 'none' || width === 0) return { name, problem: 'no focus ring' };
+      const grow = width + (parseFloat(style.outlineOffset) || 0);
+      const r = el.getBoundingClientRect();
+      const ring = { left: r.left - grow, top: r.top - grow, right: r.right + grow, bottom: r.bottom + grow };
+      for (let a = el.parentElement; a && a !== doc.body; a = a.parentElement) {
+        const s = (globalThis as any).getComputedStyle(a);
+        if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+        const b = a.getBoundingClientRect();
+        const left = b.left + a.clientLeft;
+        const top = b.top + a.clientTop;
+        const cut =
+          ring.left < left - 0.5 ||
+          ring.top < top - 0.5 ||
+          ring.right > left + a.clientWidth + 0.5 ||
+          ring.bottom > top + a.clientHeight + 0.5;
+        if (cut) return { name, problem: `focus ring clipped by ${a.tagName.toLowerCase()}.${a.className}` };
+      }
+      return { name, problem: null };
+    });
+    if (!found || seen.has(found.name)) continue;
+    seen.add(found.name);
+    if (found.problem) problems.push(`${found.name}: ${found.problem}`);
+  }
+  return problems;
+}
+
 /** `readmeScreenshot`: also refresh assets/screenshots/popover-light.png (the README's picture). */
 export function definePopoverSuite(
   name: string,
@@ -115,6 +159,15 @@ export function definePopoverSuite(
         assert.match(watts!, /^(\u2248 \d+\.\d|—)$/);
       }
 
+      // Live figures change every tick: inside a live region a screen reader would read them all out.
+      assert.equal(
+        await page.$$eval('#system-watts, #idle-state, .svc-row td', (els) =>
+          els.some((e) => e.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"]')),
+        ),
+        false,
+        'live figures sit outside live regions',
+      );
+
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, `popover-light-420${suffix}.png`) });
       if (options.readmeScreenshot) {
@@ -149,6 +202,43 @@ export function definePopoverSuite(
       // The 24 h range fetches a longer window.
       await page.click('button[data-range="24h"]');
       await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 200);
+
+      // 7 d then straight back to 24 h: the slower 7 d answer (three points here) must not land on
+      // the 24 h chart.
+      let weekServed!: () => void;
+      const served = new Promise<void>((resolve) => (weekServed = resolve));
+      const historyUrl = /\/api\/system\/power\/history\?/;
+      await page.route(historyUrl, async (route) => {
+        const url = new URL(route.request().url());
+        const to = Number(url.searchParams.get('to'));
+        if (to - Number(url.searchParams.get('from')) <= 2 * DAY) return route.continue();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const point = (at: number) => ({
+          at,
+          systemWatts: 5,
+          systemWattsMin: 5,
+          systemWattsMax: 5,
+          cpuWatts: null,
+          gpuWatts: null,
+          packageWatts: null,
+          cpuTempCelsius: null,
+          thermalLevel: 0,
+          stackIdle: false,
+          activeServices: [],
+          gap: false,
+        });
+        await route.fulfill({ json: [point(to - 3 * DAY), point(to - 2 * DAY), point(to - DAY)] });
+        weekServed();
+      });
+      await page.click('button[data-range="7d"]');
+      await page.click('button[data-range="24h"]');
+      await served;
+      await page.waitForTimeout(300);
+      assert.ok(
+        (await page.evaluate(() => (globalThis as any).idlewattUi.chartPointCount())) > 200,
+        'the 24 h chart kept its own points',
+      );
+      await page.unroute(historyUrl);
       await page.click('button[data-range="15m"]');
 
       assert.deepEqual(errors, []);
@@ -173,6 +263,12 @@ export function definePopoverSuite(
     async (t) => {
       await withBackend(t, 'live', async (backend, browser) => {
         const { page, errors } = await openPopover(browser, backend);
+        await page.focus('#tab-overview');
+        assert.deepEqual(
+          await focusRingProblems(page, 30),
+          [],
+          'every keyboard stop shows its whole focus ring',
+        );
         await page.focus('#tab-overview');
         await page.keyboard.press('ArrowRight');
         assert.equal(await page.getAttribute('#tab-idle', 'aria-selected'), 'true');
@@ -203,6 +299,22 @@ export function definePopoverSuite(
         await page.waitForSelector('#alert-list li');
         const items = await page.$$('#alert-list .alert-item');
         assert.ok(items.length > 0, 'recent alerts are listed');
+        // Samples keep arriving; a keyboard user's focus on an alert's button must survive them.
+        await page.focus('#alert-list .alert-item button');
+        const focusedAlert = await page.evaluate(
+          () => (globalThis as any).document.activeElement?.closest('li')?.dataset.alert,
+        );
+        const sampleAt = await page.getAttribute('#app', 'data-sample-at');
+        await page.waitForFunction(
+          (at) => (globalThis as any).document.getElementById('app')!.dataset.sampleAt !== at,
+          sampleAt,
+          { timeout: 15_000 },
+        );
+        assert.equal(
+          await page.evaluate(() => (globalThis as any).document.activeElement?.closest('li')?.dataset.alert),
+          focusedAlert,
+          'focus stayed on the alert after a sample',
+        );
         await page.selectOption('#snooze-rule', 'all');
         await page.click('.snooze-bar button:has-text("1 h")');
         await page.waitForFunction(() =>

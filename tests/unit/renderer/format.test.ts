@@ -8,6 +8,7 @@ import {
   formatDuration,
   formatEstimateWattHours,
   formatEstimateWatts,
+  formatFigure,
   formatSigned,
   formatWattHours,
   formatWatts,
@@ -83,4 +84,12 @@ test('thermal badges always carry a text label, including unknown', () => {
   assert.equal(pressureFromLevel(7), 'critical');
   assert.equal(pressureFromLevel(null), null);
   assert.equal(formatCelsius(61.6), '62 °C');
+});
+
+test('compare figures keep one decimal in every unit, like the difference beside them', () => {
+  assert.equal(formatFigure(5.34, 'Wh/h'), '5.3 Wh/h');
+  assert.equal(formatFigure(7.4, 'W'), '7.4 W');
+  assert.equal(formatFigure(12, ''), '12.0');
+  assert.equal(formatFigure(null, 'W'), '—');
+  assert.equal(formatSigned(1.26, 'Wh/h'), '+1.3 Wh/h');
 });

@@ -47,7 +47,7 @@ const input = (over: Partial<BannerInput>): BannerInput => ({
   latest: null,
   connection: null,
   loadError: null,
-  permissionAsked: false,
+  permissionAsking: false,
   intervalSeconds: 5,
   ...over,
 });
@@ -66,7 +66,7 @@ test('banners cover unreachable, permission (asks once), failing collectors and 
   );
   const needed = status({ permission: { state: 'needed', message: 'Needs a password.', canRequest: true } });
   assert.equal(bannersFor(input({ status: needed }))[0]!.action?.kind, 'request-permission');
-  assert.equal(bannersFor(input({ status: needed, permissionAsked: true }))[0]!.action, null);
+  assert.equal(bannersFor(input({ status: needed, permissionAsking: true }))[0]!.action, null);
   const failing = syntheticSample(NOW, 5000, {
     ...data,
     failingCollector: { id: 'nvidia-smi', status: 'error', reason: 'exit 9', durationMs: 3 },
@@ -77,6 +77,44 @@ test('banners cover unreachable, permission (asks once), failing collectors and 
   assert.equal(firstRun[0]?.id, 'first-run');
   assert.match(firstRun[0]!.text, /every 5 s/);
   assert.deepEqual(bannersFor(input({ latest: syntheticSample(NOW, 5000, data) })), []);
+});
+
+test('a cancelled password prompt can be asked again, but not while one is showing', () => {
+  const denied = status({
+    permission: { state: 'denied', message: 'The password prompt was cancelled.', canRequest: true },
+  });
+  assert.deepEqual(bannersFor(input({ status: denied }))[0]!.action, {
+    kind: 'request-permission',
+    label: 'Ask again',
+  });
+  assert.equal(bannersFor(input({ status: denied, permissionAsking: true }))[0]!.action, null);
+  const stopped = status({ permission: { state: 'denied', message: 'Stopped.', canRequest: false } });
+  assert.equal(bannersFor(input({ status: stopped }))[0]!.action, null);
+});
+
+test('an unreachable monitor says how old the figures still on screen are', () => {
+  const latest = syntheticSample(new Date(2024, 4, 6, 14, 5).getTime(), 5000, data);
+  const down = bannersFor(input({ loadError: 'The IdleWatt monitor is unreachable (refused)', latest }));
+  assert.equal(
+    down[0]!.text,
+    'The IdleWatt monitor is unreachable (refused). The figures below are from 14:05 and may be out of date.',
+  );
+  const lost = bannersFor(input({ connection: { connected: false, detail: 'Stream interrupted.' }, latest }));
+  assert.match(lost[0]!.text, /^Stream interrupted\. The figures below are from 14:05/);
+  assert.equal(bannersFor(input({ loadError: 'Refused.' }))[0]!.text, 'Refused.');
+});
+
+test('an estimated system figure carries ≈ and a tooltip; a clock set back shows no negative time', () => {
+  const sample = syntheticSample(NOW, 5000, data);
+  const estimated = {
+    ...sample,
+    sources: { ...sample.sources, 'power.systemWatts': { source: 'battery', kind: 'estimated' as const } },
+  };
+  const m = headerModel(estimated, NOW);
+  assert.equal(m.watts, `\u2248 ${sample.power.systemWatts!.toFixed(1)} W`);
+  assert.equal(m.sourceTitle, 'Estimated by battery');
+  const idleSince = { ...sample, idle: { ...sample.idle, stackIdle: true, stackIdleSinceAt: NOW + 60_000 } };
+  assert.equal(headerModel(idleSince, NOW).idle, 'Stack idle for 0 s');
 });
 
 test('idle rows join today and this week, most wasteful first', () => {
