@@ -251,6 +251,8 @@ export function createServicesTable(options: {
     const ports = s.ports.length ? s.ports.join(', ') : 'none';
     replaceChildren(
       row.facts,
+      // The probe line is cut short in the row; the details show it whole.
+      s.detail ? h('div', {}, h('span', { class: 'muted' }, 'Status '), s.detail) : null,
       h('div', {}, h('span', { class: 'muted' }, 'PIDs '), pids),
       h('div', {}, h('span', { class: 'muted' }, 'Ports '), ports),
       s.threads !== null ? h('div', {}, h('span', { class: 'muted' }, 'Threads '), String(s.threads)) : null,

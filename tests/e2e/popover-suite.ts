@@ -198,6 +198,16 @@ export function definePopoverSuite(
       await page.click('.svc-row .expander');
       await page.waitForSelector('.svc-detail:not([hidden]) canvas.spark[data-points]');
       assert.match(await text(page, '.svc-detail:not([hidden]) .facts'), /PIDs .*Ports/);
+      // A probe line cut short in the row is whole in the details.
+      const ollama = page.locator('.svc-row', { hasText: 'Ollama' });
+      if ((await ollama.count()) > 0 && /model/.test((await ollama.textContent()) ?? '')) {
+        await ollama.locator('.expander').click();
+        await page.waitForFunction(() =>
+          [...(globalThis as any).document.querySelectorAll('.svc-detail:not([hidden]) .facts')].some(
+            (e: any) => /Status \d+ models? loaded/.test(e.textContent),
+          ),
+        );
+      }
 
       // The 24 h range fetches a longer window.
       await page.click('button[data-range="24h"]');
