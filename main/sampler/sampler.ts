@@ -21,7 +21,7 @@ import { CpuRateTracker } from './cpu-rates.js';
 import { IdleEnergyTracker } from './idle-energy.js';
 import { mergeFigures } from './merge.js';
 import { describeOllama } from './ollama-detail.js';
-import { matchServices } from './service-matcher.js';
+import { matchServices, type ServiceMatch } from './service-matcher.js';
 
 export interface SamplerCollector {
   definition: Pick<CollectorDefinition, 'id' | 'tier' | 'provides'>;
@@ -58,6 +58,7 @@ export class Sampler {
   private readonly slowCache = new Map<string, CachedReading>();
   private readonly listeningPid = new Map<number, number>();
   private servicePids = new Set<number>();
+  private lastMatches = new Map<string, ServiceMatch>();
   private lastTickAt: number | null = null;
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
@@ -159,13 +160,18 @@ export class Sampler {
     const observations = readings.map((r) => r.observation).filter((o): o is Observation => o !== null);
     const health = readings.map((r) => r.health);
 
-    const merged = mergeFigures(observations, absenceReasons(this.options.collectors, health));
+    const reasons = absenceReasons(this.options.collectors, health);
+    const merged = mergeFigures(observations, reasons);
     if (merged.battery === null && this.platformOnBattery !== null) {
       merged.battery = { percent: null, state: null, onAc: !this.platformOnBattery, dischargeWatts: null };
       merged.sources.battery = { source: 'platform', kind: 'measured' };
       delete merged.absent.battery;
     }
-    const processes = observations.find((o) => o.processes)?.processes ?? [];
+    const processObservation = observations.find((o) => o.processes)?.processes;
+    // A tick without a process reading (the collector failed) says nothing about the services: keep
+    // their last status and the CPU baseline, and report the figures as unknown.
+    const processesKnown = processObservation !== undefined;
+    const processes = processObservation ?? [];
     const socketsSeen = observations.some((o) => o.sockets);
     const connections = observations.flatMap((o) => o.sockets?.connections ?? []);
     this.updateListening(
@@ -173,9 +179,13 @@ export class Sampler {
       processes,
     );
 
-    const rates = this.cpu.update(processes, at);
-    const matches = matchServices(settings.services, processes, this.listeningPid);
-    this.servicePids = new Set([...matches.values()].flatMap((m) => m.pids));
+    const rates = processesKnown ? this.cpu.update(processes, at) : new Map<number, number | null>();
+    const matches = processesKnown
+      ? matchServices(settings.services, processes, this.listeningPid)
+      : this.lastMatches;
+    this.lastMatches = matches;
+    if (processesKnown) this.servicePids = new Set([...matches.values()].flatMap((m) => m.pids));
+    else merged.absent.processes = reasons.get('processes') ?? 'no process reading this tick';
     // Without a socket reading this tick, keep the last one as the baseline: replacing it with "no
     // connections" would make every open connection look like a new request on the next tick.
     const activePorts = socketsSeen
@@ -192,7 +202,7 @@ export class Sampler {
       const members = match.pids
         .map((pid) => byPid.get(pid))
         .filter((p): p is ProcessInfo => p !== undefined);
-      const running = members.length > 0;
+      const running = processesKnown ? members.length > 0 : match.pids.length > 0;
       const cpuPercent = running ? sumOrNull(members.map((p) => rates.get(p.pid) ?? null)) : null;
       serviceCpu.set(config.id, running ? cpuPercent : 0);
       if (tasks) {

@@ -302,3 +302,28 @@ test('a tick still in flight when the sampler stops is not emitted', async () =>
   assert.deepEqual(samples, [], 'consumers may be closed once stop() returned');
   assert.equal(state.calls, 1, 'and no further tick is scheduled');
 });
+
+test('a tick without a process reading keeps services running with unknown figures, and the CPU baseline', async () => {
+  const clock = manualClock();
+  const c = scripted('procs', (i) =>
+    i === 1
+      ? failed('procfs: EIO reading /proc')
+      : {
+          processes: [proc(100, i * 0.5)],
+          sockets: { listening: [{ port: 8000, pid: 100 }], connections: [] },
+        },
+  );
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(1000);
+  const blind = await sampler.tick();
+  const api = blind.services.find((s) => s.id === 'api')!;
+  assert.equal(api.status, 'running', 'one failed reading does not stop a service');
+  assert.deepEqual(api.pids, [100]);
+  assert.equal(api.cpuPercent, null);
+  assert.equal(api.rssBytes, null);
+  assert.match(blind.absent.processes!, /procs: procfs: EIO/);
+  clock.advance(1000);
+  const back = await sampler.tick();
+  assert.equal(back.services.find((s) => s.id === 'api')!.cpuPercent, 50, 'rate over both intervals');
+});
