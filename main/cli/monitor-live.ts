@@ -59,8 +59,17 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
     throw new CliError(`${what}: ${(error as Error).message}`);
   }
   const { core, store } = opened;
-  const storeHealth = store.health();
-  if (storeHealth.error) io.err(`idlewatt monitor: history: ${storeHealth.error}`);
+  // History problems (read-only or full disk) are printed when saving stops and when it resumes.
+  let historyWritable = true;
+  const reportHistory = () => {
+    const health = store.health();
+    if (health.writable !== historyWritable && (health.error || health.writable)) {
+      io.err(`idlewatt monitor: history: ${health.error ?? 'writes resumed'}`);
+    }
+    historyWritable = health.writable;
+  };
+  reportHistory();
+  core.onSample(reportHistory);
 
   const metrics = createPrometheusMetrics();
   core.onSample((sample) => metrics.update(sample));

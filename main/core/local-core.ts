@@ -85,6 +85,10 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
   });
   const core = createMonitorCore({
     permission: power.permission,
+    notices: () => {
+      const error = store.health().error;
+      return error ? [`History: ${error}`] : [];
+    },
     requestPermission: power.request,
     sampler,
     store,

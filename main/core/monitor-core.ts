@@ -53,6 +53,8 @@ export interface MonitorCoreOptions {
   version: string;
   dataDir: string | null;
   permission?: () => PowerPermission;
+  /** Conditions the UI should show besides the settings' notices (e.g. history not being saved). */
+  notices?: () => string[];
   requestPermission?: () => Promise<PowerPermission>;
   /** Called for every error a tick or a consumer raised: the sampler keeps running. */
   onError?: (error: Error) => void;
@@ -105,7 +107,7 @@ export function createMonitorCore(
         historyLength: options.store.size(),
         dataDir: options.dataDir,
         permission: options.permission?.() ?? NOT_NEEDED,
-        notices: [...options.settings.notices],
+        notices: [...options.settings.notices, ...(options.notices?.() ?? [])],
       };
     },
     getLatest: async () => options.store.latest(),

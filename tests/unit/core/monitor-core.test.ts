@@ -37,7 +37,11 @@ function fakeSampler(next: () => Sample) {
   return { sampler: sampler as unknown as Sampler, calls };
 }
 
-function makeCore(store = fakeStore(), evaluate: (s: Sample) => AlertEvent[] = () => []) {
+function makeCore(
+  store = fakeStore(),
+  evaluate: (s: Sample) => AlertEvent[] = () => [],
+  notices: () => string[] = () => [],
+) {
   const settings = defaultSettings();
   const errors: Error[] = [];
   let at = 1_000;
@@ -65,6 +69,7 @@ function makeCore(store = fakeStore(), evaluate: (s: Sample) => AlertEvent[] = (
       throw new Error('not used');
     },
     mode: 'headless',
+    notices,
     version: '9.9.9',
     dataDir: null,
     onError: (e) => errors.push(e),
@@ -166,4 +171,19 @@ test('unloading Ollama when it is not running is a clear failure, not a throw', 
   const result = await unloadOllamaModels('http://127.0.0.1:1', refused);
   assert.equal(result.ok, false);
   assert.match(result.message, /not reachable/);
+});
+
+test('status notices include conditions such as history not being saved, as they come and go', async () => {
+  let historyError: string | null = 'cannot save history: ENOSPC';
+  const { core } = makeCore(
+    fakeStore(),
+    () => [],
+    () => (historyError ? [`History: ${historyError}`] : []),
+  );
+  assert.deepEqual((await core.api.getStatus()).notices, [
+    'settings were migrated',
+    'History: cannot save history: ENOSPC',
+  ]);
+  historyError = null;
+  assert.deepEqual((await core.api.getStatus()).notices, ['settings were migrated']);
 });
