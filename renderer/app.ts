@@ -345,9 +345,20 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     if (pendingRender) renderLive();
     void loadReports();
   });
-  // Relative times ("5 m ago") age even without samples; cheap, and skipped while hidden.
+  // Relative times ("5 m ago") age even without samples; cheap, and skipped while hidden. The status
+  // is re-read too, so monitor notices that come and go (history not being saved) are shown.
   setInterval(() => {
-    if (visible()) renderLive();
+    if (!visible()) return;
+    renderLive();
+    if (state.status) {
+      api.getStatus().then(
+        (status) => {
+          state.status = status;
+          renderBanners();
+        },
+        () => undefined, // the stream's connection state reports an unreachable monitor
+      );
+    }
   }, 30_000);
 
   void load();

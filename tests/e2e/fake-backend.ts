@@ -40,6 +40,8 @@ export interface FakeBackend extends Backend {
   /** Requests received, for assertions ("METHOD /path"). */
   requests: string[];
   settings(): Settings;
+  /** The notices the next status answer carries. */
+  notices: string[];
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -204,7 +206,7 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         historyLength: firstRun ? samplesSent : 17_280,
         dataDir: '/home/dev/.local/share/idlewatt',
         permission,
-        notices: [],
+        notices: [...backend.notices],
       };
       return send(res, 200, status);
     }
@@ -327,10 +329,11 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const backend: FakeBackend = {
     url: `${origin}/?token=${token}`,
     origin,
     requests,
+    notices: [],
     settings: () => settings,
     pushAlert(event) {
       alerts = [...alerts, event];
@@ -344,4 +347,5 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return backend;
 }
