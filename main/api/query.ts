@@ -1,4 +1,5 @@
 import type { TimeRange } from '../contract/index.js';
+import { parseDuration, parseInstant } from '../report/time-range.js';
 import { badRequest } from './errors.js';
 
 /**
@@ -39,25 +40,15 @@ export function parseInteger(name: string, value: string, min: number, max: numb
 const TIME_EXPECTED = 'a time: epoch milliseconds or an ISO 8601 date';
 
 /** Epoch milliseconds (digits) or an ISO 8601 date/time. */
-/** The largest time a JavaScript Date can hold (±100,000,000 days from 1970). */
-const MAX_EPOCH_MS = 8.64e15;
-
+/** Epoch milliseconds (digits) or an ISO 8601 date/time: the same rules as the CLI's. */
 export function parseTime(name: string, value: string): number {
-  if (/^\d{1,16}$/.test(value) && Number(value) <= MAX_EPOCH_MS) return Number(value);
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const at = Date.parse(value);
-    if (Number.isFinite(at)) return at;
-  }
-  throw invalid(name, value, TIME_EXPECTED);
+  const at = parseInstant(value);
+  if (at === null) throw invalid(name, value, TIME_EXPECTED);
+  return at;
 }
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** `90s`, `30m`, `24h`, `7d`, `2w` → milliseconds; null when the text is not a duration. */
-export function parseDurationMs(value: string): number | null {
-  const match = /^(\d{1,6})([smhdw])$/.exec(value);
-  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : null;
-}
+export const parseDurationMs = (value: string): number | null => parseDuration(value);
 
 /** `since` is a duration back from `now` (`24h`) or a time. */
 export function parseSince(name: string, value: string, now: number): number {

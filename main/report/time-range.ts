@@ -4,17 +4,21 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 
 /** "90s", "15m", "24h", "7d", "2w" → milliseconds; null when not a duration. */
 export function parseDuration(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  const m = /^(\d{1,6}(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
   if (!m) return null;
   const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
   return ms > 0 && Number.isFinite(ms) ? ms : null;
 }
 
-/** An ISO 8601 time or epoch milliseconds → epoch ms; null when neither. */
+/** The largest time a JavaScript Date can hold (±100,000,000 days from 1970). */
+const MAX_EPOCH_MS = 8.64e15;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date/time or epoch milliseconds → epoch ms; null when neither. Shared by the CLI and the HTTP API. */
 export function parseInstant(text: string): number | null {
   const t = text.trim();
-  if (/^\d{10,}$/.test(t)) return Number(t);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return null;
+  if (/^\d{1,16}$/.test(t)) return Number(t) <= MAX_EPOCH_MS ? Number(t) : null;
+  if (!ISO_8601.test(t)) return null;
   const at = Date.parse(t);
   return Number.isFinite(at) ? at : null;
 }

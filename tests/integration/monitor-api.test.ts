@@ -42,7 +42,7 @@ test('every endpoint of the real monitor answers, guarded by token and Host, wit
     `/api/services/vibevoice/history?from=${now - 600_000}&to=${now}&points=50`,
     '/api/services',
     '/api/collectors',
-    '/api/alerts?since=0',
+    `/api/alerts?since=${now - 86_400_000}`,
     '/api/settings',
     '/api/report?since=1h',
     `/api/compare?before=${range}&after=${range}`,
