@@ -147,6 +147,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     const now = Date.now();
     if (state.latest) root.dataset.sampleAt = String(state.latest.at);
     header.update(state.latest, now);
+    chart.setSystemSource(state.latest?.sources['power.systemWatts']?.source ?? null);
     renderBanners();
     services.update({
       services: state.latest?.services ?? [],

@@ -56,6 +56,8 @@ export interface PowerChartView {
   /** Replaces the plotted window (from the store). */
   setHistory(points: readonly HistoryPoint[], from: number, to: number): void;
   setAlerts(alerts: readonly AlertEvent[]): void;
+  /** Names where the system line comes from (e.g. 'rapl', 'powermetrics'), so it is never anonymous. */
+  setSystemSource(source: string | null): void;
   /** Redraws if something changed while the page was hidden. */
   flush(): void;
   pointCount(): number;
@@ -99,10 +101,12 @@ export function createPowerChart(options: {
   }
 
   const legendItem = (cls: string, text: string) => h('span', { class: `legend-item ${cls}` }, text);
+  const systemLegend = legendItem('l-system', 'system');
+  let systemSource: string | null = null;
   const legend = h(
     'div',
     { class: 'legend', 'aria-hidden': 'true' },
-    legendItem('l-system', 'system'),
+    systemLegend,
     legendItem('l-cpu', 'cpu'),
     legendItem('l-gpu', 'gpu'),
     legendItem('l-idle', 'idle'),
@@ -274,6 +278,13 @@ export function createPowerChart(options: {
     setAlerts(next) {
       alerts = next;
       draw();
+    },
+    setSystemSource(source) {
+      if (source === systemSource) return;
+      systemSource = source;
+      const label = source ? `system (${source})` : 'system';
+      systemLegend.textContent = label;
+      chart.data.datasets[0]!.label = source ? `System (${source})` : 'System';
     },
     flush() {
       if (dirty) draw();

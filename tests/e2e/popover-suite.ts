@@ -144,6 +144,11 @@ export function definePopoverSuite(
 
       await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
       assert.ok((await drawnPixels(page)) > 500, 'the power chart drew its lines');
+      assert.match(
+        await text(page, '.legend .l-system'),
+        /^system \([\w-]+\)$/,
+        'the system line names its source',
+      );
       assert.match((await page.getAttribute('.chart-box canvas', 'aria-label')) ?? '', /now \d+\.\d W, peak/);
 
       const rows = await page.$$eval('.svc-row', (trs) =>
