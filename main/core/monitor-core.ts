@@ -160,6 +160,7 @@ export function createMonitorCore(
       markGap: (reason) => options.sampler.markGap(reason),
       setUserIdleSeconds: (seconds) => options.sampler.setUserIdleSeconds(seconds),
       setOnBattery: (onBattery) => options.sampler.setOnBattery(onBattery),
+      setThermalPressure: (pressure) => options.sampler.setPlatformThermalPressure(pressure),
       setWatched: (watched) => options.sampler.setWatched(watched),
     },
     start() {

@@ -1,4 +1,4 @@
-import type { AlertEvent, MonitorApi, Sample } from '../contract/index.js';
+import type { AlertEvent, MonitorApi, Sample, ThermalPressure } from '../contract/index.js';
 
 /**
  * The running core (sampler + history + alerts + settings) as the Electron shell and the headless
@@ -16,6 +16,8 @@ export interface MonitorCore {
     markGap(reason: string): void;
     setUserIdleSeconds(seconds: number | null): void;
     setOnBattery(onBattery: boolean | null): void;
+    /** The OS's own thermal pressure (macOS powerMonitor): used where no collector reports one. */
+    setThermalPressure(pressure: ThermalPressure | null): void;
     /** A UI is watching: sample faster (`processIntervalSeconds`) while true. */
     setWatched(watched: boolean): void;
   };

@@ -5,6 +5,7 @@ import type {
   Sample,
   ServiceSample,
   Settings,
+  ThermalPressure,
 } from '../contract/index.js';
 import type {
   CollectorDefinition,
@@ -64,6 +65,7 @@ export class Sampler {
   private pendingGap: string | null = null;
   private userIdleSeconds: number | null = null;
   private platformOnBattery: boolean | null = null;
+  private platformThermalPressure: ThermalPressure | null = null;
   private watched = false;
   private timer: NodeJS.Timeout | null = null;
   private loop: (() => Promise<void>) | null = null;
@@ -82,6 +84,11 @@ export class Sampler {
 
   setUserIdleSeconds(seconds: number | null): void {
     this.userIdleSeconds = seconds;
+  }
+
+  /** From the platform (macOS powerMonitor thermal state): used where no collector reports pressure. */
+  setPlatformThermalPressure(pressure: ThermalPressure | null): void {
+    this.platformThermalPressure = pressure;
   }
 
   /** From the platform (Electron powerMonitor): used where no battery collector reports AC state. */
@@ -166,6 +173,11 @@ export class Sampler {
       merged.battery = { percent: null, state: null, onAc: !this.platformOnBattery, dischargeWatts: null };
       merged.sources.battery = { source: 'platform', kind: 'measured' };
       delete merged.absent.battery;
+    }
+    if (merged.thermal.pressure === null && this.platformThermalPressure !== null) {
+      merged.thermal.pressure = this.platformThermalPressure;
+      merged.sources['thermal.pressure'] = { source: 'platform', kind: 'measured' };
+      delete merged.absent['thermal.pressure'];
     }
     const processObservation = observations.find((o) => o.processes)?.processes;
     // A tick without a process reading (the collector failed) says nothing about the services: keep

@@ -69,20 +69,24 @@ export function attachPowerSignals(options: PowerSignalsOptions): () => void {
   };
   const onAc = (): void => signals.setOnBattery(false);
   const onBattery = (): void => signals.setOnBattery(true);
-  const onThermal = (details: { state: string }): void =>
-    options.onThermalState?.(asTrayState(details.state));
+  // The OS's thermal state goes to the tray and into the samples (where no collector reports one).
+  const thermal = (state: TrayState | null): void => {
+    options.onThermalState?.(state);
+    signals.setThermalPressure(state === 'unknown' ? null : state);
+  };
+  const onThermal = (details: { state: string }): void => thermal(asTrayState(details.state));
 
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('resume', onResume);
   powerMonitor.on('on-ac', onAc);
   powerMonitor.on('on-battery', onBattery);
-  const watchThermal = options.platform === 'darwin' && options.onThermalState !== undefined;
+  const watchThermal = options.platform === 'darwin';
   if (watchThermal) {
     powerMonitor.on('thermal-state-change', onThermal);
     try {
-      options.onThermalState?.(asTrayState(powerMonitor.getCurrentThermalState()));
+      thermal(asTrayState(powerMonitor.getCurrentThermalState()));
     } catch {
-      options.onThermalState?.(null);
+      thermal(null);
     }
   }
   readBattery();

@@ -327,3 +327,23 @@ test('a tick without a process reading keeps services running with unknown figur
   const back = await sampler.tick();
   assert.equal(back.services.find((s) => s.id === 'api')!.cpuPercent, 50, 'rate over both intervals');
 });
+
+test('the platform thermal state fills in pressure only where no collector reports it', async () => {
+  const clock = manualClock();
+  let withPressure = false;
+  const c = scripted('thermal', () => ({
+    processes: [proc(100, 1)],
+    ...(withPressure ? { thermal: { source: 'powermetrics', pressure: 'nominal' as const } } : {}),
+  }));
+  const sampler = makeSampler([c], clock);
+  sampler.setPlatformThermalPressure('serious');
+  const fromPlatform = await sampler.tick();
+  assert.equal(fromPlatform.thermal.pressure, 'serious');
+  assert.deepEqual(fromPlatform.sources['thermal.pressure'], { source: 'platform', kind: 'measured' });
+  assert.equal(fromPlatform.absent['thermal.pressure'], undefined);
+  withPressure = true;
+  clock.advance(5000);
+  const measured = await sampler.tick();
+  assert.equal(measured.thermal.pressure, 'nominal', 'a collector that measures it wins');
+  assert.equal(measured.sources['thermal.pressure']!.source, 'powermetrics');
+});

@@ -108,6 +108,7 @@ export function fakeSignals(): MonitorCore['signals'] & { log: CallLog } {
     markGap: (reason) => log.record('markGap', [reason]),
     setUserIdleSeconds: (seconds) => log.record('setUserIdleSeconds', [seconds]),
     setOnBattery: (onBattery) => log.record('setOnBattery', [onBattery]),
+    setThermalPressure: (pressure) => log.record('setThermalPressure', [pressure]),
     setWatched: (watched) => log.record('setWatched', [watched]),
   };
 }

@@ -75,7 +75,13 @@ test('macOS thermal state is reported at start and on change; Linux never listen
   mac.emitter.emit('thermal-state-change', { state: 'serious' });
   mac.emitter.emit('thermal-state-change', { state: 'unknown' });
   assert.deepEqual(mac.thermal, ['fair', 'serious', null]);
+  assert.deepEqual(
+    mac.signals.log.named('setThermalPressure'),
+    [['fair'], ['serious'], [null]],
+    'and into the samples',
+  );
   const linux = setup('linux');
+  assert.deepEqual(linux.signals.log.named('setThermalPressure'), []);
   assert.equal(linux.emitter.count('thermal-state-change'), 0);
   assert.deepEqual(linux.thermal, []);
 });
