@@ -18,6 +18,9 @@ import { createMonitorCore } from './monitor-core.js';
 import { createPowerPermission } from './power-permission.js';
 import type { MonitorCore } from './types.js';
 
+/** Collectors that read over HTTP rather than through the command runner (not in recordings). */
+const HTTP_PROBES = new Set(['ollama']);
+
 export interface LocalCoreOptions {
   dataDir: string;
   settingsStore: SettingsStore;
@@ -66,7 +69,8 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     procRoot: options.procRoot ?? '/proc',
     exec,
     deferElevation: options.deferElevation,
-  });
+    // A recording holds command outputs only: an HTTP probe would read this machine, not that Mac.
+  }).filter((c) => !(options.replayDir && HTTP_PROBES.has(c.definition.id)));
   const sampler = new Sampler({
     collectors,
     settings,

@@ -19,6 +19,10 @@ test('monitor --replay serves the recorded Mac through the API and /metrics', as
     'a replayed sample with power',
   );
   assert.equal(sample.platform, 'darwin');
+  assert.ok(
+    !sample.collectors.some((c: { id: string }) => c.id === 'ollama'),
+    'the Ollama HTTP probe would read this machine, not the recorded Mac',
+  );
   assert.equal(sample.power.packageWatts, 3.248, 'the M4 Max plist package watts');
   assert.equal(sample.power.cpuWatts, 2.978);
   assert.deepEqual(sample.sources['power.packageWatts'], { source: 'powermetrics', kind: 'measured' });
