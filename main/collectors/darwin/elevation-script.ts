@@ -5,7 +5,9 @@
  *
  * $1 app pid · $2 FIFO path · $3 interval ms · $4 samplers · $5 process detail (0|1) · $6 powermetrics
  *
- * - powermetrics writes into the FIFO the app reads; nothing is written to disk.
+ * - powermetrics writes into the FIFO the app reads; nothing is written to disk. The path is opened
+ *   once and the opened object checked to be a pipe (/dev/fd/3), and every run writes to that
+ *   descriptor: swapping the path for a symlink to a file can never make root truncate or write it.
  * - Watchdog: every second it checks the app pid and the FIFO; when either is gone it sends TERM,
  *   then KILL a second later, so powermetrics ends within ~2 s of the app dying (SIGKILL included).
  * - If powermetrics exits by itself it is restarted with backoff (1, 2, 4 … 60 s, reset after a
@@ -22,6 +24,8 @@ case $fifo in *[!A-Za-z0-9/._-]*|*..*) exit 64 ;; esac
 case $pm in /*) ;; *) exit 64 ;; esac
 case $pm in *[!A-Za-z0-9/._-]*|*..*) exit 64 ;; esac
 [ -p "$fifo" ] || exit 66
+exec 3<>"$fifo" || exit 66
+[ -p /dev/fd/3 ] || exit 66
 [ -x "$pm" ] || exit 69
 child=
 stop_child() {
@@ -38,9 +42,9 @@ trap 'stop_child; exit 0' HUP INT TERM
 delay=1
 while app_alive; do
   if [ "$detail" = 1 ]; then
-    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu --show-process-energy >"$fifo" 2>/dev/null &
+    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu --show-process-energy >&3 2>/dev/null &
   else
-    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >"$fifo" 2>/dev/null &
+    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>/dev/null &
   fi
   child=$!
   started=$(date +%s)

@@ -16,6 +16,9 @@ import type { RaplCounters, RaplCounterSource } from './rapl.js';
  * removed, so no root process outlives the app. The loop holds the FIFO write-only (opened through a
  * brief read-write handle so the open never blocks): if the app dies while a write is blocked on a full
  * pipe, that write fails with EPIPE instead of waiting forever for a reader that will never come.
+ * The FIFO's path is opened once, then the opened object itself is checked to be a pipe and reopened
+ * through /dev/fd: a same-user process swapping the path for a symlink to a file between the check
+ * and the open can never make root truncate or write that file.
  */
 
 export interface RaplLoopOptions {
@@ -88,7 +91,8 @@ app_start() {
 START=$(app_start) || exit 0
 [ -p "$FIFO" ] || exit 0
 exec 4<>"$FIFO" || exit 0
-exec 3>"$FIFO" 4<&- || exit 0
+[ -p /dev/fd/4 ] || exit 0
+exec 3>/dev/fd/4 4<&- || exit 0
 tick=0
 while :; do
   [ "$(app_start)" = "$START" ] || exit 0

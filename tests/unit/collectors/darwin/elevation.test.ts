@@ -180,3 +180,52 @@ test('a plain working directory passes the sudo-prompt check; a vanished one is 
   });
   assert.match(gone ?? '', /working directory is unavailable \(ENOENT\)/);
 });
+
+test(
+  'swapping the FIFO for a symlink to a file while the helper starts never makes root write that file',
+  { skip: skipReason, timeout: 30_000 },
+  async (t) => {
+    const dir = tempDir(t, 'idlewatt-pm-');
+    const fifo = join(dir, 'powermetrics.fifo');
+    const realFifo = join(dir, 'real.fifo');
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const standIn = join(dir, 'fake-powermetrics');
+    writeFileSync(standIn, `#!/bin/sh\nwhile :; do printf 'plist\\000'; sleep 0.05; done\n`);
+    chmodSync(standIn, 0o755);
+    assert.equal(spawnSync('mkfifo', ['-m', '600', realFifo]).status, 0);
+    const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', realFifo], { stdio: 'ignore' });
+    t.after(() => app.kill('SIGKILL'));
+    const swap = `const fs = require('node:fs');
+const [real, victim, path] = process.argv.slice(1);
+for (let i = 0; ; i++) {
+  const tmp = path + '.tmp';
+  try { fs.unlinkSync(tmp); } catch {}
+  fs.symlinkSync(i % 2 ? victim : real, tmp);
+  fs.renameSync(tmp, path);
+}`;
+    const swapper = spawn(process.execPath, ['-e', swap, realFifo, victim, fifo], { stdio: 'ignore' });
+    t.after(() => swapper.kill('SIGKILL'));
+    await delay(200);
+    const built = buildElevationCommand({
+      ...base,
+      appPid: app.pid!,
+      directory: dir,
+      fifoPath: fifo,
+      intervalMs: 1000,
+      powermetricsPath: standIn,
+    });
+    assert.ok(built.ok, !built.ok ? built.error : '');
+    for (let i = 0; i < 150; i++) {
+      const helper = spawn('/bin/sh', ['-c', built.command], { stdio: 'ignore', detached: true });
+      await delay(20);
+      try {
+        process.kill(-helper.pid!, 'SIGKILL'); // the helper and its powermetrics stand-in
+      } catch {
+        // already gone
+      }
+    }
+    swapper.kill('SIGKILL');
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  },
+);

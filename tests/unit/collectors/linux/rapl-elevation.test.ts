@@ -288,3 +288,38 @@ test('sudo-prompt is never started from a working directory its cd line would ex
   }
   assert.equal(existsSync(join(hostile, 'pwned')), false);
 });
+
+test('swapping the FIFO for a symlink to a file while the loop starts never makes root write that file', async (t) => {
+  const sysRoot = raplSys(t);
+  const { dir, fifo } = privateFifo(t);
+  const realFifo = join(dir, 'real-fifo');
+  assert.equal(spawnSync('mv', [fifo, realFifo]).status, 0);
+  const victim = join(dir, 'victim.txt');
+  writeFileSync(victim, 'precious\n');
+  const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', realFifo], { stdio: 'ignore' });
+  t.after(() => app.kill('SIGKILL'));
+  const built = buildRaplLoopScript({ appPid: app.pid!, intervalSeconds: 1, fifoPath: fifo, sysRoot });
+  assert.ok(built.ok, built.ok ? '' : built.error);
+  if (!built.ok) return;
+  // A swapper flips the path between a link to the real FIFO and a link to the victim file as fast
+  // as it can (atomic renames of prepared links) while loops start: whatever each loop's check saw,
+  // the victim must stay untouched.
+  const swap = `const fs = require('node:fs');
+const [real, victim, path] = process.argv.slice(1);
+for (let i = 0; ; i++) {
+  const tmp = path + '.tmp';
+  try { fs.unlinkSync(tmp); } catch {}
+  fs.symlinkSync(i % 2 ? victim : real, tmp);
+  fs.renameSync(tmp, path);
+}`;
+  const swapper = spawn(process.execPath, ['-e', swap, realFifo, victim, fifo], { stdio: 'ignore' });
+  t.after(() => swapper.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 150; i++) {
+    const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 20));
+    loop.kill('SIGKILL');
+  }
+  swapper.kill('SIGKILL');
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+});
