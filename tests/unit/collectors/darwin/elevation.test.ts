@@ -12,6 +12,7 @@ import { sudoPromptElevator } from '../../../../main/collectors/darwin/elevator.
 import { PowermetricsStreamReader } from '../../../../main/collectors/darwin/powermetrics-stream.js';
 import { sudoPromptCwdProblem } from '../../../../main/collectors/sudo-prompt-cwd.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
+import { startSymlinkSwapper } from '../symlink-swapper.js';
 
 const base: ElevationRequest = {
   appPid: 4242,
@@ -196,16 +197,7 @@ test(
     assert.equal(spawnSync('mkfifo', ['-m', '600', realFifo]).status, 0);
     const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', realFifo], { stdio: 'ignore' });
     t.after(() => app.kill('SIGKILL'));
-    const swap = `const fs = require('node:fs');
-const [real, victim, path] = process.argv.slice(1);
-for (let i = 0; ; i++) {
-  const tmp = path + '.tmp';
-  try { fs.unlinkSync(tmp); } catch {}
-  fs.symlinkSync(i % 2 ? victim : real, tmp);
-  fs.renameSync(tmp, path);
-}`;
-    const swapper = spawn(process.execPath, ['-e', swap, realFifo, victim, fifo], { stdio: 'ignore' });
-    t.after(() => swapper.kill('SIGKILL'));
+    const swapper = startSymlinkSwapper(t, realFifo, victim, fifo);
     await delay(200);
     const built = buildElevationCommand({
       ...base,

@@ -25,6 +25,7 @@ import { createRaplCollector } from '../../../../main/collectors/linux/rapl.js';
 import { runCommand } from '../../../../main/collectors/exec.js';
 import { REPO_ROOT, tempDir } from '../../../helpers.js';
 import { linuxEnv, request, writeTree } from './linux-env.js';
+import { startSymlinkSwapper } from '../symlink-swapper.js';
 
 function privateFifo(t: { after(fn: () => void): void }): { dir: string; fifo: string } {
   const dir = tempDir(t, 'idlewatt-rapl-fifo-');
@@ -304,16 +305,7 @@ test('swapping the FIFO for a symlink to a file while the loop starts never make
   // A swapper flips the path between a link to the real FIFO and a link to the victim file as fast
   // as it can (atomic renames of prepared links) while loops start: whatever each loop's check saw,
   // the victim must stay untouched.
-  const swap = `const fs = require('node:fs');
-const [real, victim, path] = process.argv.slice(1);
-for (let i = 0; ; i++) {
-  const tmp = path + '.tmp';
-  try { fs.unlinkSync(tmp); } catch {}
-  fs.symlinkSync(i % 2 ? victim : real, tmp);
-  fs.renameSync(tmp, path);
-}`;
-  const swapper = spawn(process.execPath, ['-e', swap, realFifo, victim, fifo], { stdio: 'ignore' });
-  t.after(() => swapper.kill('SIGKILL'));
+  const swapper = startSymlinkSwapper(t, realFifo, victim, fifo);
   await new Promise((r) => setTimeout(r, 200));
   for (let i = 0; i < 150; i++) {
     const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
