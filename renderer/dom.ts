@@ -38,3 +38,24 @@ export function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return value || fallback;
 }
+
+/**
+ * Sizes a canvas's backing store for the device pixel ratio and clears it; drawing then uses CSS
+ * pixels. Returns null where the canvas has no 2D context.
+ */
+export function prepareCanvas(
+  canvas: HTMLCanvasElement,
+  fallbackWidth: number,
+  fallbackHeight: number,
+): { ctx: CanvasRenderingContext2D; width: number; height: number } | null {
+  const ratio = globalThis.devicePixelRatio || 1;
+  const width = canvas.clientWidth || fallbackWidth;
+  const height = canvas.clientHeight || fallbackHeight;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height };
+}

@@ -1,4 +1,4 @@
-import { cssVar } from '../dom.js';
+import { cssVar, prepareCanvas } from '../dom.js';
 
 /**
  * A tiny two-line sparkline on a canvas (no axes, no chart.js instance): each series is scaled to
@@ -8,15 +8,9 @@ export function drawSparkline(
   canvas: HTMLCanvasElement,
   series: { values: (number | null)[]; colourVar: string; fallback: string }[],
 ): void {
-  const ratio = globalThis.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 160;
-  const height = canvas.clientHeight || 32;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const prepared = prepareCanvas(canvas, 160, 32);
+  if (!prepared) return;
+  const { ctx, width, height } = prepared;
   for (const { values, colourVar, fallback } of series) {
     const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
     if (finite.length === 0) continue;

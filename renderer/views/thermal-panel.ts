@@ -1,7 +1,7 @@
 import type { HistoryPoint } from '../../main/contract/history.js';
 import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
-import { cssVar, h, replaceChildren, setText } from '../dom.js';
+import { cssVar, h, prepareCanvas, replaceChildren, setText } from '../dom.js';
 import { formatCelsius, formatDuration, pressureFromLevel, thermalBadge } from '../format.js';
 import { pressureDurations } from '../model/thermal-model.js';
 import { drawSparkline } from './sparkline.js';
@@ -54,15 +54,9 @@ export function createThermalPanel(): ThermalPanelView {
   );
 
   function drawStrip(points: readonly HistoryPoint[]): void {
-    const ratio = globalThis.devicePixelRatio || 1;
-    const width = strip.clientWidth || 300;
-    const height = strip.clientHeight || 12;
-    strip.width = Math.round(width * ratio);
-    strip.height = Math.round(height * ratio);
-    const ctx = strip.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const prepared = prepareCanvas(strip, 300, 12);
+    if (!prepared) return;
+    const { ctx, width, height } = prepared;
     if (points.length < 2) return;
     const first = points[0]!.at;
     const span = points[points.length - 1]!.at - first || 1;
