@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectionState } from '../../../main/contract/api.js';
+import { MONITOR_API_METHODS, type ConnectionState } from '../../../main/contract/api.js';
 import { defaultSettings } from '../../../main/contract/settings.js';
 import { ApiError, createHttpClient, type StreamHandlers } from '../../../renderer/api/http-client.js';
 import { isMonitorApi, selectApi } from '../../../renderer/api/select-api.js';
@@ -150,25 +150,7 @@ test('the stream delivers samples and alerts, reports connection changes once, a
 });
 
 test('selectApi prefers the preload bridge, then HTTP for http pages, else a labelled unavailable API', async () => {
-  const bridge = Object.fromEntries(
-    [
-      'getStatus',
-      'getLatest',
-      'getHistory',
-      'getServiceHistory',
-      'getServices',
-      'getCollectors',
-      'getAlerts',
-      'snoozeAlerts',
-      'getSettings',
-      'updateSettings',
-      'getReport',
-      'compare',
-      'unloadOllama',
-      'requestPowerPermission',
-      'subscribe',
-    ].map((m) => [m, () => {}]),
-  );
+  const bridge = Object.fromEntries([...MONITOR_API_METHODS, 'subscribe'].map((m) => [m, () => {}]));
   assert.equal(isMonitorApi(bridge), true);
   assert.equal(isMonitorApi({ getStatus() {} }), false);
   assert.equal(selectApi({ idlewatt: bridge, location: { protocol: 'file:', origin: 'null' } }).kind, 'ipc');
