@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import pidusage from 'pidusage';
 import si from 'systeminformation';
 import { defaultSettings } from '../main/contract/index.js';
-import { createCollectors } from '../main/cli/collector-setup.js';
+import { createCollectors } from '../main/collectors/setup.js';
 import { Sampler } from '../main/sampler/sampler.js';
 import { measure } from './cpu-clock.js';
 

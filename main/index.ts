@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { loadOrCreateToken } from './api/auth.js';
 import { startApiServer } from './api/server.js';
-import { openLocalCore } from './core/local-core.js';
-import type { MonitorCore } from './core/types.js';
+import { openLocalCore } from './assembly/local-core.js';
+import type { MonitorCore } from './assembly/types.js';
 import { createPrometheusMetrics } from './exporters/prometheus.js';
 import { defaultDataDir } from './paths.js';
 import { startApp } from './shell/app.js';

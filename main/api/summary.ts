@@ -1,14 +1,14 @@
-import type {
-  BatteryFigures,
-  IdleFigures,
-  PowerFigures,
-  ProcessSample,
-  Provenance,
-  Sample,
-  ServiceSample,
-  ThermalFigures,
+import {
+  idleDurationSeconds,
+  type BatteryFigures,
+  type IdleFigures,
+  type PowerFigures,
+  type ProcessSample,
+  type Provenance,
+  type Sample,
+  type ServiceSample,
+  type ThermalFigures,
 } from '../contract/index.js';
-import { idleDurationSeconds } from '../exporters/metric-catalog.js';
 
 export const SUMMARY_WINDOW_MS = 60_000;
 const MAX_WINDOW_SAMPLES = 1200;

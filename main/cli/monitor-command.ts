@@ -4,7 +4,7 @@ import type { Sample, Settings } from '../contract/index.js';
 import { openSettingsStore } from '../settings/index.js';
 import { defaultDataDir } from '../paths.js';
 import { Sampler } from '../sampler/sampler.js';
-import { closeCollectors, createCollectors } from './collector-setup.js';
+import { closeCollectors, createCollectors } from '../collectors/setup.js';
 import { CliError, type CliIo } from './io.js';
 import { MONITOR_USAGE, parseMonitorOptions, type MonitorOptions } from './monitor-options.js';
 import { runLiveMonitor } from './monitor-live.js';

@@ -7,7 +7,7 @@ import { createPlatformNotifier, createWebhookSink, formatAlertLine } from '../a
 import { loadOrCreateToken } from '../api/auth.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
 import { runCommand } from '../collectors/exec.js';
-import { openLocalCore, type LocalCore } from '../core/local-core.js';
+import { openLocalCore, type LocalCore } from '../assembly/local-core.js';
 import { createPrometheusMetrics } from '../exporters/prometheus.js';
 import { startOtlpExport, type OtlpExport } from '../exporters/otlp.js';
 import type { SettingsStore } from '../settings/index.js';

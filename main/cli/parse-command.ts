@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { COMMON_PARSERS } from '../collectors/common/parsers.js';
 import { DARWIN_PARSERS } from '../collectors/darwin/parsers.js';
 import { LINUX_PARSERS } from '../collectors/linux/parsers.js';
-import type { ParserEntry } from './parsers.js';
+import type { ParserEntry } from '../collectors/types.js';
 import { CliError, type CliIo } from './io.js';
 
 export const PARSERS: readonly ParserEntry[] = [...DARWIN_PARSERS, ...LINUX_PARSERS, ...COMMON_PARSERS];

@@ -189,3 +189,20 @@ export interface CollectorDefinition {
   provides?: readonly (keyof Observation)[];
   create(env: CollectorEnv): CollectorInstance;
 }
+
+export type ParseOutcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** One `idlewatt parse KIND FILE` kind: turns captured command output into normalised JSON. */
+export interface ParserEntry {
+  kind: string;
+  description: string;
+  /** When true and the value is an array, one JSON object is printed per line (e.g. per plist document). */
+  perDocument?: boolean;
+  parse(text: string): ParseOutcome;
+}
+
+/** A collector instantiated for this run, as the sampler calls it. */
+export interface SamplerCollector {
+  definition: Pick<CollectorDefinition, 'id' | 'tier' | 'provides'>;
+  instance: CollectorInstance;
+}

@@ -133,3 +133,10 @@ export interface Sample {
   /** Figure path → why it is null. */
   absent: Record<string, string>;
 }
+
+/** Seconds the service stack has been idle at the latest sample; 0 while it is active. */
+export function idleDurationSeconds(sample: Sample): number {
+  const since = sample.idle.stackIdleSinceAt;
+  if (!sample.idle.stackIdle || since === null) return 0;
+  return Math.max(0, (sample.at - since) / 1000);
+}

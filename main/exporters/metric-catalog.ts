@@ -1,6 +1,6 @@
 import type { Attributes, Meter } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { Sample, ThermalPressure } from '../contract/index.js';
+import { idleDurationSeconds, type Sample, type ThermalPressure } from '../contract/index.js';
 import type { SampleMetricsState } from './sample-state.js';
 import { VERSION } from '../version.js';
 
@@ -59,13 +59,6 @@ function perService(
 
 function isFiniteNumber(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-/** Seconds the service stack has been idle at the latest sample; 0 while it is active. */
-export function idleDurationSeconds(sample: Sample): number {
-  const since = sample.idle.stackIdleSinceAt;
-  if (!sample.idle.stackIdle || since === null) return 0;
-  return Math.max(0, (sample.at - since) / 1000);
 }
 
 /**

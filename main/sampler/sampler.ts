@@ -8,13 +8,12 @@ import type {
   ThermalPressure,
 } from '../contract/index.js';
 import type {
-  CollectorDefinition,
-  CollectorInstance,
   CollectRequest,
   Connection,
   ListeningSocket,
   Observation,
   ProcessInfo,
+  SamplerCollector,
 } from '../collectors/types.js';
 import { ActivityTracker } from './activity.js';
 import { attributePower } from './attribution.js';
@@ -24,10 +23,7 @@ import { mergeFigures } from './merge.js';
 import { describeOllama } from './ollama-detail.js';
 import { matchServices, type ServiceMatch } from './service-matcher.js';
 
-export interface SamplerCollector {
-  definition: Pick<CollectorDefinition, 'id' | 'tier' | 'provides'>;
-  instance: CollectorInstance;
-}
+export type { SamplerCollector } from '../collectors/types.js';
 
 export interface SamplerOptions {
   collectors: SamplerCollector[];

@@ -14,7 +14,7 @@ import { menubar, type Menubar } from 'menubar';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENTS, type MonitorApi, type PowerPermission } from '../contract/index.js';
-import type { MonitorCore } from '../core/types.js';
+import type { MonitorCore } from '../assembly/types.js';
 import { defaultDataDir } from '../paths.js';
 import { openSettingsStore, type SettingsStore } from '../settings/index.js';
 import {

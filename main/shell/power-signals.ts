@@ -1,4 +1,4 @@
-import type { MonitorCore } from '../core/types.js';
+import type { MonitorCore } from '../assembly/types.js';
 import type { TrayState } from './tray-controller.js';
 
 type PowerEvent = 'suspend' | 'resume' | 'on-ac' | 'on-battery';

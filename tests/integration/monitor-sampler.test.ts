@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { defaultSettings, type Settings } from '../../main/contract/index.js';
-import { createCollectors } from '../../main/cli/collector-setup.js';
+import { createCollectors } from '../../main/collectors/setup.js';
 import { Sampler } from '../../main/sampler/sampler.js';
 import { tempDir } from '../helpers.js';
 import { freePort, startBurner } from './burner.js';

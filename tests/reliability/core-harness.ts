@@ -5,8 +5,8 @@ import {
   type Settings,
   type SettingsUpdateResult,
 } from '../../main/contract/index.js';
-import { createAlertRunner } from '../../main/core/alert-runner.js';
-import { createMonitorCore, type CoreSettings } from '../../main/core/monitor-core.js';
+import { createAlertRunner } from '../../main/alerts/runner.js';
+import { createMonitorCore, type CoreSettings } from '../../main/assembly/monitor-core.js';
 import { buildReport, compareRanges } from '../../main/report/index.js';
 import { Sampler, type SamplerCollector } from '../../main/sampler/sampler.js';
 import { openHistoryStore, type HistoryStore, type HistoryStoreOptions } from '../../main/store/index.js';

@@ -21,7 +21,7 @@ import { runCommand } from '../../main/collectors/exec.js';
 import { createProcfsCollector } from '../../main/collectors/linux/procfs.js';
 import { createSocketsCollector } from '../../main/collectors/linux/sockets.js';
 import type { CollectorEnv } from '../../main/collectors/types.js';
-import { createAlertRunner } from '../../main/core/alert-runner.js';
+import { createAlertRunner } from '../../main/alerts/runner.js';
 import { Sampler, type SamplerCollector } from '../../main/sampler/sampler.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 import { writeTree } from '../unit/collectors/linux/linux-env.js';

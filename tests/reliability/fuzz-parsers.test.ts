@@ -17,7 +17,7 @@ import {
   parseNvidiaSmi,
   parseNvidiaSmiCsv,
   parseNvidiaSmiXml,
-} from '../../main/collectors/common/nvidia-smi.js';
+} from '../../main/collectors/linux/nvidia-smi.js';
 import { parseOllamaPs } from '../../main/collectors/common/ollama.js';
 import { parseHidIdle } from '../../main/collectors/darwin/hid-idle.js';
 import { parseIoregBattery } from '../../main/collectors/darwin/ioreg-battery.js';

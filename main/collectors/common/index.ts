@@ -1,10 +1,8 @@
 import type { CollectorDefinition } from '../types.js';
-import { NVIDIA_SMI_COLLECTOR } from './nvidia-smi.js';
 import { createOllamaCollector } from './ollama.js';
 
 /** The common rows of the collector registry. */
 export const COMMON_COLLECTORS: CollectorDefinition[] = [
-  NVIDIA_SMI_COLLECTOR,
   {
     id: 'ollama',
     platforms: ['darwin', 'linux'],

@@ -1,4 +1,4 @@
-import type { ParserEntry } from '../../cli/parsers.js';
+import type { ParserEntry } from '../types.js';
 import { parseIoregBattery } from './ioreg-battery.js';
 import { parseLsofTcp } from './lsof.js';
 import { parseNetstat } from './netstat.js';

@@ -1,5 +1,6 @@
 import type { CollectorDefinition } from '../types.js';
 import { HWMON_COLLECTOR } from './hwmon.js';
+import { NVIDIA_SMI_COLLECTOR } from './nvidia-smi.js';
 import { POWER_SUPPLY_COLLECTOR } from './power-supply.js';
 import { PROCFS_COLLECTOR } from './procfs.js';
 import { RAPL_COLLECTOR } from './rapl.js';
@@ -16,4 +17,5 @@ export const LINUX_COLLECTORS: CollectorDefinition[] = [
   PROCFS_COLLECTOR,
   SOCKETS_COLLECTOR,
   USER_IDLE_COLLECTOR,
+  NVIDIA_SMI_COLLECTOR,
 ];

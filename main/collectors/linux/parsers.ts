@@ -1,6 +1,7 @@
-import type { ParserEntry } from '../../cli/parsers.js';
+import type { ParserEntry } from '../types.js';
 import { parseProcStat } from './procfs.js';
 import { parseProcNetTcp } from './sockets.js';
+import { parseNvidiaSmi } from './nvidia-smi.js';
 
 /** Linux-side `idlewatt parse` kinds. */
 export const LINUX_PARSERS: ParserEntry[] = [
@@ -22,5 +23,10 @@ export const LINUX_PARSERS: ParserEntry[] = [
       }
       return { ok: true, value: entries };
     },
+  },
+  {
+    kind: 'nvidia-smi',
+    description: 'nvidia-smi -q -x (XML), or --query-gpu=… --format=csv output',
+    parse: (text) => parseNvidiaSmi(text),
   },
 ];

@@ -1,5 +1,5 @@
 import type { AlertEvent, Sample } from '../../../main/contract/index.js';
-import type { MonitorCore } from '../../../main/core/types.js';
+import type { MonitorCore } from '../../../main/assembly/types.js';
 
 export function makeSample(
   overrides: {

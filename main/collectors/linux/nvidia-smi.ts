@@ -8,7 +8,7 @@ import type {
   GpuObservation,
   Observation,
 } from '../types.js';
-import { listDir, readTrimmed } from '../linux/read-files.js';
+import { listDir, readTrimmed } from './read-files.js';
 import { rememberAbsence } from '../absence-cache.js';
 
 export type NvidiaParse = { ok: true; value: GpuObservation } | { ok: false; error: string };

@@ -7,13 +7,13 @@ import {
   replayOf,
 } from '../collectors/darwin/replay.js';
 import type { CommandRunner } from '../collectors/types.js';
-import { closeCollectors, createCollectors } from '../cli/collector-setup.js';
+import { closeCollectors, createCollectors } from '../collectors/setup.js';
 import { buildReport, compareRanges } from '../report/index.js';
 import { Sampler } from '../sampler/sampler.js';
 import type { SettingsStore } from '../settings/index.js';
 import { openHistoryStore, type HistoryStore } from '../store/index.js';
 import { VERSION } from '../version.js';
-import { createAlertRunner } from './alert-runner.js';
+import { createAlertRunner } from '../alerts/runner.js';
 import { createMonitorCore } from './monitor-core.js';
 import { createPowerPermission } from './power-permission.js';
 import type { MonitorCore } from './types.js';

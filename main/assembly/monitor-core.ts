@@ -8,21 +8,13 @@ import type {
   Report,
   Sample,
   SettingsUpdateResult,
-  SnoozeRequest,
-  SnoozeState,
   TimeRange,
 } from '../contract/index.js';
 import type { Settings } from '../contract/settings.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { MonitorCore } from './types.js';
 import { unloadOllamaModels } from './ollama-unload.js';
-
-/** The alert engine as the core drives it (adapter over main/alerts). */
-export interface AlertRunner {
-  evaluate(sample: Sample, settings: Settings): AlertEvent[];
-  snooze(request: SnoozeRequest, now: number): { state: SnoozeState; events: AlertEvent[] };
-  snoozeState(): SnoozeState;
-}
+import type { AlertRunner } from '../alerts/runner.js';
 
 /** The history store as the core uses it (main/store). */
 export interface CoreStore {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RaplCounterSource } from '../../../main/collectors/linux/rapl.js';
-import { createPowerPermission } from '../../../main/core/power-permission.js';
+import { createPowerPermission } from '../../../main/assembly/power-permission.js';
 import type { SamplerCollector } from '../../../main/sampler/sampler.js';
 import { makeSample } from '../store/sample-factory.js';
 

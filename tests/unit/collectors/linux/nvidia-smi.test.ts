@@ -8,7 +8,7 @@ import {
   parseNvidiaSmi,
   parseNvidiaSmiCsv,
   parseNvidiaSmiXml,
-} from '../../../../main/collectors/common/nvidia-smi.js';
+} from '../../../../main/collectors/linux/nvidia-smi.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
 import { linuxEnv, request, scriptedRunner, writeTree } from '../linux/linux-env.js';
 

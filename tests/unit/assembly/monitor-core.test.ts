@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultSettings, type AlertEvent, type Sample } from '../../../main/contract/index.js';
-import { createMonitorCore, type CoreStore } from '../../../main/core/monitor-core.js';
-import { unloadOllamaModels } from '../../../main/core/ollama-unload.js';
+import { createMonitorCore, type CoreStore } from '../../../main/assembly/monitor-core.js';
+import { unloadOllamaModels } from '../../../main/assembly/ollama-unload.js';
 import type { Sampler } from '../../../main/sampler/sampler.js';
 import { makeAlert, makeSample } from '../store/sample-factory.js';
 

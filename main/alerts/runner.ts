@@ -1,14 +1,13 @@
-import type { AlertEvent, Sample, Settings, SnoozeState } from '../contract/index.js';
-import {
-  applySnooze,
-  emptySnooze,
-  evaluateAlerts,
-  initialAlertState,
-  pruneExpired,
-} from '../alerts/index.js';
-import type { AlertRunner } from './monitor-core.js';
+import type { AlertEvent, Sample, Settings, SnoozeRequest, SnoozeState } from '../contract/index.js';
+import { applySnooze, emptySnooze, evaluateAlerts, initialAlertState, pruneExpired } from './index.js';
 
-/** Keeps the alert engine's state and the snooze state between samples. */
+/** The alert engine as the running monitor drives it: engine state and snooze state between samples. */
+export interface AlertRunner {
+  evaluate(sample: Sample, settings: Settings): AlertEvent[];
+  snooze(request: SnoozeRequest, now: number): { state: SnoozeState; events: AlertEvent[] };
+  snoozeState(): SnoozeState;
+}
+
 export function createAlertRunner(onError: (message: string) => void = () => {}): AlertRunner {
   let state = initialAlertState();
   let snooze: SnoozeState = emptySnooze();

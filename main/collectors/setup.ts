@@ -1,7 +1,7 @@
-import { collectorsFor } from '../collectors/registry.js';
-import { runCommand } from '../collectors/exec.js';
-import type { CollectorEnv, CommandRunner } from '../collectors/types.js';
-import type { SamplerCollector } from '../sampler/sampler.js';
+import { collectorsFor } from './registry.js';
+import { runCommand } from './exec.js';
+import type { CollectorEnv, CommandRunner } from './types.js';
+import type { SamplerCollector } from './types.js';
 
 export interface CollectorSetup {
   platform: NodeJS.Platform;
