@@ -1,4 +1,5 @@
 import type { MonitorApiMethod } from './api.js';
+import type { FieldError } from './settings.js';
 
 /**
  * How each MonitorApi method maps onto the loopback HTTP API (headless monitor and the app).
@@ -37,4 +38,34 @@ export interface HttpErrorBody {
   error: string;
   detail: string;
   fields?: { field: string; reason: string }[];
+}
+
+/** An API error whose message is for people; `fields` is set on a 400 that names fields. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The ApiError for a non-2xx answer, from its {error, detail, fields} body when it has one. */
+export function apiErrorFromBody(status: number, body: unknown): ApiError {
+  if (isObject(body) && typeof body.error === 'string') {
+    const b = body as Partial<HttpErrorBody>;
+    const fields = Array.isArray(b.fields)
+      ? b.fields.filter(
+          (f): f is FieldError => isObject(f) && typeof f.field === 'string' && typeof f.reason === 'string',
+        )
+      : [];
+    const detail = typeof b.detail === 'string' && b.detail ? `: ${b.detail}` : '';
+    return new ApiError(`${b.error}${detail}`, status, fields);
+  }
+  return new ApiError(`The monitor answered HTTP ${status}`, status);
 }

@@ -14,10 +14,10 @@ import type {
   ServiceHistoryQuery,
   ServicePoint,
 } from '../../main/contract/history.js';
-import { HTTP_ROUTES, HTTP_STREAM_PATH, type HttpErrorBody } from '../../main/contract/http.js';
+import { ApiError, apiErrorFromBody, HTTP_ROUTES, HTTP_STREAM_PATH } from '../../main/contract/http.js';
 import type { CompareResult, Report, TimeRange } from '../../main/contract/report.js';
 import type { CollectorHealth, Sample, ServiceSample } from '../../main/contract/sample.js';
-import type { FieldError, Settings } from '../../main/contract/settings.js';
+import type { Settings } from '../../main/contract/settings.js';
 
 /** The browser pieces the client needs; injectable so the client can be tested in node. */
 export interface HttpTransport {
@@ -35,34 +35,7 @@ export interface StreamHandlers {
 type Route = (typeof HTTP_ROUTES)[keyof typeof HTTP_ROUTES];
 type Query = Record<string, string | number>;
 
-/** An API error whose message is for people; `fields` is set on a settings 400. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly fields: FieldError[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function errorFromBody(status: number, body: unknown): ApiError {
-  if (isObject(body) && typeof body.error === 'string') {
-    const b = body as Partial<HttpErrorBody>;
-    const fields = Array.isArray(b.fields)
-      ? b.fields.filter(
-          (f): f is FieldError => isObject(f) && typeof f.field === 'string' && typeof f.reason === 'string',
-        )
-      : [];
-    const detail = typeof b.detail === 'string' && b.detail ? `: ${b.detail}` : '';
-    return new ApiError(`${b.error}${detail}`, status, fields);
-  }
-  return new ApiError(`The monitor answered HTTP ${status}`, status);
-}
+export { ApiError };
 
 function withQuery(path: string, query: Query | undefined): string {
   if (!query) return path;
@@ -110,7 +83,7 @@ export function createHttpClient(baseUrl: string, transport: HttpTransport): Mon
         if (response.ok) throw new ApiError(`${route.path} answered with invalid JSON`, response.status);
       }
     }
-    if (!response.ok) throw errorFromBody(response.status, body);
+    if (!response.ok) throw apiErrorFromBody(response.status, body);
     return body as T;
   }
 
