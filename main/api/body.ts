@@ -39,7 +39,12 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+/** The parsed JSON body; with `optional`, an empty body gives undefined instead of a 400. */
+export async function readJsonBody(
+  req: IncomingMessage,
+  options: { optional?: boolean; limit?: number } = {},
+): Promise<unknown> {
+  const limit = options.limit ?? MAX_BODY_BYTES;
   const type = req.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw badRequest(`request body must be application/json (got '${type}')`, [
@@ -47,7 +52,10 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     ]);
   }
   const body = await readBody(req, limit);
-  if (body.length === 0) throw badRequest('request body is empty; expected JSON');
+  if (body.length === 0) {
+    if (options.optional) return undefined;
+    throw badRequest('request body is empty; expected JSON');
+  }
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch (error) {

@@ -2,6 +2,7 @@ import {
   HTTP_ROUTES,
   MONITOR_API_METHODS,
   validateSettings,
+  validateUnloadRequest,
   type MonitorApi,
   type MonitorApiMethod,
   type Sample,
@@ -23,7 +24,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** Already checked against the route's allowed parameter names. */
   query: Map<string, string>;
-  readJson(): Promise<unknown>;
+  /** With `optional`, an empty body reads as undefined instead of a 400. */
+  readJson(options?: { optional?: boolean }): Promise<unknown>;
 }
 
 export interface RouteResult {
@@ -173,7 +175,14 @@ function monitorHandlers(deps: RouteDeps) {
         return { body: await api.compare(before, after) };
       },
     },
-    unloadOllama: { query: [], handle: async () => ({ body: await api.unloadOllama() }) },
+    unloadOllama: {
+      query: [],
+      handle: async ({ readJson }) => {
+        const checked = validateUnloadRequest(await readJson({ optional: true }));
+        if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
+        return { body: await api.unloadOllama(checked.value) };
+      },
+    },
     requestPowerPermission: { query: [], handle: async () => ({ body: await api.requestPowerPermission() }) },
   } satisfies Record<MonitorApiMethod, Pick<ApiRoute, 'query' | 'handle'>>;
   return handlers;

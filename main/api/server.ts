@@ -173,7 +173,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const route: ApiRoute = match.route;
     const query = readQuery(url.searchParams, route.query);
-    const result = await route.handle({ params: match.params, query, readJson: () => readJsonBody(req) });
+    const result = await route.handle({
+      params: match.params,
+      query,
+      readJson: (options) => readJsonBody(req, options),
+    });
     req.resume();
     if (result.json !== undefined) sendJsonText(res, result.status ?? 200, result.json);
     else sendJson(res, result.status ?? 200, result.body);

@@ -119,8 +119,12 @@ export function createMonitorCore(
     },
     getReport: (range) => options.report(range, options.settings.get()),
     compare: (before, after) => options.compare(before, after),
-    unloadOllama: () =>
-      unloadOllamaModels(options.ollamaUrl ?? ollamaUrlFrom(options.settings.get()), options.fetch ?? fetch),
+    unloadOllama: (request) =>
+      unloadOllamaModels(
+        options.ollamaUrl ?? ollamaUrlFrom(options.settings.get()),
+        options.fetch ?? fetch,
+        request?.models,
+      ),
     requestPowerPermission: async () =>
       options.requestPermission ? options.requestPermission() : NOT_NEEDED,
     subscribe(subscriber: MonitorSubscriber) {

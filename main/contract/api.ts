@@ -2,7 +2,7 @@ import type { AlertEvent, SnoozeRequest, SnoozeState } from './alerts.js';
 import type { HistoryPoint, HistoryQuery, ServiceHistoryQuery, ServicePoint } from './history.js';
 import type { CompareResult, Report, TimeRange } from './report.js';
 import type { CollectorHealth, Sample, ServiceSample } from './sample.js';
-import type { FieldError, Settings } from './settings.js';
+import type { FieldError, Settings, Validated } from './settings.js';
 
 /** Whether elevated power readings (powermetrics, RAPL through pkexec) are available. */
 export interface PowerPermission {
@@ -32,7 +32,44 @@ export interface UnloadResult {
   ok: boolean;
   /** Model names asked to unload. */
   unloaded: string[];
+  /** Names the request listed that Ollama did not have loaded (nothing was done for them). */
+  notLoaded?: string[];
   message: string;
+}
+
+/** Which models to unload; without `models` (the dashboard's button) every loaded model is unloaded. */
+export interface UnloadRequest {
+  /** Exact names as Ollama's /api/ps lists them, e.g. "qwen2.5:0.5b". */
+  models?: string[];
+}
+
+export const MAX_UNLOAD_MODELS = 32;
+/** Ollama model names: name[:tag], optionally namespaced (registry/namespace/name). */
+export const OLLAMA_MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$';
+const OLLAMA_MODEL_NAME = new RegExp(OLLAMA_MODEL_NAME_PATTERN);
+
+export function validateUnloadRequest(input: unknown): Validated<UnloadRequest> {
+  if (input === undefined) return { ok: true, value: {} };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(root)', reason: 'must be an object' }] };
+  }
+  const body = input as Record<string, unknown>;
+  const errors: FieldError[] = Object.keys(body)
+    .filter((key) => key !== 'models')
+    .map((key) => ({ field: key, reason: 'unknown field' }));
+  if (body.models === undefined) return errors.length > 0 ? { ok: false, errors } : { ok: true, value: {} };
+  const models = body.models;
+  if (!Array.isArray(models) || models.length === 0 || models.length > MAX_UNLOAD_MODELS) {
+    errors.push({ field: 'models', reason: `must be a list of 1 to ${MAX_UNLOAD_MODELS} model names` });
+  } else {
+    models.forEach((name, i) => {
+      if (typeof name !== 'string' || !OLLAMA_MODEL_NAME.test(name)) {
+        errors.push({ field: `models[${i}]`, reason: 'must be an Ollama model name such as qwen2.5:0.5b' });
+      }
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: { models: [...new Set(models as string[])] } };
 }
 
 export interface ConnectionState {
@@ -66,7 +103,7 @@ export interface MonitorApi {
   updateSettings(settings: Settings): Promise<SettingsUpdateResult>;
   getReport(range: TimeRange): Promise<Report>;
   compare(before: TimeRange, after: TimeRange): Promise<CompareResult>;
-  unloadOllama(): Promise<UnloadResult>;
+  unloadOllama(request?: UnloadRequest): Promise<UnloadResult>;
   requestPowerPermission(): Promise<PowerPermission>;
   /** Returns an unsubscribe function. */
   subscribe(subscriber: MonitorSubscriber): () => void;

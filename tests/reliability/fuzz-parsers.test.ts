@@ -591,7 +591,7 @@ test('JSON request bodies: parsed, or a 400/413 with a reason', async () => {
         if (type !== null) headers['content-type'] = type;
         if (declared !== null) headers['content-length'] = String(declared);
         try {
-          await readJsonBody(fakeRequest(body, headers), 4096);
+          await readJsonBody(fakeRequest(body, headers), { limit: 4096 });
         } catch (error) {
           assert.ok(error instanceof HttpError, `threw ${String(error)}`);
           assert.ok([400, 413].includes(error.status));

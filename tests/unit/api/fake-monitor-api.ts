@@ -19,6 +19,7 @@ import {
   type SnoozeRequest,
   type SnoozeState,
   type TimeRange,
+  type UnloadRequest,
   type UnloadResult,
 } from '../../../main/contract/index.js';
 
@@ -327,8 +328,8 @@ export class FakeMonitorApi implements MonitorApi {
     });
   }
 
-  unloadOllama(): Promise<UnloadResult> {
-    return this.record('unloadOllama', [], {
+  unloadOllama(request?: UnloadRequest): Promise<UnloadResult> {
+    return this.record('unloadOllama', request === undefined ? [] : [request], {
       ok: true,
       unloaded: ['llama3.2:3b'],
       message: 'Asked Ollama to unload llama3.2:3b.',

@@ -188,6 +188,19 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
   assert.equal(api.settings.alerts.idlePower.warning, 6);
   const unload = await post(HTTP_ROUTES.unloadOllama.path, 'POST');
   assert.deepEqual(unload.unloaded, ['llama3.2:3b']);
+  assert.deepEqual(api.callsTo('unloadOllama').at(-1)!.args, [{}], 'no body: every loaded model');
+  await post(HTTP_ROUTES.unloadOllama.path, 'POST', { models: ['llama3.2:3b', 'llama3.2:3b'] });
+  assert.deepEqual(api.callsTo('unloadOllama').at(-1)!.args, [{ models: ['llama3.2:3b'] }]);
+  const badUnload = await request(port, HTTP_ROUTES.unloadOllama.path, {
+    method: 'POST',
+    headers: { ...auth, ...json },
+    body: JSON.stringify({ models: ['$(reboot)'], extra: 1 }),
+  });
+  assert.equal(badUnload.status, 400);
+  assert.match(
+    badUnload.text,
+    /models\[0\] must be an Ollama model name.*extra unknown field|extra unknown field.*models\[0\]/,
+  );
   assert.equal((await post(HTTP_ROUTES.requestPowerPermission.path, 'POST')).state, 'not-needed');
 });
 

@@ -153,6 +153,7 @@ test('unloading Ollama asks each loaded model to unload with keep_alive 0 and re
   assert.deepEqual(result, {
     ok: true,
     unloaded: ['llama3:8b', 'nomic'],
+    notLoaded: [],
     message: 'Asked Ollama to unload llama3:8b, nomic.',
   });
   assert.deepEqual(
@@ -161,6 +162,30 @@ test('unloading Ollama asks each loaded model to unload with keep_alive 0 and re
       { model: 'llama3:8b', keep_alive: 0 },
       { model: 'nomic', keep_alive: 0 },
     ],
+  );
+});
+
+test('unloading named Ollama models touches only those that are loaded and names the rest', async () => {
+  const generated: unknown[] = [];
+  const fakeFetch = (async (url: string, init?: RequestInit) => {
+    if (url.endsWith('/api/ps')) {
+      return new Response(JSON.stringify({ models: [{ model: 'llama3:8b' }, { model: 'nomic' }] }));
+    }
+    generated.push(JSON.parse(init!.body as string));
+    return new Response('{}', { status: 200 });
+  }) as typeof fetch;
+  const result = await unloadOllamaModels('http://127.0.0.1:11434', fakeFetch, ['nomic', 'qwen2.5:7b']);
+  assert.deepEqual(generated, [{ model: 'nomic', keep_alive: 0 }], 'an unknown name is never sent to Ollama');
+  assert.deepEqual(result, {
+    ok: true,
+    unloaded: ['nomic'],
+    notLoaded: ['qwen2.5:7b'],
+    message: 'Asked Ollama to unload nomic. Not loaded: qwen2.5:7b (loaded: llama3:8b, nomic).',
+  });
+  const none = await unloadOllamaModels('http://127.0.0.1:11434', fakeFetch, ['qwen2.5:7b']);
+  assert.equal(
+    none.message,
+    'None of the named models was loaded. Not loaded: qwen2.5:7b (loaded: llama3:8b, nomic).',
   );
 });
 
