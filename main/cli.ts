@@ -2,6 +2,7 @@ import { monitorCommand } from './cli/monitor-command.js';
 import { parseCommand } from './cli/parse-command.js';
 import { REPORT_COMMAND } from './cli/report-command.js';
 import { COMPARE_COMMAND } from './cli/compare-command.js';
+import { mcpCommand } from './cli/mcp-command.js';
 import { CliError, processIo, type CliIo } from './cli/io.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,11 @@ const COMMANDS: Command[] = [
   },
   REPORT_COMMAND,
   COMPARE_COMMAND,
+  {
+    name: 'mcp',
+    summary: 'Serve the running monitor to AI agents over the Model Context Protocol (stdio)',
+    run: mcpCommand,
+  },
 ];
 
 export function usage(): string {
