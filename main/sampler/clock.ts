@@ -1,0 +1,65 @@
+import type { Sample, Settings } from '../contract/index.js';
+
+export interface SamplerClockOptions {
+  settings: () => Settings;
+  now: () => number;
+  tick: () => Promise<Sample>;
+}
+
+/**
+ * The one clock: runs a tick, then schedules the next one interval after this one began, faster while
+ * a UI watches. Ticks never overlap, and none is delivered after stop().
+ */
+export class SamplerClock {
+  private watched = false;
+  private timer: NodeJS.Timeout | null = null;
+  private loop: (() => Promise<void>) | null = null;
+  private running = false;
+  private ticking = false;
+
+  constructor(private readonly o: SamplerClockOptions) {}
+
+  setWatched(watched: boolean): void {
+    const changed = watched !== this.watched;
+    this.watched = watched;
+    // A tick in flight reschedules with the new interval when it ends; starting one now would overlap it.
+    if (changed && this.running && !this.ticking) this.schedule(0);
+  }
+
+  /** The interval between ticks now: faster while a UI watches. */
+  intervalMs(): number {
+    const s = this.o.settings().sampling;
+    return (this.watched ? Math.min(s.processIntervalSeconds, s.intervalSeconds) : s.intervalSeconds) * 1000;
+  }
+
+  start(onSample: (sample: Sample) => void, onError: (error: Error) => void = () => {}): void {
+    this.running = true;
+    this.loop = async () => {
+      const startedAt = this.o.now();
+      this.ticking = true;
+      try {
+        const sample = await this.o.tick();
+        // A tick that ends after stop() is dropped: its consumers (store, API, notifier) may be closed.
+        if (this.running) onSample(sample);
+      } catch (error) {
+        onError(error as Error); // a tick must never kill the clock
+      } finally {
+        this.ticking = false;
+      }
+      if (this.running) this.schedule(Math.max(0, this.intervalMs() - (this.o.now() - startedAt)));
+    };
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop?.(), delayMs);
+    this.timer.unref?.();
+  }
+}

@@ -1,0 +1,182 @@
+import type {
+  PowerFigures,
+  ProcessSample,
+  Provenance,
+  ServiceConfig,
+  ServiceSample,
+} from '../contract/index.js';
+import type {
+  Connection,
+  ListeningSocket,
+  OllamaModel,
+  ProcessInfo,
+  TaskObservation,
+} from '../collectors/types.js';
+import { ActivityTracker } from './activity.js';
+import { attributePower } from './attribution.js';
+import { CpuRateTracker } from './cpu-rates.js';
+import type { IdleEnergyTracker } from './idle-energy.js';
+import { describeOllama } from './ollama-detail.js';
+import { matchServices, type ServiceMatch } from './service-matcher.js';
+
+const TOP_PROCESSES = 5;
+
+export interface ServiceInputs {
+  at: number;
+  configs: readonly ServiceConfig[];
+  /** Undefined when no collector read the processes this tick. */
+  processes: readonly ProcessInfo[] | undefined;
+  /** Null when no collector read the sockets this tick. */
+  sockets: { listening: readonly ListeningSocket[]; connections: readonly Connection[] } | null;
+  servicePorts: ReadonlySet<number>;
+  tasks: readonly TaskObservation[] | undefined;
+  ollama: readonly OllamaModel[] | undefined;
+  power: PowerFigures;
+}
+
+export interface BuiltServices {
+  services: ServiceSample[];
+  /** The busiest processes no service claims. */
+  topProcesses: ProcessSample[];
+  /** Provenance of each estimated figure. */
+  sources: Record<string, Provenance>;
+}
+
+/**
+ * Turns one tick's processes, sockets and GPU tasks into the configured services: which processes
+ * and ports each one owns, its CPU, memory and requests, and its share of the measured power.
+ */
+export class ServiceBuilder {
+  private readonly cpu = new CpuRateTracker();
+  private readonly activity = new ActivityTracker();
+  private readonly listeningPid = new Map<number, number>();
+  private servicePids = new Set<number>();
+  private lastMatches = new Map<string, ServiceMatch>();
+
+  constructor(private readonly idle: IdleEnergyTracker) {}
+
+  /** The services' pids at the last process reading: collectors read per-pid extras for these. */
+  get watchPids(): ReadonlySet<number> {
+    return this.servicePids;
+  }
+
+  /** After a gap, CPU rates start again from the next reading. */
+  resetRates(): void {
+    this.cpu.reset();
+  }
+
+  build(input: ServiceInputs): BuiltServices {
+    const { at, configs, tasks, ollama } = input;
+    // A tick without a process reading (the collector failed) says nothing about the services: keep
+    // their last status and the CPU baseline, and report the figures as unknown.
+    const processesKnown = input.processes !== undefined;
+    const processes = input.processes ?? [];
+    this.updateListening(input.sockets?.listening ?? [], processes);
+
+    const rates = processesKnown ? this.cpu.update(processes, at) : new Map<number, number | null>();
+    const matches = processesKnown ? matchServices(configs, processes, this.listeningPid) : this.lastMatches;
+    this.lastMatches = matches;
+    if (processesKnown) this.servicePids = new Set([...matches.values()].flatMap((m) => m.pids));
+    // Without a socket reading this tick, keep the last one as the baseline: replacing it with "no
+    // connections" would make every open connection look like a new request on the next tick.
+    const activePorts = input.sockets
+      ? this.activity.update(input.sockets.connections, input.servicePorts)
+      : new Set<number>();
+
+    const byPid = new Map(processes.map((p) => [p.pid, p]));
+    const serviceCpu = new Map<string, number | null>();
+    const serviceGpu = new Map<string, number>();
+    const services: ServiceSample[] = configs.map((config) => {
+      const match = matches.get(config.id) ?? { pids: [], ports: [] };
+      const members = match.pids
+        .map((pid) => byPid.get(pid))
+        .filter((p): p is ProcessInfo => p !== undefined);
+      const running = processesKnown ? members.length > 0 : match.pids.length > 0;
+      const cpuPercent = running ? sumOrNull(members.map((p) => rates.get(p.pid) ?? null)) : null;
+      serviceCpu.set(config.id, running ? cpuPercent : 0);
+      if (tasks) serviceGpu.set(config.id, gpuMsOf(tasks, new Set(match.pids)));
+      const active = config.ports.some((port) => activePorts.has(port));
+      const lastActiveAt = this.idle.serviceActivity(config.id, active, at);
+      return {
+        id: config.id,
+        name: config.name,
+        status: running ? 'running' : 'stopped',
+        pids: match.pids,
+        ports: match.ports,
+        cpuPercent,
+        rssBytes: running ? sumOrNull(members.map((p) => p.rssBytes)) : null,
+        threads: running ? sumOrNull(members.map((p) => p.threads)) : null,
+        openFiles: running ? sumOrNull(members.map((p) => p.openFiles)) : null,
+        connections:
+          running && input.sockets
+            ? config.ports.reduce((n, port) => n + this.activity.connectionCount(port), 0)
+            : null,
+        active,
+        lastActiveAt,
+        estimatedWatts: null,
+        detail: config.probe === 'ollama' && running && ollama ? describeOllama(ollama, at) : null,
+      };
+    });
+
+    const attribution = attributePower({
+      serviceCpuPercent: serviceCpu,
+      totalCpuPercent: [...rates.values()].reduce<number>((s, r) => s + (r ?? 0), 0),
+      serviceGpuMsPerSecond: tasks ? serviceGpu : undefined,
+      totalGpuMsPerSecond: tasks?.reduce((s, t) => s + (t.gpuMsPerSecond ?? 0), 0),
+      cpuWatts: input.power.cpuWatts ?? input.power.packageWatts,
+      gpuWatts: input.power.gpuWatts,
+      totalWatts: input.power.systemWatts,
+    });
+    const sources: Record<string, Provenance> = {};
+    for (const service of services) {
+      service.estimatedWatts =
+        service.status === 'running' ? (attribution.estimatedWatts.get(service.id) ?? null) : null;
+      if (service.estimatedWatts !== null) {
+        sources[`services.${service.id}.estimatedWatts`] = { source: 'cpu-share', kind: 'estimated' };
+      }
+    }
+    return { services, topProcesses: topUnclaimed(processes, rates, this.servicePids), sources };
+  }
+
+  /** Keeps port → pid from the latest observation that names pids; forgets pids that are gone. */
+  private updateListening(listening: readonly ListeningSocket[], processes: readonly ProcessInfo[]): void {
+    const withPid = listening.filter((l) => l.pid !== null);
+    if (withPid.length > 0) {
+      this.listeningPid.clear();
+      for (const l of withPid) this.listeningPid.set(l.port, l.pid!);
+    }
+    if (processes.length > 0) {
+      const alive = new Set(processes.map((p) => p.pid));
+      for (const [port, pid] of this.listeningPid) if (!alive.has(pid)) this.listeningPid.delete(port);
+    }
+  }
+}
+
+/** GPU milliseconds per second of the tasks that belong to these pids. */
+function gpuMsOf(tasks: readonly TaskObservation[], pids: ReadonlySet<number>): number {
+  return tasks.filter((t) => pids.has(t.pid)).reduce((s, t) => s + (t.gpuMsPerSecond ?? 0), 0);
+}
+
+/** Sum of the known values; null when none is known (a new or restarted member adds nothing that tick). */
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  let sum = 0;
+  let seen = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    sum += v;
+    seen++;
+  }
+  return seen === 0 ? null : sum;
+}
+
+function topUnclaimed(
+  processes: readonly ProcessInfo[],
+  rates: ReadonlyMap<number, number | null>,
+  claimed: ReadonlySet<number>,
+): ProcessSample[] {
+  return processes
+    .filter((p) => !claimed.has(p.pid) && (rates.get(p.pid) ?? null) !== null)
+    .map((p) => ({ pid: p.pid, name: p.name, cpuPercent: rates.get(p.pid)!, rssBytes: p.rssBytes }))
+    .sort((a, b) => b.cpuPercent - a.cpuPercent)
+    .slice(0, TOP_PROCESSES);
+}
