@@ -39,14 +39,18 @@ export interface CollectorEnv {
 
 /** What a collector can observe. Each collector fills the parts its source provides. */
 export interface PowerObservation {
-  /** e.g. 'powermetrics', 'rapl', 'hwmon', 'ioreg-telemetry', 'battery'. */
+  /** e.g. 'powermetrics', 'rapl', 'hwmon', 'ioreg-telemetry', 'smc'. */
   source: string;
   cpuWatts?: number;
   gpuWatts?: number;
   aneWatts?: number;
   dramWatts?: number;
+  /** CPU/SoC package (powermetrics combined_power, RAPL package-*). */
   packageWatts?: number;
-  /** Whole-system figure where the source has one (psys, SystemPowerIn, combined_power). */
+  /**
+   * Whole-machine figure, only from a source that measures the whole machine (SystemLoad, SMC PSTR,
+   * an ACPI power meter). A package source never sets it, and the merge never derives it from one.
+   */
   systemWatts?: number;
   /** Per zone or sensor, e.g. {'package-0': 5.2, core: 3.1}. */
   zones?: Record<string, number>;

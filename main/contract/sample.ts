@@ -16,9 +16,48 @@ export interface PowerFigures {
   gpuWatts: number | null;
   aneWatts: number | null;
   dramWatts: number | null;
+  /**
+   * The CPU/SoC package only: powermetrics `combined_power` on Apple silicon ("SoC"), the Intel
+   * package figure, RAPL `package-*` on Linux ("package"). Never the whole machine.
+   */
   packageWatts: number | null;
-  /** Best whole-machine figure available (package, psys, SystemPowerIn or battery discharge). */
+  /**
+   * The whole machine (display, SSD, Wi-Fi, memory included): AppleSmartBattery
+   * PowerTelemetryData.SystemLoad, the SMC PSTR key, an ACPI power meter, or battery discharge while
+   * discharging. Never a package figure: null when no whole-machine source is measured.
+   */
   systemWatts: number | null;
+}
+
+/** Which measured figure a split or a rule is based on. */
+export type PowerBasis = 'system' | 'package';
+
+export const POWER_BASIS_PATH: Readonly<Record<PowerBasis, 'systemWatts' | 'packageWatts'>> = {
+  system: 'systemWatts',
+  package: 'packageWatts',
+};
+
+/** What the per-service estimates were split from: services + rest = that figure. */
+export interface AttributionFigures {
+  /** `system` when the whole machine is measured, else `package`; null when neither is. */
+  basis: PowerBasis | null;
+  /** The basis figure minus the services' estimates ("rest"); null without a basis. */
+  restWatts: number | null;
+}
+
+/**
+ * How to name the package figure: "SoC" on Apple silicon (powermetrics `combined_power` = CPU + GPU +
+ * ANE, and only Apple silicon has an ANE figure), "package" elsewhere (Intel package, RAPL package-*).
+ */
+export function packageLabel(sample: Pick<Sample, 'platform' | 'power'>): 'SoC' | 'package' {
+  return sample.platform === 'darwin' && sample.power.aneWatts !== null ? 'SoC' : 'package';
+}
+
+/** The basis per-service estimates split: the whole machine where measured, else the package. */
+export function attributionBasis(power: PowerFigures): PowerBasis | null {
+  if (power.systemWatts !== null) return 'system';
+  if (power.packageWatts !== null) return 'package';
+  return null;
 }
 
 export interface TemperatureSensor {
@@ -73,7 +112,7 @@ export interface ServiceSample {
   /** A new remote endpoint appeared on one of its ports this tick. CPU never counts as activity. */
   active: boolean;
   lastActiveAt: number | null;
-  /** Always an estimate (CPU/GPU time share of measured watts). */
+  /** Always an estimate (CPU/GPU time share of measured watts), part of `Sample.attribution.basis`. */
   estimatedWatts: number | null;
   /** One line from the service's probe, e.g. "2 models loaded, 9.1 GB, unloads in 3 min". */
   detail: string | null;
@@ -127,6 +166,8 @@ export interface Sample {
   topProcesses: ProcessSample[];
   idle: IdleFigures;
   energy: EnergyFigures;
+  /** Which total the services' estimated watts were split from, and what is left of it. */
+  attribution: AttributionFigures;
   collectors: CollectorHealth[];
   /** Figure path (e.g. `power.packageWatts`) → where it came from. */
   sources: Record<string, Provenance>;

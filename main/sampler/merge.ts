@@ -1,8 +1,14 @@
 import type { BatteryFigures, PowerFigures, Provenance, ThermalFigures } from '../contract/index.js';
 import type { Observation, PowerObservation } from '../collectors/types.js';
 
-/** Best measured system-power source first (issue 5: powermetrics, RAPL, SystemPowerIn, battery). */
-const SYSTEM_POWER_PRIORITY = ['powermetrics', 'rapl', 'ioreg-telemetry', 'hwmon', 'battery'];
+/**
+ * Whole-machine sources, best first. Package sources (powermetrics, RAPL) are not in it and never
+ * supply the system figure: a SoC reading shown as "system" would understate the machine's draw
+ * by the display, SSD, radios and memory. Battery discharge comes after all of these.
+ */
+const SYSTEM_POWER_PRIORITY = ['ioreg-telemetry', 'smc', 'hwmon'];
+/** Package sources, best first. */
+const PACKAGE_POWER_PRIORITY = ['powermetrics', 'rapl'];
 
 export interface MergedFigures {
   power: PowerFigures;
@@ -14,16 +20,9 @@ export interface MergedFigures {
 
 const measured = (source: string): Provenance => ({ source, kind: 'measured' });
 
-function rank(source: string): number {
-  const i = SYSTEM_POWER_PRIORITY.indexOf(source);
-  return i === -1 ? SYSTEM_POWER_PRIORITY.length : i;
-}
-
-/** System watts of one observation, per the source's own best whole figure. */
-function systemWattsOf(p: PowerObservation): number | undefined {
-  if (p.systemWatts !== undefined) return p.systemWatts;
-  if (p.packageWatts !== undefined) return p.packageWatts + (p.source === 'rapl' ? (p.dramWatts ?? 0) : 0);
-  return undefined;
+function rank(priority: readonly string[], source: string): number {
+  const i = priority.indexOf(source);
+  return i === -1 ? priority.length : i;
 }
 
 /**
@@ -39,7 +38,7 @@ export function mergeFigures(
   const powers = observations
     .map((o) => o.power)
     .filter((p): p is PowerObservation => p !== undefined)
-    .sort((a, b) => rank(a.source) - rank(b.source));
+    .sort((a, b) => rank(PACKAGE_POWER_PRIORITY, a.source) - rank(PACKAGE_POWER_PRIORITY, b.source));
 
   const power: PowerFigures = {
     cpuWatts: null,
@@ -65,13 +64,12 @@ export function mergeFigures(
       sources['power.gpuWatts'] = measured(observations.find((o) => o.gpu)!.gpu!.source);
     }
   }
-  for (const p of powers) {
-    const watts = systemWattsOf(p);
-    if (isFiniteNumber(watts)) {
-      power.systemWatts = watts;
-      sources['power.systemWatts'] = measured(p.source);
-      break;
-    }
+  const wholeMachine = powers
+    .filter((p) => isFiniteNumber(p.systemWatts) && !PACKAGE_POWER_PRIORITY.includes(p.source))
+    .sort((a, b) => rank(SYSTEM_POWER_PRIORITY, a.source) - rank(SYSTEM_POWER_PRIORITY, b.source))[0];
+  if (wholeMachine) {
+    power.systemWatts = wholeMachine.systemWatts!;
+    sources['power.systemWatts'] = measured(wholeMachine.source);
   }
   if (power.systemWatts === null) {
     const battery = observations.find(
@@ -86,6 +84,7 @@ export function mergeFigures(
   for (const [field, value] of Object.entries(power)) {
     if (value === null) absent[`power.${field}`] = powerReason;
   }
+  if (power.systemWatts === null) absent['power.systemWatts'] = systemAbsentReason(observations, powerReason);
 
   const thermals = observations.map((o) => o.thermal).filter((t) => t !== undefined);
   const thermal: ThermalFigures = {
@@ -128,6 +127,17 @@ export function mergeFigures(
     absent.battery = reasonsByKind.get('battery') ?? 'no battery';
   }
   return { power, thermal, battery, sources, absent };
+}
+
+function systemAbsentReason(observations: readonly Observation[], powerReason: string): string {
+  const battery = observations.find((o) => o.battery)?.battery;
+  if (battery && battery.state !== 'discharging') {
+    return 'no whole-machine meter here; battery discharge measures it only while on battery';
+  }
+  const packageMeasured = observations.some((o) => isFiniteNumber(o.power?.packageWatts));
+  return packageMeasured
+    ? 'no whole-machine power meter on this machine (package power is measured)'
+    : powerReason;
 }
 
 function isFiniteNumber(v: unknown): v is number {

@@ -145,6 +145,7 @@ export class Sampler {
       topProcesses: built.topProcesses,
       idle: idleFigures,
       energy,
+      attribution: built.attribution,
       collectors: health,
       sources: merged.sources,
       absent: merged.absent,

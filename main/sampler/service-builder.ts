@@ -1,9 +1,12 @@
-import type {
-  PowerFigures,
-  ProcessSample,
-  Provenance,
-  ServiceConfig,
-  ServiceSample,
+import {
+  attributionBasis,
+  POWER_BASIS_PATH,
+  type AttributionFigures,
+  type PowerFigures,
+  type ProcessSample,
+  type Provenance,
+  type ServiceConfig,
+  type ServiceSample,
 } from '../contract/index.js';
 import type {
   Connection,
@@ -40,6 +43,8 @@ export interface BuiltServices {
   topProcesses: ProcessSample[];
   /** Provenance of each estimated figure. */
   sources: Record<string, Provenance>;
+  /** The measured total the estimates were split from (system where measured, else package). */
+  attribution: AttributionFigures;
 }
 
 /**
@@ -118,6 +123,7 @@ export class ServiceBuilder {
       };
     });
 
+    const basis = attributionBasis(input.power);
     const attribution = attributePower({
       serviceCpuPercent: serviceCpu,
       totalCpuPercent: [...rates.values()].reduce<number>((s, r) => s + (r ?? 0), 0),
@@ -125,7 +131,7 @@ export class ServiceBuilder {
       totalGpuMsPerSecond: tasks?.reduce((s, t) => s + (t.gpuMsPerSecond ?? 0), 0),
       cpuWatts: input.power.cpuWatts ?? input.power.packageWatts,
       gpuWatts: input.power.gpuWatts,
-      totalWatts: input.power.systemWatts,
+      totalWatts: basis === null ? null : input.power[POWER_BASIS_PATH[basis]],
     });
     const sources: Record<string, Provenance> = {};
     for (const service of services) {
@@ -135,7 +141,12 @@ export class ServiceBuilder {
         sources[`services.${service.id}.estimatedWatts`] = { source: 'cpu-share', kind: 'estimated' };
       }
     }
-    return { services, topProcesses: topUnclaimed(processes, rates, this.servicePids), sources };
+    return {
+      services,
+      topProcesses: topUnclaimed(processes, rates, this.servicePids),
+      sources,
+      attribution: { basis, restWatts: attribution.remainderWatts },
+    };
   }
 
   /** Keeps port → pid from the latest observation that names pids; forgets pids that are gone. */

@@ -1,4 +1,4 @@
-import type { Sample, ThermalPressure } from '../contract/index.js';
+import { packageLabel, type Sample, type ThermalPressure } from '../contract/index.js';
 
 export type TrayState = ThermalPressure | 'unknown';
 
@@ -42,21 +42,30 @@ const STATE_LABELS: Record<TrayState, string> = {
   unknown: 'Unknown',
 };
 
-/** The whole-machine figure the title shows: system watts, else package watts. */
-function headlineWatts(sample: Sample): { watts: number; path: string } | null {
-  for (const path of ['systemWatts', 'packageWatts'] as const) {
-    const watts = sample.power[path];
-    if (watts !== null && Number.isFinite(watts)) return { watts, path: `power.${path}` };
-  }
-  return null;
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+const formatWatts = (watts: number): string => {
+  const w = Math.max(0, watts);
+  return `${w < 99.95 ? w.toFixed(1) : w.toFixed(0)} W`;
+};
+
+/**
+ * The title: system watts ('9.1 W') where the whole machine is measured, else the package figure
+ * with its name ('SoC 3.2 W'), so a package reading never passes for the machine's; '' with neither.
+ */
+export function formatTrayWatts(sample: Sample): string {
+  const system = finiteOrNull(sample.power.systemWatts);
+  if (system !== null) return formatWatts(system);
+  const pkg = finiteOrNull(sample.power.packageWatts);
+  return pkg === null ? '' : `${packageLabel(sample)} ${formatWatts(pkg)}`;
 }
 
-/** '4.2 W' (one decimal below 100 W, whole watts above); '' when no power figure is available. */
-export function formatTrayWatts(sample: Sample): string {
-  const headline = headlineWatts(sample);
-  if (!headline) return '';
-  const watts = Math.max(0, headline.watts);
-  return `${watts < 99.95 ? watts.toFixed(1) : watts.toFixed(0)} W`;
+function powerLine(sample: Sample, path: 'systemWatts' | 'packageWatts', name: string): string {
+  const watts = finiteOrNull(sample.power[path]);
+  if (watts === null)
+    return `${name}: unknown${sample.absent[`power.${path}`] ? ` (${sample.absent[`power.${path}`]})` : ''}`;
+  const source = sample.sources[`power.${path}`];
+  return `${name}: ${formatWatts(watts)}${source ? ` (${source.kind}, ${source.source})` : ''}`;
 }
 
 export function trayThermalState(sample: Sample | null, platformState: TrayState | null): TrayState {
@@ -71,14 +80,14 @@ const clock = (at: number): string => {
 export function trayTooltip(sample: Sample | null, state: TrayState, pausedUntil: number | null): string {
   const lines = ['IdleWatt'];
   if (sample) {
-    const headline = headlineWatts(sample);
-    if (headline) {
-      const source = sample.sources[headline.path];
-      const how = source ? ` (${source.kind}, ${source.source})` : '';
-      lines.push(`Power: ${formatTrayWatts(sample)}${how}`);
-    } else {
-      const why = sample.absent['power.systemWatts'] ?? sample.absent['power.packageWatts'];
+    if (sample.power.systemWatts === null && sample.power.packageWatts === null) {
+      const why = [
+        ...new Set([sample.absent['power.systemWatts'], sample.absent['power.packageWatts']].filter(Boolean)),
+      ].join('; ');
       lines.push(`Power: no reading${why ? ` (${why})` : ''}`);
+    } else {
+      lines.push(powerLine(sample, 'systemWatts', 'System'));
+      lines.push(powerLine(sample, 'packageWatts', packageLabel(sample)));
     }
   } else {
     lines.push('Power: waiting for the first sample');

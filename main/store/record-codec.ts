@@ -1,4 +1,6 @@
 import {
+  attributionBasis,
+  POWER_BASIS_PATH,
   THERMAL_PRESSURES,
   type BatteryFigures,
   type BatteryState,
@@ -30,6 +32,8 @@ const BATTERY_STATES: readonly BatteryState[] = [
   'unknown',
 ];
 const TOP_PROCESSES_KEPT = 3;
+/** Package sources that older versions let stand in for system power. */
+const LEGACY_PACKAGE_SOURCES = new Set(['powermetrics', 'rapl']);
 
 type Num = number | null;
 
@@ -182,6 +186,13 @@ function decodeBattery(raw: unknown): BatteryFigures | null {
   };
 }
 
+function restOf(sample: Sample): number | null {
+  const basis = sample.attribution.basis;
+  if (basis === null) return null;
+  const total = sample.power[POWER_BASIS_PATH[basis]]!;
+  return total - sample.services.reduce((sum, s) => sum + (s.estimatedWatts ?? 0), 0);
+}
+
 /** The Sample a record line stands for, or null when the line is not a valid record. */
 export function decodeSample(line: string): Sample | null {
   const tab = line.indexOf('\t');
@@ -191,6 +202,7 @@ export function decodeSample(line: string): Sample | null {
     const parts = arr(JSON.parse(line.slice(tab + 1)), 2);
     sample.services = arr(parts[0]).map((s) => decodeService(s, sample.at, sample.energy.serviceWattHours));
     sample.topProcesses = arr(parts[1]).map(decodeProcess);
+    sample.attribution.restWatts = restOf(sample);
     if (parts[2] !== undefined) {
       for (const [id, wh] of Object.entries(parts[2] as Record<string, unknown>)) {
         const n = num(wh);
@@ -249,19 +261,23 @@ function decodeSystem(parsed: unknown): Sample {
   const source = r[10] === null ? null : arr(r[10], 2);
   arr(r[11]);
   const pressure: ThermalPressure | null = level === null ? null : (THERMAL_PRESSURES[level] ?? null);
+  // Records written before the system figure was kept apart from the package one may carry a package
+  // reading as system power: it (and the energy integrated from it) is not the whole machine's.
+  const packageAsSystem = source !== null && LEGACY_PACKAGE_SOURCES.has(str(source[0]));
+  const power = {
+    cpuWatts: p[0] ?? null,
+    gpuWatts: p[1] ?? null,
+    aneWatts: p[2] ?? null,
+    dramWatts: p[3] ?? null,
+    packageWatts: p[4] ?? null,
+    systemWatts: packageAsSystem ? null : (p[5] ?? null),
+  };
   return {
     at,
     intervalMs: must(r[2]),
     gap: must(r[3]) === 1,
     platform: PLATFORMS[must(r[4])] ?? 'other',
-    power: {
-      cpuWatts: p[0] ?? null,
-      gpuWatts: p[1] ?? null,
-      aneWatts: p[2] ?? null,
-      dramWatts: p[3] ?? null,
-      packageWatts: p[4] ?? null,
-      systemWatts: p[5] ?? null,
-    },
+    power,
     thermal: {
       pressure,
       cpuTempCelsius: num(th[1]),
@@ -280,11 +296,15 @@ function decodeSystem(parsed: unknown): Sample {
       lastActivityAt: back(at, idle[2]),
       userIdleSeconds: num(idle[3]),
     },
-    energy: { systemWattHours: num(r[9]), serviceWattHours: {} },
+    energy: { systemWattHours: packageAsSystem ? null : num(r[9]), serviceWattHours: {} },
+    attribution: { basis: attributionBasis(power), restWatts: null },
     collectors: [],
-    sources: source
-      ? { 'power.systemWatts': { source: str(source[0]), kind: source[1] === 1 ? 'measured' : 'estimated' } }
-      : {},
+    sources:
+      source && !packageAsSystem
+        ? {
+            'power.systemWatts': { source: str(source[0]), kind: source[1] === 1 ? 'measured' : 'estimated' },
+          }
+        : {},
     absent: {},
   };
 }

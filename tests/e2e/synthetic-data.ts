@@ -230,10 +230,15 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
         services.map((s) => [s.id, ((s.estimatedWatts ?? 0) * intervalMs) / 3_600_000]),
       ),
     },
+    attribution: {
+      basis: watts === null ? null : 'system',
+      restWatts:
+        watts === null ? null : watts - services.reduce((sum, s) => sum + (s.estimatedWatts ?? 0), 0),
+    },
     collectors,
     sources: options.withPower
       ? {
-          'power.systemWatts': { source: 'rapl', kind: 'measured' },
+          'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' },
           'power.packageWatts': { source: 'rapl', kind: 'measured' },
           'power.cpuWatts': { source: 'rapl', kind: 'measured' },
         }

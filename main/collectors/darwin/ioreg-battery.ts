@@ -132,13 +132,14 @@ export function batteryObservation(battery: IoregBattery): Observation {
 }
 
 /**
- * SystemPowerIn is what the adapter delivers; on battery it reads 0 and the battery's own output
- * (BatteryPower) is what the system draws.
+ * SystemLoad is what the whole machine draws, on battery or on the adapter; BatteryPower is the
+ * battery's own output, the same figure while on battery with no adapter. SystemPowerIn is what the
+ * adapter delivers, battery charging included, so it is never the system figure.
  */
-function telemetrySystemWatts(battery: IoregBattery): number | null {
+export function telemetrySystemWatts(battery: IoregBattery): number | null {
   const t = battery.telemetry;
   if (!t) return null;
-  if (t.systemPowerInWatts !== null && t.systemPowerInWatts > 0) return t.systemPowerInWatts;
+  if (t.systemLoadWatts !== null && t.systemLoadWatts > 0) return t.systemLoadWatts;
   if (battery.externalConnected === false && t.batteryPowerWatts !== null && t.batteryPowerWatts > 0) {
     return t.batteryPowerWatts;
   }

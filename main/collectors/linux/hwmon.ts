@@ -27,6 +27,8 @@ export interface HwmonChip {
 }
 
 const SENSOR_FILE = /^(temp|fan|power|energy)(\d+)_(input|average)$/;
+/** The kernel's acpi_power_meter driver (ACPI000D): a meter of the whole machine's input power. */
+const WHOLE_SYSTEM_METER = 'power_meter';
 const CPU_CHIPS = new Set(['coretemp', 'k10temp', 'zenpower', 'cpu_thermal', 'cpu-thermal', 'soc_thermal']);
 const GPU_CHIPS = new Set(['amdgpu', 'radeon', 'nouveau', 'i915', 'xe']);
 
@@ -128,6 +130,7 @@ export function hwmonObservation(
   const cpuTemps: number[] = [];
   const gpuTemps: number[] = [];
   let gpuWatts: number | undefined;
+  let systemWatts: number | undefined;
   const seenEnergy = new Set<string>();
   const nameCount = new Map<string, number>();
   for (const chip of chips) nameCount.set(chip.name, (nameCount.get(chip.name) ?? 0) + 1);
@@ -150,6 +153,7 @@ export function hwmonObservation(
     for (const w of watts) {
       zones[`${prefix} ${w.label}`] = w.watts;
       if (GPU_CHIPS.has(chip.name)) gpuWatts = (gpuWatts ?? 0) + w.watts;
+      if (chip.name === WHOLE_SYSTEM_METER) systemWatts = (systemWatts ?? 0) + w.watts;
     }
   }
   rates.forgetExcept(seenEnergy);
@@ -165,6 +169,7 @@ export function hwmonObservation(
   if (Object.keys(zones).length > 0) {
     const power: PowerObservation = { source: 'hwmon', zones };
     if (gpuWatts !== undefined) power.gpuWatts = gpuWatts;
+    if (systemWatts !== undefined) power.systemWatts = systemWatts;
     observation.power = power;
   }
   return observation;

@@ -145,7 +145,7 @@ export function zoneLabels(zones: readonly RaplZone[]): Map<string, string> {
 export function raplObservation(zones: readonly RaplZone[], watts: Record<string, number>): PowerObservation {
   const labels = zoneLabels(zones);
   const observation: PowerObservation = { source: 'rapl', zones: {} };
-  const add = (key: 'packageWatts' | 'cpuWatts' | 'gpuWatts' | 'dramWatts' | 'systemWatts', w: number) => {
+  const add = (key: 'packageWatts' | 'cpuWatts' | 'gpuWatts' | 'dramWatts', w: number) => {
     observation[key] = (observation[key] ?? 0) + w;
   };
   for (const zone of zones) {
@@ -157,7 +157,8 @@ export function raplObservation(zones: readonly RaplZone[], watts: Record<string
     // PP1 "uncore" is the integrated GPU on client parts; server parts have no such zone.
     else if (zone.name === 'uncore') add('gpuWatts', w);
     else if (zone.name === 'dram') add('dramWatts', w);
-    else if (zone.name === 'psys') add('systemWatts', w);
+    // psys stays a zone: what it covers depends on how the board wires the PSys input, so it is not
+    // claimed as whole-machine power.
   }
   return observation;
 }

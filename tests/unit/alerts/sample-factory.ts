@@ -68,6 +68,7 @@ export function sample(spec: SampleSpec): Sample {
       userIdleSeconds: null,
     },
     energy: { systemWattHours: null, serviceWattHours: {} },
+    attribution: { basis: spec.systemWatts === null ? null : 'system', restWatts: null },
     collectors: [],
     sources: {},
     absent: {},

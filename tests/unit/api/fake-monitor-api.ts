@@ -117,6 +117,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
       userIdleSeconds: 120,
     },
     energy: { systemWattHours: (7.8 * 5) / 3600, serviceWattHours: { ollama: 0.00005, vibevoice: 0.0057 } },
+    attribution: { basis: 'system', restWatts: 3.7 },
     collectors: [
       { id: 'rapl', status: 'ok', reason: null, durationMs: 1.5 },
       { id: 'nvidia-smi', status: 'ok', reason: null, durationMs: 42 },
@@ -124,7 +125,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
     ],
     sources: {
       'power.packageWatts': { source: 'rapl', kind: 'measured' },
-      'power.systemWatts': { source: 'rapl', kind: 'measured' },
+      'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' },
       'thermal.cpuTempCelsius': { source: 'thermal-zone', kind: 'measured' },
       'services.vibevoice.estimatedWatts': { source: 'cpu-share', kind: 'estimated' },
     },

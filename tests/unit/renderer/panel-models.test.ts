@@ -21,7 +21,7 @@ test('the header names the measured source, the battery state and how long the s
   const sample = syntheticSample(NOW, 5000, data);
   const m = headerModel(sample, NOW + 60_000);
   assert.equal(m.watts, `${sample.power.systemWatts!.toFixed(1)} W`);
-  assert.equal(m.source, 'system \u00b7 measured (rapl)');
+  assert.equal(m.source, 'system \u00b7 measured (power-supply-discharge)');
   assert.equal(m.battery, 'Battery 64 % \u00b7 on battery');
   assert.ok(m.thermal.label.length > 0);
   assert.match(m.idle, sample.idle.stackIdle ? /^Stack idle for \d/ : /^Stack active/);

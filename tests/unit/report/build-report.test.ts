@@ -33,7 +33,7 @@ test('a scripted day: idle and active watt-hours split exactly, per service too'
   near(report.systemActiveWattHours, 20 * 2);
   assert.equal(report.peakSystemWatts, 20);
   near(report.meanSystemWatts, (6 * 22 + 20 * 2) / 24);
-  assert.equal(report.powerSource, 'rapl');
+  assert.equal(report.powerSource, 'power-supply-discharge');
   assert.deepEqual(report.thermalSeconds, { nominal: 22 * 3600, fair: 2 * 3600, serious: 0, critical: 0 });
   const [ollama, vibevoice] = report.services;
   assert.equal(ollama!.serviceId, 'ollama');
@@ -164,7 +164,10 @@ test('markdown and csv carry the figures', async () => {
   const csv = formatReport(report, 'csv').split('\n');
   assert.equal(csv.length, 4, 'header, system, two services');
   assert.match(csv[0]!, /^scope,id,name,from,to,idle_seconds,idle_wh,active_wh,/);
-  assert.match(csv[1]!, /^system,,rapl,2025-01-06T00:00:00Z,2025-01-07T00:00:00Z,79200,132,40,,,20,/);
+  assert.match(
+    csv[1]!,
+    /^system,,power-supply-discharge,2025-01-06T00:00:00Z,2025-01-07T00:00:00Z,79200,132,40,,,20,/,
+  );
   assert.match(csv[2]!, /^service,ollama,Ollama,.*,79200,44,4,/);
   assert.match(csv[3]!, /^service,vibevoice,VibeVoice TTS,.*,79200,66,6,20,/);
   assert.deepEqual(JSON.parse(formatReport(report, 'json')), JSON.parse(JSON.stringify(report)));

@@ -47,7 +47,7 @@ test('a restarted process (same pid, new start key) yields no rate that tick, ne
 test('a clock jump is recorded as a gap and nothing is integrated across it', async () => {
   const clock = manualClock();
   const c = scripted('power', (i) => ({
-    power: { source: 'rapl', packageWatts: 10 },
+    power: { source: 'hwmon', systemWatts: 10 },
     processes: [proc(100, i)],
     sockets: listening,
   }));
@@ -71,10 +71,11 @@ test('a clock jump is recorded as a gap and nothing is integrated across it', as
   assert.equal((await sampler.tick()).gap, true, 'a gap marked by the platform (suspend/resume)');
 });
 
-test('per-service estimated watts plus the remainder reconcile with the measured total within 1 %', async () => {
+test('per-service estimated watts plus the rest reconcile with the system figure when it is measured', async () => {
   const clock = manualClock();
   const c = scripted('power', (i) => ({
     power: { source: 'rapl', packageWatts: 12, cpuWatts: 9 },
+    battery: { source: 'power-supply', state: 'discharging', dischargeWatts: 20 },
     processes: [proc(100, i * 0.6), proc(200, i * 0.3, { name: 'worker' }), proc(300, i * 0.1)],
     sockets: listening,
   }));
@@ -87,10 +88,31 @@ test('per-service estimated watts plus the remainder reconcile with the measured
   assert.ok(Math.abs(api - 9 * 0.6) < 1e-9, `api ${api}`);
   assert.ok(Math.abs(worker - 9 * 0.3) < 1e-9, `worker ${worker}`);
   assert.equal(s.sources['services.api.estimatedWatts']?.kind, 'estimated');
-  assert.equal(s.sources['power.systemWatts']?.kind, 'measured');
-  const remainder = s.power.systemWatts! - api - worker;
-  assert.ok(remainder >= 0);
-  assert.ok(Math.abs(api + worker + remainder - s.power.systemWatts!) / s.power.systemWatts! < 0.01);
+  assert.equal(s.power.systemWatts, 20, 'battery discharge, not the RAPL package, is the system figure');
+  assert.equal(s.power.packageWatts, 12);
+  assert.deepEqual(s.sources['power.systemWatts'], { source: 'power-supply-discharge', kind: 'measured' });
+  assert.equal(s.attribution.basis, 'system');
+  assert.ok(s.attribution.restWatts! >= 0);
+  assert.ok(Math.abs(api + worker + s.attribution.restWatts! - 20) < 1e-9);
+});
+
+test('with only a package figure the estimates split the package, say so, and system stays unknown', async () => {
+  const clock = manualClock();
+  const c = scripted('power', (i) => ({
+    power: { source: 'rapl', packageWatts: 12, cpuWatts: 9 },
+    processes: [proc(100, i * 0.6), proc(200, i * 0.3, { name: 'worker' }), proc(300, i * 0.1)],
+    sockets: listening,
+  }));
+  const sampler = makeSampler([c], clock);
+  await sampler.tick();
+  clock.advance(1000);
+  const s = await sampler.tick();
+  assert.equal(s.power.systemWatts, null, 'a package reading is never promoted to system');
+  assert.match(s.absent['power.systemWatts']!, /whole-machine/);
+  assert.equal(s.attribution.basis, 'package');
+  const services = s.services.reduce((sum, x) => sum + (x.estimatedWatts ?? 0), 0);
+  assert.ok(Math.abs(services + s.attribution.restWatts! - 12) < 1e-9);
+  assert.equal(s.energy.systemWattHours, null);
 });
 
 test('activity comes from requests: a TIME_WAIT-only connection makes the service active; CPU does not', async () => {
@@ -131,7 +153,7 @@ test('idle and active watt-hours split over a scripted day', async () => {
   const requestTimes = new Set([9 * 60, 13 * 60]);
   let minute = 0;
   const c = scripted('power', () => ({
-    power: { source: 'rapl', packageWatts: 8 },
+    power: { source: 'ioreg-telemetry', systemWatts: 8 },
     processes: [proc(100, minute)],
     sockets: {
       listening: [{ port: 8000, pid: 100 }],

@@ -10,6 +10,7 @@ export function makeSample(
   } = {},
 ): Sample {
   const systemWatts = overrides.systemWatts === undefined ? 4.2 : overrides.systemWatts;
+  const packageWatts = overrides.packageWatts ?? null;
   return {
     at: 1_700_000_000_000,
     intervalMs: 5000,
@@ -20,7 +21,7 @@ export function makeSample(
       gpuWatts: null,
       aneWatts: null,
       dramWatts: null,
-      packageWatts: overrides.packageWatts ?? null,
+      packageWatts,
       systemWatts,
     },
     thermal: {
@@ -42,11 +43,27 @@ export function makeSample(
       userIdleSeconds: null,
     },
     energy: { systemWattHours: null, serviceWattHours: {} },
+    attribution: {
+      basis: systemWatts !== null ? 'system' : packageWatts !== null ? 'package' : null,
+      restWatts: null,
+    },
     collectors: [],
-    sources:
-      systemWatts === null ? {} : { 'power.systemWatts': { source: 'powermetrics', kind: 'measured' } },
-    absent:
-      systemWatts === null ? { 'power.systemWatts': 'powermetrics needs an administrator password' } : {},
+    sources: {
+      ...(systemWatts === null
+        ? {}
+        : { 'power.systemWatts': { source: 'ioreg-telemetry', kind: 'measured' } }),
+      ...(packageWatts === null
+        ? {}
+        : { 'power.packageWatts': { source: 'powermetrics', kind: 'measured' } }),
+    },
+    absent: {
+      ...(systemWatts === null
+        ? { 'power.systemWatts': 'no whole-machine power meter on this machine' }
+        : {}),
+      ...(packageWatts === null
+        ? { 'power.packageWatts': 'powermetrics needs an administrator password' }
+        : {}),
+    },
   };
 }
 

@@ -51,7 +51,8 @@ test('macOS: the icon follows the thermal state and the title shows the watts in
   assert.deepEqual(log.named('setImage').at(-1), ['fair']);
   assert.deepEqual(log.named('setTitle').at(-1), ['4.2 W', { fontType: 'monospacedDigit' }]);
   const tooltip = log.named('setToolTip').at(-1)![0] as string;
-  assert.match(tooltip, /Power: 4\.2 W \(measured, powermetrics\)/);
+  assert.match(tooltip, /System: 4\.2 W \(measured, ioreg-telemetry\)/);
+  assert.match(tooltip, /package: unknown \(powermetrics needs an administrator password\)/);
   assert.match(tooltip, /Thermal: Fair/);
 
   controller.update(makeSample({ pressure: 'critical', systemWatts: 12.96 }));
@@ -90,13 +91,33 @@ test("the OS thermal state fills in while samples carry no pressure; the sample'
   assert.equal(controller.view.state, 'unknown');
 });
 
+test('system and SoC watts: the title shows system where measured, else the package figure with its name', () => {
+  const { controller } = setup('darwin');
+  const both = makeSample({ systemWatts: 9.12, packageWatts: 3.248 });
+  both.power.aneWatts = 0;
+  controller.update(both);
+  assert.equal(controller.view.title, '9.1 W');
+  assert.match(
+    controller.view.tooltip,
+    /System: 9\.1 W \(measured, ioreg-telemetry\)\nSoC: 3\.2 W \(measured, powermetrics\)/,
+  );
+  const socOnly = makeSample({ systemWatts: null, packageWatts: 3.45 });
+  socOnly.power.aneWatts = 0;
+  controller.update(socOnly);
+  assert.equal(controller.view.title, 'SoC 3.5 W', 'a package figure never passes for the system one');
+  controller.update(makeSample({ systemWatts: null, packageWatts: 3.45 }));
+  assert.equal(controller.view.title, 'package 3.5 W', 'an Intel package (no ANE figure) is named package');
+});
+
 test('without power readings the title is empty and the tooltip says why', () => {
   const { controller, log } = setup('darwin');
-  controller.update(makeSample({ systemWatts: null, packageWatts: 3.45 }));
-  assert.equal(controller.view.title, '3.5 W', 'package watts stand in for system watts');
+  controller.update(makeSample({ systemWatts: 5 }));
   controller.update(makeSample({ systemWatts: null, packageWatts: null }));
   assert.deepEqual(log.named('setTitle').at(-1), ['', { fontType: 'monospacedDigit' }]);
-  assert.match(controller.view.tooltip, /Power: no reading \(powermetrics needs an administrator password\)/);
+  assert.match(
+    controller.view.tooltip,
+    /Power: no reading \(no whole-machine power meter on this machine; powermetrics needs an administrator password\)/,
+  );
 });
 
 test('watts format: one decimal under 100 W, whole watts above, never negative', () => {

@@ -22,7 +22,9 @@ test('a stack sample round-trips through the compact record', () => {
   assert.deepEqual(decoded.battery, sample.battery);
   assert.deepEqual(decoded.idle, sample.idle);
   assert.equal(decoded.energy.systemWattHours, Math.round(sample.energy.systemWattHours! * 1e7) / 1e7);
-  assert.deepEqual(decoded.sources, { 'power.systemWatts': { source: 'rapl', kind: 'measured' } });
+  assert.deepEqual(decoded.sources, {
+    'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' },
+  });
   assert.deepEqual(decoded.topProcesses, [
     { pid: 77, name: 'python3', cpuPercent: 43.22, rssBytes: 512 * 1024 * 1024 },
   ]);

@@ -71,8 +71,9 @@ export function makeSample(overrides: SampleOverrides = {}): Sample {
       userIdleSeconds: 120,
     },
     energy: { systemWattHours: (8 * 5) / 3600, serviceWattHours: {} },
+    attribution: { basis: 'system', restWatts: 8 },
     collectors: [{ id: 'rapl', status: 'ok', reason: null, durationMs: 1 }],
-    sources: { 'power.systemWatts': { source: 'rapl', kind: 'measured' } },
+    sources: { 'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' } },
     absent: {},
   };
   const { power, thermal, idle, energy, ...rest } = overrides;

@@ -63,10 +63,10 @@ test('ioreg battery (written Apple Silicon sample, on battery): watts from Insta
     cycleCount: 112,
     temperatureCelsius: 30.55,
   });
-  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 8.874 });
+  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 9.12 }, 'SystemLoad');
 });
 
-test('ioreg battery (written sample, charging): SystemPowerIn is the system figure', () => {
+test('ioreg battery (written sample, charging): SystemLoad, not SystemPowerIn (adapter input), is the system figure', () => {
   const parsed = parseIoregBattery(
     fixture('ioreg/written-sample-apple-silicon-charging-ioreg-rw0-c-AppleSmartBattery.txt'),
   );
@@ -74,7 +74,7 @@ test('ioreg battery (written sample, charging): SystemPowerIn is the system figu
   assert.equal(parsed.value.state, 'charging');
   const observation = batteryObservation(parsed.value);
   assert.equal(observation.battery!.dischargeWatts, 0);
-  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 41.87 });
+  assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 13.45 });
   assert.equal(parseIoregBattery('nothing here').ok, false);
 });
 

@@ -134,3 +134,19 @@ console.log(JSON.stringify(await createHwmonCollector(env).collect({ slow: false
     detail: 'hwmon sensors are not readable',
   });
 });
+
+test('an ACPI power meter (acpi_power_meter, hwmon name power_meter) is the whole-machine figure', async (t) => {
+  const root = tempDir(t);
+  writeTree(root, {
+    'class/hwmon/hwmon0/name': 'power_meter\n',
+    'class/hwmon/hwmon0/power1_average': '41250000\n',
+    'class/hwmon/hwmon1/name': 'k10temp\n',
+    'class/hwmon/hwmon1/power1_input': '3000000\n',
+  });
+  const observation = expectOk(await createHwmonCollector(linuxEnv({ sysRoot: root })).collect(request()));
+  assert.deepEqual(observation.power, {
+    source: 'hwmon',
+    zones: { 'power_meter power1': 41.25, 'k10temp power1': 3 },
+    systemWatts: 41.25,
+  });
+});

@@ -75,7 +75,7 @@ test('procfs tree: the hex-suffixed zone intel-rapl:a (package-10) is a second p
   assert.equal(labels.get('intel-rapl:a'), 'package-10');
 });
 
-test('watts from counter deltas, per zone, with psys as the system figure', async (t) => {
+test('watts from counter deltas, per zone; psys stays a zone, never the system figure', async (t) => {
   const root = tempDir(t);
   raplTree(root, {
     'intel-rapl:0': { name: 'package-0', energy: '1000000' },
@@ -98,7 +98,7 @@ test('watts from counter deltas, per zone, with psys as the system figure', asyn
   assert.equal(power.cpuWatts, 4);
   assert.equal(power.gpuWatts, 0.5);
   assert.equal(power.dramWatts, 1);
-  assert.equal(power.systemWatts, 10);
+  assert.equal(power.systemWatts, undefined);
   assert.deepEqual(power.zones, { 'package-0': 6, core: 4, uncore: 0.5, dram: 1, psys: 10 });
 });
 
