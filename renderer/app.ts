@@ -2,7 +2,7 @@ import type { AlertEvent, SnoozeState } from '../main/contract/alerts.js';
 import type { ConnectionState, MonitorApi, MonitorStatus } from '../main/contract/api.js';
 import type { HistoryPoint } from '../main/contract/history.js';
 import type { Report } from '../main/contract/report.js';
-import type { Sample } from '../main/contract/sample.js';
+import { packageLabel, type Sample } from '../main/contract/sample.js';
 import type { Settings } from '../main/contract/settings.js';
 import type { ApiKind } from './api/select-api.js';
 import { h } from './dom.js';
@@ -10,7 +10,7 @@ import { formatWattHours, plural } from './format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
 import { appendLivePoint, chartRange, sampleToHistoryPoint } from './model/chart-data.js';
 import { startOfLocalDay } from './model/compare-windows.js';
-import { mergeAlerts, openAlertsByService } from './model/services-model.js';
+import { attributionLine, mergeAlerts, openAlertsByService } from './model/services-model.js';
 import { createTabs, type TabId } from './tabs.js';
 import { createAlertsPanel } from './views/alerts-panel.js';
 import { createBanners } from './views/banners.js';
@@ -148,6 +148,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     if (state.latest) root.dataset.sampleAt = String(state.latest.at);
     header.update(state.latest, now);
     chart.setSystemSource(state.latest?.sources['power.systemWatts']?.source ?? null);
+    if (state.latest) chart.setPackageName(packageLabel(state.latest));
     renderBanners();
     services.update({
       services: state.latest?.services ?? [],
@@ -159,6 +160,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       alerts: state.alerts,
       configuredCount: state.settings ? state.settings.services.length : null,
       hasSample: state.latest !== null,
+      basisLine: attributionLine(state.latest),
       now,
     });
     const wasted = state.today?.systemIdleWattHours;

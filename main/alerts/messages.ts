@@ -110,12 +110,15 @@ function idlePowerWording(input: WordingInput): Wording {
       ),
     };
   }
-  const title = `Idle power above ${formatWatts(threshold)}`;
-  const lead = input.transition === 'deescalated' ? 'Idle power down to' : 'Idle power';
+  const power = input.subject.power;
+  const noun = power ? `Idle ${power.name} power` : 'Idle power';
+  const why = power?.fallbackReason ? ` (${power.fallbackReason})` : '';
+  const title = `${noun} above ${formatWatts(threshold)}`;
+  const lead = input.transition === 'deescalated' ? `${noun} down to` : noun;
   return {
     ...base,
     title,
-    message: `${lead} ${formatWatts(value ?? 0)} for ${formatSpan(input.durationMs)}${culprit}`,
+    message: `${lead} ${formatWatts(value ?? 0)}${why} for ${formatSpan(input.durationMs)}${culprit}`,
   };
 }
 

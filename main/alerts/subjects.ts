@@ -1,6 +1,13 @@
 import type { AlertRuleId } from '../contract/alerts.js';
-import { THERMAL_PRESSURES, type Sample, type ServiceSample } from '../contract/sample.js';
-import type { AlertSettings, ThresholdRule } from '../contract/settings.js';
+import {
+  packageLabel,
+  POWER_BASIS_PATH,
+  THERMAL_PRESSURES,
+  type PowerBasis,
+  type Sample,
+  type ServiceSample,
+} from '../contract/sample.js';
+import type { AlertSettings, IdlePowerRule, ThresholdRule } from '../contract/settings.js';
 import { fitRssSlope, type RssFit } from './memory-slope.js';
 import type { RssPoint } from './state.js';
 import { SYSTEM_SUBJECT } from './state.js';
@@ -20,6 +27,8 @@ export interface Subject {
   observation: Observation | null;
   /** Extra wording for messages (the memory fit). */
   fit?: RssFit;
+  /** The idle-power rule: which figure it read, and why the chosen one was not used. */
+  power?: { name: string; fallbackReason: string | null };
 }
 
 function compare(value: number, rule: ThresholdRule, applies: boolean, note?: string): Observation {
@@ -59,16 +68,37 @@ export function likelyCulprit(sample: Sample): ServiceSample | null {
   return byCpu[0] ?? null;
 }
 
-export function idlePowerSubject(rule: ThresholdRule, sample: Sample): Subject {
-  const watts = sample.power.systemWatts;
+const figureName = (basis: PowerBasis, sample: Sample): string =>
+  basis === 'system' ? 'system' : packageLabel(sample);
+
+/**
+ * Idle power on the rule's basis (package by default); where that figure is not measured, the other
+ * one, named in the alert with the reason ("Idle system power 5.0 W (SoC power unavailable: …)").
+ */
+export function idlePowerSubject(rule: IdlePowerRule, sample: Sample): Subject {
+  const wanted = rule.basis;
+  const other: PowerBasis = wanted === 'package' ? 'system' : 'package';
+  const measured = (basis: PowerBasis): number | null => {
+    const w = sample.power[POWER_BASIS_PATH[basis]];
+    return w !== null && Number.isFinite(w) ? w : null;
+  };
+  const basis = measured(wanted) !== null ? wanted : measured(other) !== null ? other : wanted;
+  const watts = measured(basis);
+  const fallbackReason =
+    basis === wanted
+      ? null
+      : `${figureName(wanted, sample)} power unavailable${
+          sample.absent[`power.${POWER_BASIS_PATH[wanted]}`]
+            ? `: ${sample.absent[`power.${POWER_BASIS_PATH[wanted]}`]}`
+            : ''
+        }`;
   return {
     rule: 'idle-power',
     subject: SYSTEM_SUBJECT,
     service: likelyCulprit(sample),
+    power: { name: figureName(basis, sample), fallbackReason },
     observation:
-      watts === null || !Number.isFinite(watts)
-        ? null
-        : compare(watts, rule, sample.idle.stackIdle, 'The stack is in use again'),
+      watts === null ? null : compare(watts, rule, sample.idle.stackIdle, 'The stack is in use again'),
   };
 }
 

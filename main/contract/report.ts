@@ -32,9 +32,15 @@ export interface Report {
   idleSeconds: number;
   systemIdleWattHours: number | null;
   systemActiveWattHours: number | null;
+  /** The whole machine: never a package figure. */
   peakSystemWatts: number | null;
   meanSystemWatts: number | null;
+  /** Where the system figure came from (most samples); null when it was never measured. */
   powerSource: string | null;
+  /** The CPU/SoC package, measured separately (powermetrics combined_power, RAPL package). */
+  meanPackageWatts: number | null;
+  /** 'SoC' on Apple silicon, 'package' elsewhere. */
+  packageName: string;
   thermalSeconds: Record<ThermalPressure, number>;
   services: ServiceEnergy[];
   alerts: AlertEvent[];

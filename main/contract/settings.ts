@@ -1,6 +1,6 @@
 import { ALERT_RULE_IDS } from './alerts.js';
 import { DEFAULT_SERVICES, type ServiceConfig } from './services.js';
-import type { ThermalPressure } from './sample.js';
+import type { PowerBasis, ThermalPressure } from './sample.js';
 
 export const SETTINGS_SCHEMA_VERSION = 1;
 
@@ -11,6 +11,17 @@ export interface ThresholdRule {
   /** How long the condition must hold before the rule fires (and stay below 90 % before it clears). */
   windowSeconds: number;
 }
+
+/**
+ * The idle-power rule: `basis` picks the figure it watches, `package` (CPU/SoC package, the
+ * default) or `system` (the whole machine); where that one is not measured it uses the other and
+ * says so in the alert.
+ */
+export interface IdlePowerRule extends ThresholdRule {
+  basis: PowerBasis;
+}
+
+export const POWER_BASES: readonly PowerBasis[] = ['package', 'system'];
 
 export interface ThermalRule {
   enabled: boolean;
@@ -23,7 +34,7 @@ export interface AlertSettings {
   notifications: boolean;
   cooldownMinutes: number;
   webhookUrl: string | null;
-  idlePower: ThresholdRule;
+  idlePower: IdlePowerRule;
   idleServiceCpu: ThresholdRule;
   /** Thresholds in MB per hour; the window is the least-squares fit length. */
   memoryGrowth: ThresholdRule;
@@ -58,7 +69,7 @@ export function defaultSettings(): Settings {
       notifications: true,
       cooldownMinutes: 15,
       webhookUrl: null,
-      idlePower: { enabled: true, warning: 5, critical: 10, windowSeconds: 60 },
+      idlePower: { enabled: true, warning: 5, critical: 10, windowSeconds: 60, basis: 'package' },
       idleServiceCpu: { enabled: true, warning: 5, critical: 20, windowSeconds: 60 },
       memoryGrowth: { enabled: true, warning: 100, critical: 500, windowSeconds: 15 * 60 },
       thermalPressure: { enabled: true, warning: 'fair', critical: 'serious', windowSeconds: 30 },
@@ -172,6 +183,18 @@ function checkThreshold(c: Checker, raw: unknown, field: string, max: number): T
   return rule;
 }
 
+function checkIdlePower(c: Checker, raw: unknown): IdlePowerRule {
+  const rule = checkThreshold(c, raw, 'alerts.idlePower', 10_000);
+  const basis = isObj(raw) ? raw.basis : undefined;
+  // Files written before the basis existed lack it: they keep the default.
+  if (basis === undefined) return { ...rule, basis: 'package' };
+  if (typeof basis !== 'string' || !(POWER_BASES as readonly string[]).includes(basis)) {
+    c.fail('alerts.idlePower.basis', 'must be package or system');
+    return { ...rule, basis: 'package' };
+  }
+  return { ...rule, basis: basis as PowerBasis };
+}
+
 function checkThermal(c: Checker, raw: unknown, field: string): ThermalRule {
   const o = c.object(raw, field);
   const level = (v: unknown, f: string): ThermalPressure => {
@@ -234,7 +257,7 @@ export function validateSettings(input: unknown): Validated<Settings> {
       notifications: c.boolean(alerts.notifications, 'alerts.notifications'),
       cooldownMinutes: c.number(alerts.cooldownMinutes, 'alerts.cooldownMinutes', 0, 24 * 60),
       webhookUrl: c.url(alerts.webhookUrl, 'alerts.webhookUrl'),
-      idlePower: checkThreshold(c, alerts.idlePower, 'alerts.idlePower', 10_000),
+      idlePower: checkIdlePower(c, alerts.idlePower),
       idleServiceCpu: checkThreshold(c, alerts.idleServiceCpu, 'alerts.idleServiceCpu', 100_000),
       memoryGrowth: checkThreshold(c, alerts.memoryGrowth, 'alerts.memoryGrowth', 1_000_000),
       thermalPressure: checkThermal(c, alerts.thermalPressure, 'alerts.thermalPressure'),

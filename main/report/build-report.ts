@@ -36,6 +36,8 @@ export async function buildReport(
     peakSystemWatts: tally.peakSystemWatts,
     meanSystemWatts: tally.systemWattsCount === 0 ? null : tally.systemWattsSum / tally.systemWattsCount,
     powerSource: mostCommon(tally.sourceCounts),
+    meanPackageWatts: tally.packageWattsCount === 0 ? null : tally.packageWattsSum / tally.packageWattsCount,
+    packageName: tally.packageName,
     thermalSeconds: tally.thermalSeconds,
     services: serviceEnergies(tally, settings),
     alerts,

@@ -1,4 +1,10 @@
-import type { CompareFigure, CompareResult, Sample, TimeRange } from '../contract/index.js';
+import {
+  packageLabel,
+  type CompareFigure,
+  type CompareResult,
+  type Sample,
+  type TimeRange,
+} from '../contract/index.js';
 import type { HistoryStore } from '../store/index.js';
 import { formatNumber } from './format-units.js';
 import { noiseBand } from './stats.js';
@@ -13,12 +19,21 @@ const BLOCK_MS = 60_000;
  */
 interface IdleBlocks {
   watts: Map<number, { sum: number; n: number }>;
+  packageWatts: Map<number, { sum: number; n: number }>;
+  /** 'SoC' or 'package', from the samples seen. */
+  packageName: string;
   energy: Map<number, { wattHours: number; seconds: number }>;
   cpu: Map<string, Map<number, { sum: number; n: number }>>;
 }
 
 async function idleBlocks(store: CompareSource, range: TimeRange): Promise<IdleBlocks> {
-  const blocks: IdleBlocks = { watts: new Map(), energy: new Map(), cpu: new Map() };
+  const blocks: IdleBlocks = {
+    watts: new Map(),
+    packageWatts: new Map(),
+    packageName: 'package',
+    energy: new Map(),
+    cpu: new Map(),
+  };
   const add = (map: Map<number, { sum: number; n: number }>, block: number, value: number): void => {
     const b = map.get(block) ?? { sum: 0, n: 0 };
     b.sum += value;
@@ -29,6 +44,10 @@ async function idleBlocks(store: CompareSource, range: TimeRange): Promise<IdleB
     if (!sample.idle.stackIdle || sample.at < range.from || sample.at > range.to) continue;
     const block = Math.floor(sample.at / BLOCK_MS);
     if (isNum(sample.power.systemWatts)) add(blocks.watts, block, sample.power.systemWatts);
+    if (isNum(sample.power.packageWatts)) {
+      add(blocks.packageWatts, block, sample.power.packageWatts);
+      blocks.packageName = packageLabel(sample);
+    }
     addEnergy(blocks, block, sample);
     for (const s of sample.services) {
       if (s.status !== 'running' || !isNum(s.cpuPercent)) continue;
@@ -118,6 +137,18 @@ export async function compareRanges(
   figures.push(
     figure('Idle energy per hour', 'Wh/h', eb.overall, ea.overall, noiseBand(eb.perBlock, ea.perBlock)),
   );
+  if (b.packageWatts.size > 0 || a.packageWatts.size > 0) {
+    const name = a.packageWatts.size > 0 ? a.packageName : b.packageName;
+    figures.push(
+      figure(
+        `Mean idle ${name} power`,
+        'W',
+        overall(b.packageWatts),
+        overall(a.packageWatts),
+        noiseBand(means(b.packageWatts), means(a.packageWatts)),
+      ),
+    );
+  }
   const serviceIds = [...new Set([...b.cpu.keys(), ...a.cpu.keys()])].sort();
   for (const id of serviceIds) {
     const cb = b.cpu.get(id);
@@ -129,8 +160,16 @@ export async function compareRanges(
   return { before, after, figures, verdict: verdict(figures, b, a) };
 }
 
+/** The verdict judges system power; where it is not measured on both sides, the package figure. */
 function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string {
-  const power = figures[0]!;
+  const system = figures[0]!;
+  const pkg = figures.find((f) => f.label.startsWith('Mean idle ') && f !== system);
+  const usePackage =
+    (system.before === null || system.after === null) && pkg && pkg.before !== null && pkg.after !== null;
+  const power = usePackage ? pkg : system;
+  const noun = usePackage
+    ? `Idle ${pkg.label.slice('Mean idle '.length, -' power'.length)} power`
+    : 'Idle power';
   if (power.before === null || power.after === null) {
     const side = power.before === null ? 'before' : 'after';
     const none = (side === 'before' ? b : a).watts.size === 0;
@@ -143,14 +182,14 @@ function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string
   let sentence: string;
   if (power.noise === null || power.noise === undefined) {
     sentence =
-      `Idle power ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, but there are too few idle ` +
+      `${noun} ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, but there are too few idle ` +
       `minutes on one side to tell it from the noise.`;
   } else if (power.significant) {
     const margin = Math.abs(diff) > 2 * power.noise ? 'well beyond' : 'beyond';
-    sentence = `Idle power ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, ${margin} the noise (±${formatNumber(power.noise)} W).`;
+    sentence = `${noun} ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, ${margin} the noise (±${formatNumber(power.noise)} W).`;
   } else {
     sentence =
-      `Idle power changed by ${diff < 0 ? '−' : '+'}${formatNumber(Math.abs(diff))} W${pctText}, within the noise ` +
+      `${noun} changed by ${diff < 0 ? '−' : '+'}${formatNumber(Math.abs(diff))} W${pctText}, within the noise ` +
       `(±${formatNumber(power.noise)} W): no measurable difference.`;
   }
   const services = figures

@@ -27,7 +27,8 @@ export function formatReportMarkdown(report: Report): string {
     `| energy while active | ${orDash(report.systemActiveWattHours, formatWattHours)} |`,
     `| peak system power | ${orDash(report.peakSystemWatts, formatWatts)} |`,
     `| mean system power | ${orDash(report.meanSystemWatts, formatWatts)} |`,
-    `| power source | ${report.powerSource ?? 'none (no power reading)'} |`,
+    `| system power source | ${report.powerSource ?? 'none (no whole-machine power reading)'} |`,
+    `| mean ${report.packageName} power | ${orDash(report.meanPackageWatts, formatWatts)} |`,
     '',
   );
   if (report.services.length > 0) {

@@ -1,4 +1,5 @@
 import {
+  packageLabel,
   THERMAL_PRESSURES,
   type Sample,
   type ServiceConfig,
@@ -47,6 +48,9 @@ export interface ReportTally {
   peakSystemWatts: number | null;
   systemWattsSum: number;
   systemWattsCount: number;
+  packageWattsSum: number;
+  packageWattsCount: number;
+  packageName: string;
   idleSystemWattsSum: number;
   idleSystemWattsCount: number;
   sourceCounts: Map<string, number>;
@@ -69,6 +73,9 @@ export function emptyTally(): ReportTally {
     peakSystemWatts: null,
     systemWattsSum: 0,
     systemWattsCount: 0,
+    packageWattsSum: 0,
+    packageWattsCount: 0,
+    packageName: 'package',
     idleSystemWattsSum: 0,
     idleSystemWattsCount: 0,
     sourceCounts: new Map(),
@@ -122,6 +129,12 @@ export function tallySample(
       tally.idleSystemWattsSum += watts;
       tally.idleSystemWattsCount += 1;
     }
+  }
+  const pkg = sample.power.packageWatts;
+  if (finite(pkg)) {
+    tally.packageWattsSum += pkg;
+    tally.packageWattsCount += 1;
+    tally.packageName = packageLabel(sample);
   }
   const source = sample.sources['power.systemWatts']?.source;
   if (source) tally.sourceCounts.set(source, (tally.sourceCounts.get(source) ?? 0) + 1);

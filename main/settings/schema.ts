@@ -60,7 +60,16 @@ export const SETTINGS_PROPERTY_SCHEMAS: Record<string, JsonSchema> = {
     notifications: { type: 'boolean' },
     cooldownMinutes: number(0, 24 * 60),
     webhookUrl: httpUrlOrNull,
-    idlePower: thresholdRule(10_000),
+    idlePower: object(
+      {
+        enabled: { type: 'boolean' },
+        warning: number(0, 10_000),
+        critical: number(0, 10_000),
+        windowSeconds: number(1, 7 * 24 * 3600),
+        basis: { enum: ['package', 'system'] },
+      },
+      ['basis'],
+    ),
     idleServiceCpu: thresholdRule(100_000),
     memoryGrowth: thresholdRule(1_000_000),
     thermalPressure: object({

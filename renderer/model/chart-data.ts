@@ -31,32 +31,39 @@ export interface XY {
 }
 
 export interface PowerSeries {
+  /** The whole machine only: a package reading never stands in for it. */
   system: XY[];
+  /** The CPU/SoC package. */
+  package: XY[];
   cpu: XY[];
   gpu: XY[];
   /** Whether any point of the series has a value (empty series are hidden from the legend). */
-  has: { system: boolean; cpu: boolean; gpu: boolean };
+  has: { system: boolean; package: boolean; cpu: boolean; gpu: boolean };
 }
 
 const finite = (v: number | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Splits history into the three plotted series; a gap point becomes a hole in every line. */
+/** Splits history into the plotted series; a gap point becomes a hole in every line. */
 export function toPowerSeries(points: readonly HistoryPoint[]): PowerSeries {
   const sorted = [...points].sort((a, b) => a.at - b.at);
   const series: PowerSeries = {
     system: [],
+    package: [],
     cpu: [],
     gpu: [],
-    has: { system: false, cpu: false, gpu: false },
+    has: { system: false, package: false, cpu: false, gpu: false },
   };
   for (const p of sorted) {
-    const system = p.gap ? null : finite(p.systemWatts ?? p.packageWatts);
+    const system = p.gap ? null : finite(p.systemWatts);
+    const pkg = p.gap ? null : finite(p.packageWatts);
     const cpu = p.gap ? null : finite(p.cpuWatts);
     const gpu = p.gap ? null : finite(p.gpuWatts);
     series.system.push({ x: p.at, y: system });
+    series.package.push({ x: p.at, y: pkg });
     series.cpu.push({ x: p.at, y: cpu });
     series.gpu.push({ x: p.at, y: gpu });
     series.has.system ||= system !== null;
+    series.has.package ||= pkg !== null;
     series.has.cpu ||= cpu !== null;
     series.has.gpu ||= gpu !== null;
   }

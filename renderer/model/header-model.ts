@@ -1,8 +1,13 @@
-import type { Sample } from '../../main/contract/sample.js';
+import { packageLabel, type Sample } from '../../main/contract/sample.js';
 import { formatDuration, formatPercent, formatWatts, thermalBadge } from '../format.js';
 
 export interface HeaderModel {
+  /** Which figure the big number is: 'System' where the whole machine is measured, else 'SoC'/'package'. */
+  label: string;
   watts: string;
+  /** The other figure beside it ('SoC 3.2 W', 'system unknown'); '' when there is nothing to add. */
+  secondary: string;
+  secondaryTitle: string;
   source: string;
   sourceTitle: string;
   thermal: ReturnType<typeof thermalBadge>;
@@ -22,7 +27,10 @@ const BATTERY_STATES: Record<string, string> = {
 export function headerModel(sample: Sample | null, now: number): HeaderModel {
   if (!sample) {
     return {
+      label: '',
       watts: formatWatts(null),
+      secondary: '',
+      secondaryTitle: '',
       source: 'waiting for the first sample',
       sourceTitle: '',
       thermal: thermalBadge(null),
@@ -30,10 +38,27 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
       idle: 'Stack state unknown',
     };
   }
-  const figure =
-    sample.power.systemWatts !== null
-      ? { value: sample.power.systemWatts, path: 'power.systemWatts', name: 'system' }
-      : { value: sample.power.packageWatts, path: 'power.packageWatts', name: 'package' };
+  const pkgName = packageLabel(sample);
+  const system = {
+    value: sample.power.systemWatts,
+    path: 'power.systemWatts',
+    name: 'system',
+    label: 'System',
+  };
+  const pkg = { value: sample.power.packageWatts, path: 'power.packageWatts', name: pkgName, label: pkgName };
+  const figure = system.value !== null || pkg.value === null ? system : pkg;
+  const other = figure === system ? pkg : system;
+  const otherSource = sample.sources[other.path];
+  const secondary =
+    other.value !== null
+      ? `${other.label} ${formatWatts(other.value)}`
+      : figure.value !== null && other === system
+        ? 'system unknown'
+        : '';
+  const secondaryTitle =
+    other.value !== null
+      ? `${describeFigure(other.name)}${otherSource ? ` \u00b7 ${otherSource.kind} by ${otherSource.source}` : ''}`
+      : (sample.absent[other.path] ?? '');
   const provenance = sample.sources[figure.path];
   const absentWhy = sample.absent['power.systemWatts'] ?? sample.absent[figure.path];
   const source =
@@ -43,7 +68,7 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
         ? `${figure.name} \u00b7 ${provenance.kind} (${provenance.source})`
         : figure.name;
   const sourceTitle = provenance
-    ? `${provenance.kind === 'measured' ? 'Measured' : 'Estimated'} by ${provenance.source}`
+    ? `${describeFigure(figure.name)} \u00b7 ${provenance.kind === 'measured' ? 'measured' : 'estimated'} by ${provenance.source}`
     : (absentWhy ?? '');
 
   let battery: string;
@@ -73,11 +98,20 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
   }
   const estimated = figure.value !== null && provenance?.kind === 'estimated';
   return {
+    label: figure.value === null ? '' : figure.label,
     watts: `${estimated ? '\u2248 ' : ''}${formatWatts(figure.value)}`,
+    secondary,
+    secondaryTitle,
     source,
     sourceTitle,
     thermal: thermalBadge(sample.thermal.pressure),
     battery,
     idle: idleText.replace('last request 0 s ago', 'request just now'),
   };
+}
+
+function describeFigure(name: string): string {
+  if (name === 'system') return 'System: the whole machine (display, SSD, Wi-Fi, memory included)';
+  if (name === 'SoC') return 'SoC: the Apple silicon package (CPU + GPU + ANE), not the whole machine';
+  return 'Package: the CPU package, not the whole machine';
 }

@@ -1,5 +1,11 @@
 import type { AlertEvent } from '../../main/contract/alerts.js';
-import type { ServiceSample } from '../../main/contract/sample.js';
+import {
+  packageLabel,
+  POWER_BASIS_PATH,
+  type Sample,
+  type ServiceSample,
+} from '../../main/contract/sample.js';
+import { formatWatts } from '../format.js';
 
 export type ServiceSortKey = 'name' | 'cpu' | 'memory' | 'watts' | 'lastActive' | 'idleToday';
 
@@ -85,4 +91,18 @@ export function mergeAlerts(existing: readonly AlertEvent[], incoming: readonly 
   const byId = new Map<string, AlertEvent>();
   for (const a of [...existing, ...incoming]) byId.set(a.id, a);
   return [...byId.values()].sort((a, b) => b.at - a.at).slice(0, limit);
+}
+
+/**
+ * Which measured total the services' ≈ W were split from, and the rest of it:
+ * "≈ W split system power 9.1 W: services 2.3 W + rest 6.8 W". '' without a sample or a basis.
+ */
+export function attributionLine(sample: Sample | null): string {
+  const basis = sample?.attribution.basis ?? null;
+  if (!sample || basis === null) return sample ? 'No measured power to split: \u2248 W unknown' : '';
+  const total = sample.power[POWER_BASIS_PATH[basis]];
+  const name = basis === 'system' ? 'system' : packageLabel(sample);
+  const services = sample.services.reduce((sum, s) => sum + (s.estimatedWatts ?? 0), 0);
+  const rest = sample.attribution.restWatts;
+  return `\u2248 W split ${name} power ${formatWatts(total)}: services ${formatWatts(services)} + rest ${formatWatts(rest)}`;
 }

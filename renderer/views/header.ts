@@ -8,7 +8,9 @@ export interface HeaderView {
 }
 
 export function createHeader(): HeaderView {
+  const label = h('span', { class: 'figure-label', id: 'headline-label' });
   const watts = h('span', { class: 'big-number', id: 'system-watts' });
+  const secondary = h('span', { class: 'secondary-figure', id: 'secondary-watts' });
   const source = h('span', { class: 'source' });
   const badgeText = h('span', { class: 'badge-text' });
   const badge = h(
@@ -23,14 +25,22 @@ export function createHeader(): HeaderView {
   const element = h(
     'header',
     { class: 'header' },
-    h('div', { class: 'header-row' }, h('div', { class: 'headline' }, watts, source), badge),
+    h(
+      'div',
+      { class: 'header-row' },
+      h('div', { class: 'headline' }, label, watts, secondary, source),
+      badge,
+    ),
     h('div', { class: 'status-line' }, battery, h('span', { 'aria-hidden': 'true' }, ' \u00b7 '), idle),
   );
   return {
     element,
     update(sample, now) {
       const m = headerModel(sample, now);
+      setText(label, m.label);
       setText(watts, m.watts);
+      setText(secondary, m.secondary === '' ? '' : `\u00b7 ${m.secondary}`);
+      secondary.title = m.secondaryTitle;
       watts.title = m.sourceTitle;
       setText(source, m.source);
       source.title = m.sourceTitle;

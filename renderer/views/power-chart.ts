@@ -58,6 +58,8 @@ export interface PowerChartView {
   setAlerts(alerts: readonly AlertEvent[]): void;
   /** Names where the system line comes from (e.g. 'rapl', 'powermetrics'), so it is never anonymous. */
   setSystemSource(source: string | null): void;
+  /** 'SoC' on Apple silicon, 'package' elsewhere. */
+  setPackageName(name: string): void;
   /** Redraws if something changed while the page was hidden. */
   flush(): void;
   pointCount(): number;
@@ -102,11 +104,14 @@ export function createPowerChart(options: {
 
   const legendItem = (cls: string, text: string) => h('span', { class: `legend-item ${cls}` }, text);
   const systemLegend = legendItem('l-system', 'system');
+  const packageLegend = legendItem('l-package', 'package');
   let systemSource: string | null = null;
+  let packageName = 'package';
   const legend = h(
     'div',
     { class: 'legend', 'aria-hidden': 'true' },
     systemLegend,
+    packageLegend,
     legendItem('l-cpu', 'cpu'),
     legendItem('l-gpu', 'gpu'),
     legendItem('l-idle', 'idle'),
@@ -143,6 +148,7 @@ export function createPowerChart(options: {
     data: {
       datasets: [
         dataset('System', palette.system, 1.75),
+        { ...dataset('Package', palette.system, 1.25), borderDash: [4, 3] },
         dataset('CPU', palette.cpu, 1.25),
         dataset('GPU', palette.gpu, 1.25),
       ],
@@ -225,11 +231,17 @@ export function createPowerChart(options: {
     }
     dirty = false;
     const series = toPowerSeries(points);
-    const [system, cpu, gpu] = chart.data.datasets;
+    const [system, pkg, cpu, gpu] = chart.data.datasets;
     system!.data = series.system;
+    pkg!.data = series.package;
     cpu!.data = series.cpu;
     gpu!.data = series.gpu;
     system!.hidden = !series.has.system;
+    pkg!.hidden = !series.has.package;
+    pkg!.label = packageName;
+    packageLegend.textContent = packageName;
+    legend.querySelector('.l-system')?.classList.toggle('off', !series.has.system);
+    legend.querySelector('.l-package')?.classList.toggle('off', !series.has.package);
     cpu!.hidden = !series.has.cpu;
     gpu!.hidden = !series.has.gpu;
     legend.querySelector('.l-cpu')?.classList.toggle('off', !series.has.cpu);
@@ -240,7 +252,8 @@ export function createPowerChart(options: {
     scaleX.min = shown.from;
     scaleX.max = shown.to;
     chart.update('none');
-    const values = series.system.map((p) => p.y).filter((y): y is number => y !== null);
+    const headline = series.has.system ? series.system : series.package;
+    const values = headline.map((p) => p.y).filter((y): y is number => y !== null);
     const last = values[values.length - 1];
     emptyNote.hidden = values.length > 0;
     canvas.setAttribute(
@@ -253,9 +266,10 @@ export function createPowerChart(options: {
 
   const onSchemeChange = () => {
     palette = readPalette();
-    const [system, cpu, gpu] = chart.data.datasets;
+    const [system, pkg, cpu, gpu] = chart.data.datasets;
     for (const [ds, colour] of [
       [system, palette.system],
+      [pkg, palette.system],
       [cpu, palette.cpu],
       [gpu, palette.gpu],
     ] as const) {
@@ -285,6 +299,11 @@ export function createPowerChart(options: {
       const label = source ? `system (${source})` : 'system';
       systemLegend.textContent = label;
       chart.data.datasets[0]!.label = source ? `System (${source})` : 'System';
+    },
+    setPackageName(name) {
+      if (name === packageName) return;
+      packageName = name;
+      draw();
     },
     flush() {
       if (dirty) draw();

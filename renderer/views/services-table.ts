@@ -27,6 +27,8 @@ export interface ServicesInput {
   alerts: readonly AlertEvent[];
   configuredCount: number | null;
   hasSample: boolean;
+  /** "≈ W split system power 9.1 W: services … + rest …". */
+  basisLine: string;
   now: number;
 }
 
@@ -111,6 +113,7 @@ export function createServicesTable(options: {
   );
   const stoppedLine = h('p', { class: 'stopped-line', id: 'stopped-services' });
   const otherLine = h('p', { class: 'other-line', id: 'other-processes' });
+  const basisLine = h('p', { class: 'other-line', id: 'services-basis' });
   const empty = h('div', { class: 'empty', id: 'services-empty' });
   const element = h(
     'section',
@@ -120,6 +123,7 @@ export function createServicesTable(options: {
     table,
     stoppedLine,
     otherLine,
+    basisLine,
   );
 
   function buildRow(service: ServiceSample): Row {
@@ -264,6 +268,8 @@ export function createServicesTable(options: {
 
   function render(input: ServicesInput): void {
     last = input;
+    setText(basisLine, input.basisLine);
+    basisLine.hidden = input.basisLine === '' || input.services.every((s) => s.status !== 'running');
     headButtons.forEach((button, i) => {
       const key = COLUMNS[i]!.key;
       const th = headCells[i]!;

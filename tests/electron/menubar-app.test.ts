@@ -39,7 +39,13 @@ async function launch(t: TestContext, options: { breach?: boolean } = {}): Promi
     settings.sampling.intervalSeconds = 1;
     settings.sampling.idleAfterMinutes = 0.1;
     settings.alerts.cooldownMinutes = 0;
-    settings.alerts.idlePower = { enabled: true, warning: 0.1, critical: 0.2, windowSeconds: 1 };
+    settings.alerts.idlePower = {
+      enabled: true,
+      warning: 0.1,
+      critical: 0.2,
+      windowSeconds: 1,
+      basis: 'package',
+    };
   }
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings));
   // Seen as "explained, declined": the first-launch dialog would block an unattended run.

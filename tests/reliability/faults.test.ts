@@ -321,7 +321,7 @@ test('the clock jumping forwards and backwards: gaps recorded, no negative energ
     stackSettings((s) => {
       s.sampling.idleAfterMinutes = 1;
       s.alerts.idleServiceCpu.enabled = false;
-      s.alerts.idlePower = { enabled: true, warning: 5, critical: 50, windowSeconds: 60 };
+      s.alerts.idlePower = { enabled: true, warning: 5, critical: 50, windowSeconds: 60, basis: 'package' };
     }),
   );
   const stack = stackCollector(

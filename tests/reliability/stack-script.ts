@@ -64,8 +64,8 @@ export function stackCollector(
         };
         if (moment.systemWatts !== null) {
           observation.power = {
-            source: 'rapl',
-            packageWatts: moment.systemWatts,
+            source: 'hwmon',
+            systemWatts: moment.systemWatts,
             cpuWatts: moment.systemWatts * 0.8,
           };
         }

@@ -43,10 +43,11 @@ test('the idle-power message says how much, for how long and names the largest e
   const run = runSeries(rules, samples);
   assert.deepEqual(timeline(run), [[fireTick, 'fired', 'warning']]);
   const event = run.events[0]!;
-  assert.equal(event.title, 'Idle power above 5.0 W');
+  assert.equal(event.title, 'Idle system power above 5.0 W');
   assert.equal(
     event.message,
-    'Idle power 7.8 W for 5 min — vibevoice ≈ 4.1 W, model loaded, no requests for 2 h',
+    'Idle system power 7.8 W (package power unavailable) for 5 min — vibevoice ≈ 4.1 W, model loaded, no requests for 2 h',
+    'the package basis (default) is not measured here: the rule watches system power and says so',
   );
   assert.equal(event.serviceId, 'vibevoice');
 });
@@ -77,7 +78,9 @@ test('escalates to critical, de-escalates below 90 % of critical, clears below 9
     ...repeat(4.7, 10), // 49-58: inside the warning hysteresis band, nothing
     ...repeat(3, 13), // 59-71: clears at 71
   ];
-  const run = runSeries(onlyRule('idlePower'), wattsSeries(watts));
+  const rules = onlyRule('idlePower');
+  rules.idlePower.basis = 'system';
+  const run = runSeries(rules, wattsSeries(watts));
   assert.deepEqual(timeline(run), [
     [12, 'fired', 'warning'],
     [25, 'escalated', 'critical'],
@@ -86,8 +89,8 @@ test('escalates to critical, de-escalates below 90 % of critical, clears below 9
   ]);
   const [, escalated, deescalated, cleared] = run.events;
   assert.equal(escalated!.threshold, 10);
-  assert.equal(escalated!.title, 'Idle power above 10.0 W');
-  assert.equal(deescalated!.message, 'Idle power down to 8.0 W for 4 min');
+  assert.equal(escalated!.title, 'Idle system power above 10.0 W');
+  assert.equal(deescalated!.message, 'Idle system power down to 8.0 W for 4 min');
   assert.equal(cleared!.message, 'Idle power now 3.0 W, below 4.5 W for 60 s; the alert lasted 6 min');
   assert.equal(cleared!.durationSeconds, 71 * 5);
 });
@@ -235,4 +238,36 @@ test('a malformed sample is reported, never thrown, and leaves the state as it w
   assert.equal(result.state, state);
   assert.deepEqual(result.events, []);
   assert.match(result.error!, /^alerts: cannot evaluate the sample \(/);
+});
+
+test('alerts.idlePower.basis: package by default, system on request, each falling back to the other by name', () => {
+  const mac = (systemWatts: number | null, packageWatts: number | null, at: number) => {
+    const s = sample({ at, systemWatts });
+    s.platform = 'darwin';
+    s.power.packageWatts = packageWatts;
+    s.power.aneWatts = packageWatts === null ? null : 0;
+    if (packageWatts === null)
+      s.absent['power.packageWatts'] = 'powermetrics needs the administrator password';
+    return s;
+  };
+  const series = (systemWatts: number | null, packageWatts: number | null) =>
+    Array.from({ length: 20 }, (_, tick) => mac(systemWatts, packageWatts, at(tick)));
+
+  const pkg = onlyRule('idlePower');
+  const onPackage = runSeries(pkg, series(9.1, 6.2)).events[0]!;
+  assert.equal(onPackage.title, 'Idle SoC power above 5.0 W', 'the seed rule: SoC package power while idle');
+  assert.match(onPackage.message, /^Idle SoC power 6\.2 W for /);
+  assert.equal(runSeries(pkg, series(9.1, 3.2)).events.length, 0, 'SoC 3.2 W stays under 5 W');
+
+  const noPassword = runSeries(pkg, series(5.2, null)).events[0]!;
+  assert.match(
+    noPassword.message,
+    /^Idle system power 5\.2 W \(package power unavailable: powermetrics needs the administrator password\) for /,
+  );
+
+  const system = onlyRule('idlePower');
+  system.idlePower.basis = 'system';
+  const onSystem = runSeries(system, series(9.1, 3.2)).events[0]!;
+  assert.equal(onSystem.title, 'Idle system power above 5.0 W');
+  assert.match(onSystem.message, /^Idle system power 9\.1 W for /);
 });

@@ -32,10 +32,15 @@ test('power series are sorted by time, gaps become holes, empty series are flagg
   const series = toPowerSeries([point(3000), point(1000, { gap: true }), point(2000, { systemWatts: null })]);
   assert.deepEqual(series.system, [
     { x: 1000, y: null },
-    { x: 2000, y: 7 }, // falls back to package watts when there is no system figure
+    { x: 2000, y: null }, // no system figure: a package reading never stands in for it
     { x: 3000, y: 8 },
   ]);
-  assert.deepEqual(series.has, { system: true, cpu: true, gpu: false });
+  assert.deepEqual(series.package, [
+    { x: 1000, y: null },
+    { x: 2000, y: 7 },
+    { x: 3000, y: 7 },
+  ]);
+  assert.deepEqual(series.has, { system: true, package: true, cpu: true, gpu: false });
 });
 
 test('idle spans merge contiguous idle points and stop at active points and gaps', () => {

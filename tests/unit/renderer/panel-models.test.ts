@@ -6,6 +6,7 @@ import { describeSnooze } from '../../../renderer/model/alerts-model.js';
 import { bannersFor, type BannerInput } from '../../../renderer/model/banners.js';
 import { headerModel } from '../../../renderer/model/header-model.js';
 import { idleRows } from '../../../renderer/model/idle-model.js';
+import { attributionLine } from '../../../renderer/model/services-model.js';
 import { pressureDurations } from '../../../renderer/model/thermal-model.js';
 import { syntheticReport, syntheticSample, type SyntheticOptions } from '../../e2e/synthetic-data.js';
 
@@ -112,7 +113,10 @@ test('an estimated system figure carries ≈ and a tooltip; a clock set back sho
   };
   const m = headerModel(estimated, NOW);
   assert.equal(m.watts, `\u2248 ${sample.power.systemWatts!.toFixed(1)} W`);
-  assert.equal(m.sourceTitle, 'Estimated by battery');
+  assert.equal(
+    m.sourceTitle,
+    'System: the whole machine (display, SSD, Wi-Fi, memory included) \u00b7 estimated by battery',
+  );
   const idleSince = { ...sample, idle: { ...sample.idle, stackIdle: true, stackIdleSinceAt: NOW + 60_000 } };
   assert.equal(headerModel(idleSince, NOW).idle, 'Stack idle for 0 s');
 });
@@ -150,4 +154,49 @@ test('snooze state reads as a sentence and drops expired entries', () => {
     'Snoozed: All alerts until 14:30',
   );
   assert.equal(describeSnooze(null, now), 'No alerts snoozed.');
+});
+
+test('Apple silicon with the password: the header reads "System 9.1 W · SoC 3.2 W" and never swaps them', () => {
+  const base = syntheticSample(NOW, 5000, data);
+  const mac = {
+    ...base,
+    platform: 'darwin' as const,
+    power: { ...base.power, systemWatts: 9.12, packageWatts: 3.248, aneWatts: 0 },
+    sources: {
+      'power.systemWatts': { source: 'ioreg-telemetry', kind: 'measured' as const },
+      'power.packageWatts': { source: 'powermetrics', kind: 'measured' as const },
+    },
+  };
+  const m = headerModel(mac, NOW);
+  assert.equal(`${m.label} ${m.watts} \u00b7 ${m.secondary}`, 'System 9.1 W \u00b7 SoC 3.2 W');
+  assert.match(m.secondaryTitle, /SoC: the Apple silicon package.*measured by powermetrics/);
+  const socOnly = headerModel(
+    {
+      ...mac,
+      power: { ...mac.power, systemWatts: null },
+      sources: { 'power.packageWatts': mac.sources['power.packageWatts'] },
+      absent: { 'power.systemWatts': 'no whole-machine power meter on this machine' },
+    },
+    NOW,
+  );
+  assert.equal(
+    `${socOnly.label} ${socOnly.watts} \u00b7 ${socOnly.secondary}`,
+    'SoC 3.2 W \u00b7 system unknown',
+  );
+  assert.equal(socOnly.secondaryTitle, 'no whole-machine power meter on this machine');
+});
+
+test('the services card says which measured total the estimates split, and the rest of it', () => {
+  const sample = syntheticSample(NOW, 5000, data);
+  const services = sample.services.reduce((s, x) => s + (x.estimatedWatts ?? 0), 0);
+  const line = attributionLine(sample);
+  assert.ok(line.startsWith(`\u2248 W split system power ${sample.power.systemWatts!.toFixed(1)} W`), line);
+  assert.match(line, new RegExp(`services ${services.toFixed(1)} W \\+ rest`));
+  const pkg = attributionLine({
+    ...sample,
+    power: { ...sample.power, systemWatts: null },
+    attribution: { basis: 'package', restWatts: 1 },
+  });
+  assert.match(pkg, /^\u2248 W split package power/);
+  assert.equal(attributionLine(null), '');
 });
