@@ -18,6 +18,8 @@ function reportWith(
     peakSystemWatts: 9,
     meanSystemWatts: 6,
     powerSource: 'battery',
+    meanPackageWatts: null,
+    packageName: 'package',
     thermalSeconds: { nominal: 600, fair: 0, serious: 0, critical: 0 },
     services: services.map((s) => ({
       ...s,
