@@ -5,7 +5,7 @@ import type { CollectorDefinition } from './types.js';
 
 /**
  * The collector table: a plain list of rows (id, platforms, cost tier, default on/off). Each
- * platform folder keeps its rows in its index.ts; the sampler calls them by tier.
+ * platform folder keeps its rows in its index.ts; the sampler calls slow-tier rows less often.
  */
 export const COLLECTORS: readonly CollectorDefinition[] = [
   ...DARWIN_COLLECTORS,

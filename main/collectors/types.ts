@@ -162,7 +162,12 @@ export interface Observation {
   ollama?: OllamaModel[];
 }
 
-export type CostTier = 'fast' | 'process' | 'slow';
+/**
+ * fast: called on every tick; slow: expensive scans, every `slowIntervalSeconds` (the last reading
+ * stands in between). Service CPU has no tier of its own: it is read on every tick, and ticks come at
+ * `processIntervalSeconds` while a UI watches.
+ */
+export type CostTier = 'fast' | 'slow';
 
 /** What the sampler asks of a collector on this tick. */
 export interface CollectRequest {
@@ -185,7 +190,6 @@ export interface CollectorInstance {
 export interface CollectorDefinition {
   id: string;
   platforms: readonly NodeJS.Platform[];
-  /** fast: every power tick; process: service CPU cadence; slow: expensive scans. */
   tier: CostTier;
   defaultEnabled: boolean;
   description: string;

@@ -47,7 +47,7 @@ export interface Settings {
   sampling: {
     /** Power and thermal. */
     intervalSeconds: number;
-    /** CPU of service processes. */
+    /** Every figure while a UI watches (popover or dashboard open), so service CPU follows closely. */
     processIntervalSeconds: number;
     /** Full process scan, open files, port discovery. */
     slowIntervalSeconds: number;

@@ -64,7 +64,13 @@ const SECTIONS: { title: string; controls: ControlSpec[]; appOnly?: boolean }[] 
     title: 'Sampling',
     controls: [
       { path: 'sampling.intervalSeconds', label: 'Power and thermal every', kind: 'number', unit: 's' },
-      { path: 'sampling.processIntervalSeconds', label: 'Service CPU every', kind: 'number', unit: 's' },
+      {
+        path: 'sampling.processIntervalSeconds',
+        label: 'While open, every',
+        kind: 'number',
+        unit: 's',
+        hint: 'power and service CPU while this window shows',
+      },
       { path: 'sampling.slowIntervalSeconds', label: 'Full process scan every', kind: 'number', unit: 's' },
       {
         path: 'sampling.idleAfterMinutes',

@@ -93,7 +93,7 @@ const processes = (clock: { now: () => number }) =>
       processes: [proc(100, clock.now() / 10_000), proc(200, clock.now() / 20_000, { name: 'worker' })],
       sockets: { listening: [{ port: 8000, pid: 100 }], connections: [] },
     }),
-    'process',
+    'fast',
   );
 
 test('powermetrics stalling mid-document, sending garbage, then ending: ticks go on and power is labelled absent, never stale or invented', async () => {
@@ -448,7 +448,7 @@ for (const sendHeaders of [false, true]) {
     const sampler = new Sampler({
       collectors: [
         stackCollector(Date.now, () => ({ systemWatts: 6, pressure: 'nominal', requests: [] }), t0),
-        { definition: { id: 'ollama', tier: 'process', provides: ['ollama'] }, instance: probe },
+        { definition: { id: 'ollama', tier: 'fast', provides: ['ollama'] }, instance: probe },
       ],
       settings: () => settings,
       platform: 'linux',

@@ -6,7 +6,7 @@ export const COMMON_COLLECTORS: CollectorDefinition[] = [
   {
     id: 'ollama',
     platforms: ['darwin', 'linux'],
-    tier: 'process',
+    tier: 'fast',
     provides: ['ollama'],
     defaultEnabled: true,
     description: 'Models Ollama keeps loaded (GET /api/ps, 1 s timeout); absent when Ollama is not running',

@@ -43,7 +43,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
   {
     id: 'darwin-processes',
     platforms: darwin,
-    tier: 'process',
+    tier: 'fast',
     provides: ['processes'],
     defaultEnabled: true,
     description:
@@ -53,7 +53,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
   {
     id: 'darwin-sockets',
     platforms: darwin,
-    tier: 'process',
+    tier: 'fast',
     provides: ['sockets'],
     defaultEnabled: true,
     description: 'Listening ports and connections from netstat every tick, owners from lsof on the slow tier',

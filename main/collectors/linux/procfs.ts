@@ -235,7 +235,7 @@ export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
 export const PROCFS_COLLECTOR: CollectorDefinition = {
   id: 'procfs',
   platforms: ['linux'],
-  tier: 'process',
+  tier: 'fast',
   provides: ['processes'],
   defaultEnabled: true,
   description: 'Per-process CPU time, RSS, threads, command line and open files from /proc',

@@ -233,7 +233,7 @@ export function createSocketsCollector(env: CollectorEnv): CollectorInstance {
 export const SOCKETS_COLLECTOR: CollectorDefinition = {
   id: 'proc-net-tcp',
   platforms: ['linux'],
-  tier: 'process',
+  tier: 'fast',
   provides: ['sockets'],
   defaultEnabled: true,
   description: 'Listening ports per pid and connections per local port from /proc/net/tcp{,6} and fd links',

@@ -84,7 +84,7 @@ export function createUserIdleCollector(env: CollectorEnv, options: UserIdleOpti
 export const USER_IDLE_COLLECTOR: CollectorDefinition = {
   id: 'linux-user-idle',
   platforms: ['linux'],
-  tier: 'process',
+  tier: 'fast',
   provides: ['userIdleSeconds'],
   defaultEnabled: true,
   description: 'Seconds since the last keyboard/mouse input (X screensaver or logind); absent when headless',
