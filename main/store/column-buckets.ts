@@ -5,8 +5,8 @@ import { emptyAggregate, emptyServiceAggregate, mergeAggregate, type Aggregate }
 
 /**
  * Downsampling straight from rollup columns. Rows are added in the order a line scan would add
- * them, with the same arithmetic, so the points equal those of bucketSystemRows / bucketAggregates
- * over the parsed lines.
+ * them, with the same arithmetic as Aggregates, so the points equal those of the parsed lines added
+ * one by one (the reference in the column-buckets test).
  */
 
 /** Segments in file order, then the minute in progress; rows are kept when their time is in [from, q.to]. */
@@ -116,7 +116,7 @@ function addSum(into: Sums, b: number, sum: Float64Array, n: Column, i: number):
 
 /**
  * A service's points. Minutes that appear more than once (a clock stepped back, a rebuilt minute)
- * are merged first, as the line path does, so "fewer minutes than points" counts distinct minutes.
+ * are merged first, so "fewer minutes than points" counts distinct minutes.
  */
 export function bucketServiceColumns(
   src: ColumnSources<ServiceColumns>,

@@ -1,6 +1,5 @@
 import type { HistoryPoint, HistoryQuery, Sample, ServicePoint } from '../contract/index.js';
-import { addSample, emptyAggregate, maxOf, meanOf, mergeAggregate, minOf, type Aggregate } from './rollup.js';
-import { addSystemRollupRow, type SystemRollupRow } from './rollup-codec.js';
+import { addSample, emptyAggregate, maxOf, meanOf, minOf, type Aggregate } from './rollup.js';
 
 export const MAX_POINTS = 10_000;
 
@@ -62,34 +61,11 @@ export class AggregateBuckets {
   }
 }
 
-function bucketize<T>(
-  items: readonly T[],
-  q: HistoryQuery,
-  timeOf: (item: T) => number,
-  add: (into: Aggregate, item: T) => void,
-): Aggregate[] {
-  const buckets = new AggregateBuckets(q, items.length);
-  for (const item of items) add(buckets.for(timeOf(item)), item);
+export function bucketSamples(samples: readonly Sample[], q: HistoryQuery): Aggregate[] {
+  const buckets = new AggregateBuckets(q, samples.length);
+  for (const sample of samples) addSample(buckets.for(sample.at), sample);
   return buckets.sorted();
 }
-
-export const bucketSamples = (samples: readonly Sample[], q: HistoryQuery): Aggregate[] =>
-  bucketize(samples, q, (s) => s.at, addSample);
-
-export const bucketAggregates = (aggregates: readonly Aggregate[], q: HistoryQuery): Aggregate[] =>
-  bucketize(aggregates, q, (a) => a.at, mergeAggregate);
-
-/** System rollup rows (and the live minute, an Aggregate) into history buckets. */
-export const bucketSystemRows = (
-  rows: readonly (SystemRollupRow | Aggregate)[],
-  q: HistoryQuery,
-): Aggregate[] =>
-  bucketize(
-    rows,
-    q,
-    (r) => (Array.isArray(r) ? r[1] : r.at),
-    (into, r) => (Array.isArray(r) ? addSystemRollupRow(into, r) : mergeAggregate(into, r)),
-  );
 
 export function toHistoryPoint(agg: Aggregate): HistoryPoint {
   return {

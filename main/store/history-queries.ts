@@ -1,22 +1,14 @@
 import type { HistoryQuery, Sample, ServiceHistoryQuery, TimeRange } from '../contract/index.js';
 import { decodeAlert } from './alert-codec.js';
 import { bucketServiceColumns, bucketSystemColumns } from './column-buckets.js';
-import {
-  bucketAggregates,
-  bucketSamples,
-  bucketSystemRows,
-  checkQuery,
-  toHistoryPoint,
-  toServicePoint,
-} from './downsample.js';
+import { bucketSamples, checkQuery, toHistoryPoint, toServicePoint } from './downsample.js';
 import type { LiveMinute } from './live-minute.js';
 import type { Retention } from './maintenance.js';
 import type { RecentSamples } from './recent-samples.js';
 import { decodePowerView, decodeSample } from './record-codec.js';
-import { decodeServiceRollup, parseSystemRollupRow, type SystemRollupRow } from './rollup-codec.js';
 import { serviceColumnsBuilder, systemColumnsBuilder } from './rollup-columns.js';
 import { isServiceColumns, isSystemColumns, type RollupReader } from './rollup-reader.js';
-import { emptyAggregate, mergeAggregate, minuteOf, MINUTE_MS, type Aggregate } from './rollup.js';
+import { minuteOf, MINUTE_MS } from './rollup.js';
 import type { SegmentFiles } from './segment-files.js';
 import type { SegmentLayout } from './segment-layout.js';
 import { HOUR_MS } from './segments.js';
@@ -44,55 +36,30 @@ export class HistoryQueries {
 
   async history(query: HistoryQuery) {
     const q = checkQuery(query);
-    const { kinds } = this.o.layout;
-    if (this.wantsRollups(q)) {
-      const from = minuteOf(q.from);
-      if (this.o.rollups.cache) {
-        const segments = await this.o.rollups.columns(kinds.sys, from, q.to, systemColumnsBuilder);
-        const current = this.o.live.within(from, q.to);
-        return bucketSystemColumns({ segments: segments.filter(isSystemColumns), current, from }, q).map(
-          toHistoryPoint,
-        );
-      }
-      const rows: (SystemRollupRow | Aggregate)[] = await this.o.segments.scanKind(
-        kinds.sys,
-        from,
-        q.to,
-        parseSystemRollupRow,
-      );
-      const current = this.o.live.within(from, q.to);
-      if (current) rows.push(current);
-      return bucketSystemRows(rows, q).map(toHistoryPoint);
+    if (!this.wantsRollups(q)) {
+      return bucketSamples(await this.rawSamples(q.from, q.to, decodePowerView), q).map(toHistoryPoint);
     }
-    return bucketSamples(await this.rawSamples(q.from, q.to, decodePowerView), q).map(toHistoryPoint);
+    const from = minuteOf(q.from);
+    const segments = await this.o.rollups.columns(this.o.layout.kinds.sys, from, q.to, systemColumnsBuilder);
+    const current = this.o.live.within(from, q.to);
+    return bucketSystemColumns({ segments: segments.filter(isSystemColumns), current, from }, q).map(
+      toHistoryPoint,
+    );
   }
 
   async serviceHistory(query: ServiceHistoryQuery) {
     const q = checkQuery(query);
     const serviceId = query.serviceId;
-    if (this.wantsRollups(q)) {
-      if (this.o.rollups.cache) {
-        const from = minuteOf(q.from);
-        const segments = await this.o.rollups.columns(
-          this.o.layout.kinds.svc,
-          from,
-          q.to,
-          serviceColumnsBuilder,
-        );
-        const current = this.o.live.within(from, q.to);
-        return bucketServiceColumns(
-          { segments: segments.filter(isServiceColumns), current, from },
-          serviceId,
-          q,
-        );
-      }
-      const minutes = (await this.serviceRollups(q.from, q.to)).filter((m) => m.services.has(serviceId));
-      return points(bucketAggregates(minutes, q), serviceId);
+    if (!this.wantsRollups(q)) {
+      const samples = (await this.rawSamples(q.from, q.to)).filter((s) =>
+        s.services.some((x) => x.id === serviceId),
+      );
+      return bucketSamples(samples, q).flatMap((agg) => toServicePoint(agg, serviceId) ?? []);
     }
-    const samples = (await this.rawSamples(q.from, q.to)).filter((s) =>
-      s.services.some((x) => x.id === serviceId),
-    );
-    return points(bucketSamples(samples, q), serviceId);
+    const from = minuteOf(q.from);
+    const segments = await this.o.rollups.columns(this.o.layout.kinds.svc, from, q.to, serviceColumnsBuilder);
+    const current = this.o.live.within(from, q.to);
+    return bucketServiceColumns({ segments: segments.filter(isServiceColumns), current, from }, serviceId, q);
   }
 
   async alerts(since?: number) {
@@ -128,30 +95,6 @@ export class HistoryQueries {
     return samples.sort((a, b) => a.at - b.at);
   }
 
-  /** Per-minute service aggregates over [from, to], including the minute in progress; duplicates merged. */
-  private async serviceRollups(from: number, to: number): Promise<Aggregate[]> {
-    const minutes = await this.o.segments.scanKind(
-      this.o.layout.kinds.svc,
-      minuteOf(from),
-      to,
-      decodeServiceRollup,
-    );
-    const current = this.o.live.current;
-    if (current && current.at >= minuteOf(from) && current.at <= to) minutes.push(current);
-    minutes.sort((a, b) => a.at - b.at);
-    const merged: Aggregate[] = [];
-    for (const minute of minutes) {
-      const last = merged[merged.length - 1];
-      if (last && last.at === minute.at) {
-        const copy = emptyAggregate(last.at);
-        mergeAggregate(copy, last);
-        mergeAggregate(copy, minute);
-        merged[merged.length - 1] = copy;
-      } else merged.push(minute);
-    }
-    return merged;
-  }
-
   /**
    * Rollups answer long ranges, ranges older than the raw samples, and any query whose buckets are a
    * minute or wider: raw samples add nothing there, and rollups keep each minute's min and max.
@@ -162,6 +105,3 @@ export class HistoryQueries {
     return span > RAW_QUERY_MAX_MS || q.from < rawFrom || span / q.points >= MINUTE_MS;
   }
 }
-
-const points = (aggregates: Aggregate[], serviceId: string) =>
-  aggregates.flatMap((agg) => toServicePoint(agg, serviceId) ?? []);
