@@ -1,16 +1,14 @@
-import type { AlertEvent, SnoozeState } from '../main/contract/alerts.js';
-import type { ConnectionState, MonitorApi, MonitorStatus } from '../main/contract/api.js';
+import type { AlertEvent } from '../main/contract/alerts.js';
+import type { ConnectionState, MonitorApi } from '../main/contract/api.js';
 import type { HistoryPoint } from '../main/contract/history.js';
-import type { Report } from '../main/contract/report.js';
 import { packageLabel, type Sample } from '../main/contract/sample.js';
-import type { Settings } from '../main/contract/settings.js';
 import type { ApiKind } from './api/select-api.js';
+import { applyAlerts, applyConnection, applyPermissionAnswer, applySample, emptyState } from './app-state.js';
 import { h } from './dom.js';
 import { formatWattHours, plural } from './format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
-import { appendLivePoint, chartRange, sampleToHistoryPoint } from './model/chart-data.js';
-import { startOfLocalDay } from './model/compare-windows.js';
-import { attributionLine, mergeAlerts, openAlertsByService } from './model/services-model.js';
+import { createLoaders } from './loaders.js';
+import { attributionLine, openAlertsByService } from './model/services-model.js';
 import { createTabs, type TabId } from './tabs.js';
 import { createAlertsPanel } from './views/alerts-panel.js';
 import { createBanners } from './views/banners.js';
@@ -23,24 +21,6 @@ import { createSettingsPanel } from './views/settings-panel.js';
 import { createThermalPanel } from './views/thermal-panel.js';
 
 const DAY = 24 * 3600_000;
-const REPORT_REFRESH_MS = 60_000;
-const RETRY_MS = 5_000;
-
-interface State {
-  status: MonitorStatus | null;
-  latest: Sample | null;
-  settings: Settings | null;
-  alerts: AlertEvent[];
-  snooze: SnoozeState | null;
-  history: HistoryPoint[];
-  thermalHistory: HistoryPoint[];
-  today: Report | null;
-  week: Report | null;
-  reportError: string | null;
-  connection: ConnectionState | null;
-  loadError: string | null;
-  permissionAsking: boolean;
-}
 
 export interface PopoverApp {
   focusService(id: string): void;
@@ -51,32 +31,10 @@ export interface PopoverApp {
   chartPointCount(): number;
 }
 
-function weekStart(now: number): number {
-  const d = new Date(startOfLocalDay(now));
-  const mondayOffset = (d.getDay() + 6) % 7;
-  return d.getTime() - mondayOffset * DAY;
-}
-
 /** The popover: wires the MonitorApi to the views. Same code in Electron (IPC) and a browser (HTTP). */
 export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): PopoverApp {
-  const state: State = {
-    status: null,
-    latest: null,
-    settings: null,
-    alerts: [],
-    snooze: null,
-    history: [],
-    thermalHistory: [],
-    today: null,
-    week: null,
-    reportError: null,
-    connection: null,
-    loadError: null,
-    permissionAsking: false,
-  };
+  const state = emptyState();
   let unsubscribe: (() => void) | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  let reportsLoadedAt = 0;
   let pendingRender = false;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -84,7 +42,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   const header = createHeader();
   const banners = createBanners((kind, button) => void onBannerAction(kind, button));
   const tabs = createTabs((id) => onTab(id));
-  const chart = createPowerChart({ initialRange: '15m', onRangeChange: () => void loadHistory() });
+  const chart = createPowerChart({ initialRange: '15m', onRangeChange: () => void loaders.loadHistory() });
   const services = createServicesTable({
     loadHistory: (serviceId) =>
       api.getServiceHistory({ serviceId, from: Date.now() - 15 * 60_000, to: Date.now(), points: 90 }),
@@ -191,78 +149,28 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   }
 
   function onTab(id: TabId): void {
-    if (id === 'thermal') void loadThermalHistory();
-    if (id === 'idle' || id === 'thermal') void loadReports();
+    if (id === 'thermal') void loaders.loadThermalHistory();
+    if (id === 'idle' || id === 'thermal') void loaders.loadReports();
     if (id === 'overview') chart.flush();
     renderTab(id, Date.now());
   }
 
-  async function loadHistory(): Promise<void> {
-    const id = chart.range();
-    const range = chartRange(id);
-    const to = Date.now();
-    const from = to - range.durationMs;
-    let points: HistoryPoint[];
-    try {
-      points = await api.getHistory({ from, to, points: range.points });
-    } catch {
-      points = [];
-    }
-    // A slower answer for a range the user has already left must not replace the newer range's data.
-    if (chart.range() !== id) return;
-    state.history = points;
-    chart.setHistory(state.history, from, to);
-  }
-
-  async function loadThermalHistory(): Promise<void> {
-    const to = Date.now();
-    try {
-      state.thermalHistory = await api.getHistory({ from: to - 3600_000, to, points: 240 });
-    } catch {
-      state.thermalHistory = [];
-    }
-    renderTab(tabs.current(), Date.now());
-  }
-
-  async function loadReports(force = false): Promise<void> {
-    const now = Date.now();
-    if (!force && now - reportsLoadedAt < REPORT_REFRESH_MS) return;
-    reportsLoadedAt = now;
-    const [today, week] = await Promise.allSettled([
-      api.getReport({ from: startOfLocalDay(now), to: now }),
-      api.getReport({ from: weekStart(now), to: now }),
-    ]);
-    state.today = today.status === 'fulfilled' ? today.value : state.today;
-    state.week = week.status === 'fulfilled' ? week.value : state.week;
-    state.reportError = today.status === 'rejected' ? (today.reason as Error).message : null;
-    renderLive();
-  }
-
   function onSample(sample: Sample): void {
-    state.latest = sample;
-    const range = chart.range();
-    if (range === '15m' || range === '1h') {
-      state.history = appendLivePoint(
-        state.history,
-        sampleToHistoryPoint(sample),
-        chartRange(range).durationMs,
-      );
-      chart.setHistory(state.history, sample.at - chartRange(range).durationMs, sample.at);
-    }
+    const plotted = applySample(state, sample, chart.range());
+    if (plotted) chart.setHistory(state.history, plotted.from, plotted.to);
     renderLive();
   }
 
   function onAlert(event: AlertEvent): void {
-    state.alerts = mergeAlerts(state.alerts, [event]);
+    applyAlerts(state, [event]);
     chart.setAlerts(state.alerts);
     renderLive();
   }
 
   function onConnection(next: ConnectionState): void {
-    const recovered = next.connected && state.connection?.connected === false;
-    state.connection = next;
+    const recovered = applyConnection(state, next);
     renderBanners();
-    if (recovered) void load();
+    if (recovered) void loaders.load();
   }
 
   function subscribe(): void {
@@ -276,49 +184,25 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     });
   }
 
-  async function load(): Promise<void> {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = null;
-    try {
-      state.status = await api.getStatus();
-      state.loadError = null;
-    } catch (e) {
-      state.loadError = (e as Error).message;
-      renderBanners();
-      root.dataset.state = 'unreachable';
-      markReady();
-      if (apiKind !== 'none') retryTimer = setTimeout(() => void load(), RETRY_MS);
-      return;
-    }
-    const [latest, settings, alerts] = await Promise.allSettled([
-      api.getLatest(),
-      api.getSettings(),
-      api.getAlerts({ since: Date.now() - DAY }),
-      loadHistory(),
-    ]);
-    if (latest.status === 'fulfilled') state.latest = latest.value;
-    if (settings.status === 'fulfilled') {
-      state.settings = settings.value;
-      settingsPanel.setSettings(settings.value, state.status);
-    }
-    if (alerts.status === 'fulfilled') state.alerts = mergeAlerts([], alerts.value);
-    chart.setAlerts(state.alerts);
-    root.dataset.state = state.latest ? 'live' : 'empty';
-    renderLive();
-    if (!unsubscribe) subscribe();
-    requestAnimationFrame(() => {
-      if (!performance.getEntriesByName('idlewatt:first-data').length)
-        performance.mark('idlewatt:first-data');
-      markReady();
-    });
-    void loadReports(true);
-  }
+  const loaders = createLoaders({
+    api,
+    apiKind,
+    state,
+    root,
+    chart,
+    settingsPanel,
+    render: { live: renderLive, banners: renderBanners, tab: () => renderTab(tabs.current(), Date.now()) },
+    subscribeOnce: () => {
+      if (!unsubscribe) subscribe();
+    },
+    markReady: () => markReady(),
+  });
 
   async function onBannerAction(kind: BannerAction, button: HTMLButtonElement): Promise<void> {
     button.disabled = true;
     if (kind === 'retry') {
       subscribe();
-      await load();
+      await loaders.load();
       button.disabled = false;
       return;
     }
@@ -327,15 +211,9 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     state.permissionAsking = true;
     renderBanners();
     try {
-      const permission = await api.requestPowerPermission();
-      if (state.status) state.status = { ...state.status, permission };
+      applyPermissionAnswer(state, { permission: await api.requestPowerPermission() });
     } catch (e) {
-      if (state.status) {
-        state.status = {
-          ...state.status,
-          permission: { ...state.status.permission, message: `Asking failed: ${(e as Error).message}` },
-        };
-      }
+      applyPermissionAnswer(state, { error: e as Error });
     } finally {
       state.permissionAsking = false;
     }
@@ -346,7 +224,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     if (!visible()) return;
     chart.flush();
     if (pendingRender) renderLive();
-    void loadReports();
+    void loaders.loadReports();
   });
   // Relative times ("5 m ago") age even without samples; cheap, and skipped while hidden. The status
   // is re-read too, so monitor notices that come and go (history not being saved) are shown.
@@ -364,7 +242,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     }
   }, 30_000);
 
-  void load();
+  void loaders.load();
 
   return {
     ready,
