@@ -64,6 +64,8 @@ export interface ThermalObservation {
   fanRpm?: number[];
   sensors?: TemperatureSensor[];
   throttled?: boolean;
+  /** Per-figure sources where they differ from `source` (e.g. fans from the SMC, temperatures from IOHID). */
+  sources?: Partial<Record<'cpuTempCelsius' | 'gpuTempCelsius' | 'fanRpm' | 'sensors', string>>;
 }
 
 export interface BatteryObservation {
@@ -160,6 +162,8 @@ export interface Observation {
   gpu?: GpuObservation;
   userIdleSeconds?: number;
   ollama?: OllamaModel[];
+  /** Figure path (e.g. `power.systemWatts`) → why this source has no value for it, in an ok reading. */
+  absent?: Record<string, string>;
 }
 
 /**

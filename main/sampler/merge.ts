@@ -9,6 +9,11 @@ import type { Observation, PowerObservation } from '../collectors/types.js';
 const SYSTEM_POWER_PRIORITY = ['ioreg-telemetry', 'smc', 'hwmon'];
 /** Package sources, best first. */
 const PACKAGE_POWER_PRIORITY = ['powermetrics', 'rapl'];
+/**
+ * Temperatures and fans: the SMC and IOHID read without root every tick; powermetrics' smc sampler
+ * (Intel, with the password) is the second source.
+ */
+const THERMAL_PRIORITY = ['smc', 'iohid'];
 
 export interface MergedFigures {
   power: PowerFigures;
@@ -86,20 +91,28 @@ export function mergeFigures(
   }
   if (power.systemWatts === null) absent['power.systemWatts'] = systemAbsentReason(observations, powerReason);
 
-  const thermals = observations.map((o) => o.thermal).filter((t) => t !== undefined);
+  const thermals = observations
+    .map((o) => o.thermal)
+    .filter((t) => t !== undefined)
+    .sort((a, b) => thermalRank(a.source) - thermalRank(b.source));
+  const fansFrom = thermals.find((t) => (t.fanRpm?.length ?? 0) > 0);
   const thermal: ThermalFigures = {
     pressure: null,
     cpuTempCelsius: null,
     gpuTempCelsius: null,
-    fanRpm: thermals.flatMap((t) => t.fanRpm ?? []),
+    // One source's fans: two sources reading the same fans must not double them.
+    fanRpm: fansFrom?.fanRpm ? [...fansFrom.fanRpm] : [],
     sensors: thermals.flatMap((t) => t.sensors ?? []),
     throttled: null,
   };
+  if (fansFrom) sources['thermal.fanRpm'] = measured(fansFrom.sources?.fanRpm ?? fansFrom.source);
   for (const field of ['pressure', 'cpuTempCelsius', 'gpuTempCelsius', 'throttled'] as const) {
     const from = thermals.find((t) => t[field] !== undefined && t[field] !== null);
     if (from) {
       (thermal as unknown as Record<string, unknown>)[field] = from[field];
-      sources[`thermal.${field}`] = measured(from.source);
+      const perField =
+        field === 'cpuTempCelsius' || field === 'gpuTempCelsius' ? from.sources?.[field] : undefined;
+      sources[`thermal.${field}`] = measured(perField ?? from.source);
     } else {
       absent[`thermal.${field}`] = reasonsByKind.get('thermal') ?? 'no thermal source on this machine';
     }
@@ -126,6 +139,14 @@ export function mergeFigures(
   } else {
     absent.battery = reasonsByKind.get('battery') ?? 'no battery';
   }
+  for (const o of observations) {
+    for (const [path, why] of Object.entries(o.absent ?? {})) {
+      if (figureAt({ power, thermal }, path) !== null) continue;
+      const general = absent[path];
+      absent[path] = general && general !== why ? `${why}; ${general}` : why;
+    }
+  }
+  if (thermal.fanRpm.length > 0) delete absent['thermal.fanRpm'];
   return { power, thermal, battery, sources, absent };
 }
 
@@ -138,6 +159,19 @@ function systemAbsentReason(observations: readonly Observation[], powerReason: s
   return packageMeasured
     ? 'no whole-machine power meter on this machine (package power is measured)'
     : powerReason;
+}
+
+function thermalRank(source: string): number {
+  const i = THERMAL_PRIORITY.indexOf(source);
+  return i === -1 ? THERMAL_PRIORITY.length : i;
+}
+
+/** The merged value at `power.x` / `thermal.x`; null when missing (an empty fan list counts as missing). */
+function figureAt(figures: { power: PowerFigures; thermal: ThermalFigures }, path: string): unknown {
+  const [group, field] = path.split('.') as [string, string];
+  const value = (figures as unknown as Record<string, Record<string, unknown> | undefined>)[group]?.[field];
+  if (Array.isArray(value)) return value.length > 0 ? value : null;
+  return value ?? null;
 }
 
 function isFiniteNumber(v: unknown): v is number {

@@ -27,6 +27,11 @@ test('monitor --replay serves the recorded Mac through the API and /metrics', as
   assert.equal(sample.power.cpuWatts, 2.978);
   assert.deepEqual(sample.sources['power.packageWatts'], { source: 'powermetrics', kind: 'measured' });
   assert.equal(sample.thermal.pressure, 'nominal');
+  // SMC readings recorded with the commands: no password needed for these on the Mac.
+  assert.equal(sample.thermal.fanRpm.length, 2);
+  assert.deepEqual(sample.sources['thermal.fanRpm'], { source: 'smc', kind: 'measured' });
+  assert.deepEqual(sample.sources['thermal.cpuTempCelsius'], { source: 'smc', kind: 'measured' });
+  assert.ok(sample.thermal.cpuTempCelsius > 40 && sample.thermal.cpuTempCelsius < 60);
   const running = sample.services.filter((s: { status: string }) => s.status === 'running');
   assert.ok(running.length >= 4, `replayed services running: ${running.map((s: { id: string }) => s.id)}`);
   const estimated = running.filter((s: { estimatedWatts: number | null }) => s.estimatedWatts !== null);

@@ -1,5 +1,7 @@
 import type { CollectorDefinition } from '../types.js';
 import { createHidIdleCollector } from './hid-idle.js';
+import { createIokitCollector } from './iokit/collector.js';
+import { iokitOpenerFor } from './iokit/open.js';
 import { createIoregBatteryCollector } from './ioreg-battery.js';
 import { createPmsetThermCollector } from './pmset-therm.js';
 import { createPowermetricsCollector } from './powermetrics.js';
@@ -58,6 +60,17 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     defaultEnabled: true,
     description: 'Listening ports and connections from netstat every tick, owners from lsof on the slow tier',
     create: createDarwinSocketCollector,
+  },
+  {
+    // After the command collectors: a recording files its readings under the tick their commands open.
+    id: 'darwin-iokit',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['power', 'thermal'],
+    defaultEnabled: true,
+    description:
+      'Whole-machine watts (SMC PSTR), fan speeds and CPU/GPU die temperatures (SMC, IOHID) through IOKit, no root',
+    create: (env) => createIokitCollector(env, { open: iokitOpenerFor(env) }),
   },
   {
     id: 'darwin-hid-idle',

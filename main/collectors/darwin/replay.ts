@@ -2,16 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { CommandResult, CommandRunner } from '../types.js';
+import { parseIokitSnapshot, type IokitSnapshot } from './iokit/snapshot.js';
 
 /**
  * Recordings of what each command printed, per tick, so the macOS pipeline runs anywhere.
  *
  *   DIR/recording.json      {"format":"idlewatt-recording","version":1,"platform":"darwin","intervalMs":2000,"ticks":N}
  *   DIR/ticks/000001.json   {"commands":[{"file","args","stdout":"<path>","stderr","exitCode","failure"?}],
- *                            "powermetrics":["<path>", …]}
+ *                            "powermetrics":["<path>", …], "iokit"?:"<path>"}
  *
  * Paths are relative to DIR and must stay inside it; several ticks may share one capture file.
- * Each powermetrics file holds one plist document.
+ * Each powermetrics file holds one plist document; an iokit file holds what the SMC/IOHID collector
+ * read in that tick (iokit/snapshot.ts).
  */
 export const RECORDING_FORMAT = 'idlewatt-recording';
 export const RECORDING_VERSION = 1;
@@ -37,6 +39,7 @@ interface RecordedCommand {
 interface TickFile {
   commands: RecordedCommand[];
   powermetrics?: string[];
+  iokit?: string;
 }
 
 export class RecordingError extends Error {}
@@ -49,11 +52,17 @@ export interface ReplayControl {
   nextTick(): void;
   /** powermetrics documents of the tick being served, once per visit of that tick. */
   takePowermetricsDocuments(): string[];
+  /** SMC/IOHID readings of the tick being served; null when this tick has none. */
+  iokitSnapshot(): IokitSnapshot | null;
+  /** Whether any tick holds SMC/IOHID readings (older recordings do not). */
+  readonly hasIokit: boolean;
 }
 
 export interface RecordingControl {
   nextTick(): void;
   recordPowermetricsDocument(document: string): void;
+  /** The SMC/IOHID readings of the tick being recorded, filled in place by the collector. */
+  iokitSnapshot(): IokitSnapshot;
   /** Writes the tick in progress and the manifest. */
   close(): Promise<void>;
 }
@@ -88,7 +97,7 @@ function commandKey(file: string, args: readonly string[], blur: boolean): strin
 export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
   const root = resolve(dir);
   const manifest = readManifest(root);
-  const ticks: { commands: RecordedCommand[]; powermetrics: string[] }[] = [];
+  const ticks: { commands: RecordedCommand[]; powermetrics: string[]; iokit: IokitSnapshot | null }[] = [];
   for (let tick = 1; tick <= manifest.ticks; tick++) {
     const path = join(root, 'ticks', `${String(tick).padStart(6, '0')}.json`);
     const parsed = readJson(path) as Partial<TickFile> | null;
@@ -96,6 +105,7 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     ticks.push({
       commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
       powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
+      iokit: parsed.iokit === undefined ? null : iokitAt(root, parsed.iokit, path),
     });
   }
   let index = 0;
@@ -115,6 +125,8 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
       powermetricsTakenOnVisit = visit;
       return ticks[index]!.powermetrics;
     },
+    iokitSnapshot: () => ticks[index]!.iokit,
+    hasIokit: ticks.some((t) => t.iokit !== null),
   };
   const runner = (async (file: string, args: readonly string[]): Promise<CommandResult> => {
     const exact = commandKey(file, args, false);
@@ -154,6 +166,15 @@ function readManifest(root: string): RecordingManifest {
     throw new RecordingError(`${path}: intervalMs must be a positive integer`);
   }
   return manifest as RecordingManifest;
+}
+
+function iokitAt(root: string, path: unknown, where: string): IokitSnapshot {
+  const text = readInside(root, path);
+  try {
+    return parseIokitSnapshot(JSON.parse(text));
+  } catch (error) {
+    throw new RecordingError(`${where}: iokit ${String(path)}: ${(error as Error).message}`);
+  }
 }
 
 function readJson(path: string): unknown {
@@ -230,11 +251,20 @@ export function createRecordingRunner(
     chain = chain.then(write).catch(() => undefined);
   };
   const tickName = (n: number): string => String(n).padStart(6, '0');
+  let iokit: IokitSnapshot | null = null;
   const flush = (): void => {
-    if (current.commands.length === 0 && current.powermetrics!.length === 0) return;
+    const hasIokit = iokit !== null && Object.keys(iokit).length > 0;
+    if (current.commands.length === 0 && current.powermetrics!.length === 0 && !hasIokit) return;
     const data = current;
     const n = tick;
     written = n;
+    if (hasIokit) {
+      const snapshot = JSON.stringify(iokit, null, 1) + '\n';
+      data.iokit = `outputs/${tickName(n)}-iokit.json`;
+      const target = join(root, data.iokit);
+      enqueue(() => writeFile(target, snapshot));
+    }
+    iokit = null;
     enqueue(async () => {
       await writeFile(join(root, 'ticks', `${tickName(n)}.json`), JSON.stringify(data, null, 1) + '\n');
       const manifest: RecordingManifest = {
@@ -258,6 +288,7 @@ export function createRecordingRunner(
       current.powermetrics!.push(path);
       enqueue(() => writeFile(join(root, path), document));
     },
+    iokitSnapshot: () => (iokit ??= {}),
     close: async () => {
       flush();
       await chain;
