@@ -3,7 +3,7 @@ import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
 import { cssVar, h, prepareCanvas, replaceChildren, setText } from '../dom.js';
 import { formatCelsius, formatDuration, pressureFromLevel, thermalBadge } from '../format.js';
-import { pressureDurations } from '../model/thermal-model.js';
+import { pressureDurations, thermalFacts, type ThermalFact } from '../model/thermal-model.js';
 import { drawSparkline } from './sparkline.js';
 
 export interface ThermalInput {
@@ -77,16 +77,20 @@ export function createThermalPanel(): ThermalPanelView {
       badge.dataset.tone = b.tone;
       setText(badge.querySelector('.badge-text')!, b.label);
       const t = latest?.thermal;
-      const fact = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, value)];
+      const fact = (term: string, f: ThermalFact) => [
+        h('dt', {}, term),
+        h('dd', f.title ? { title: f.title } : {}, f.value),
+      ];
+      const labelled = thermalFacts(latest);
       replaceChildren(
         facts,
-        fact('CPU', formatCelsius(t?.cpuTempCelsius)),
-        fact('GPU', formatCelsius(t?.gpuTempCelsius)),
-        fact(
-          'Fans',
-          t && t.fanRpm.length ? t.fanRpm.map((r) => `${Math.round(r)} rpm`).join(', ') : 'none reported',
-        ),
-        fact('Throttling', t?.throttled === true ? 'yes, now' : t?.throttled === false ? 'no' : 'unknown'),
+        fact('CPU', labelled.cpu),
+        fact('GPU', labelled.gpu),
+        fact('Fans', labelled.fans),
+        fact('Throttling', {
+          value: t?.throttled === true ? 'yes, now' : t?.throttled === false ? 'no' : 'unknown',
+          title: '',
+        }),
       );
       const sorted = [...history].sort((a, c) => a.at - c.at);
       drawStrip(sorted);
@@ -100,11 +104,12 @@ export function createThermalPanel(): ThermalPanelView {
       temp.hidden = finite.length === 0;
       if (finite.length)
         drawSparkline(temp, [{ values: temps, colourVar: '--series-gpu', fallback: '#b45309' }]);
+      const tempSource = latest?.sources['thermal.cpuTempCelsius']?.source;
       setText(
         tempText,
         finite.length
-          ? `${formatCelsius(Math.min(...finite))} to ${formatCelsius(Math.max(...finite))}, now ${formatCelsius(finite[finite.length - 1])}`
-          : 'No CPU temperature sensor reported.',
+          ? `${formatCelsius(Math.min(...finite))} to ${formatCelsius(Math.max(...finite))}, now ${formatCelsius(finite[finite.length - 1])}${tempSource ? ` (measured by ${tempSource})` : ''}`
+          : `No CPU temperature sensor reported${latest?.absent['thermal.cpuTempCelsius'] ? `: ${latest.absent['thermal.cpuTempCelsius']}` : ''}.`,
       );
       const hot = today ? today.thermalSeconds.serious + today.thermalSeconds.critical : null;
       setText(
