@@ -57,3 +57,10 @@ test("a source's own reason for a missing figure reaches the sample", () => {
   const withFans = mergeFigures([fanless, powermetricsIntel], new Map());
   assert.equal(withFans.absent['thermal.fanRpm'], undefined, 'another source measured the fans');
 });
+
+test('with the password too, PSTR (the whole machine) stays the system figure; the package stays package', () => {
+  const merged = mergeFigures([powermetricsIntel, iokit], new Map());
+  assert.equal(merged.power.systemWatts, 31.5);
+  assert.deepEqual(merged.sources['power.systemWatts'], { source: 'smc', kind: 'measured' });
+  assert.equal(merged.power.packageWatts, 9);
+});
