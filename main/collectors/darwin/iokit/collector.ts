@@ -239,6 +239,8 @@ export function createIokitCollector(env: CollectorEnv, options: IokitCollectorO
           }
           if (rpm.length > 0) thermal.fanRpm = rpm;
           else missing['thermal.fanRpm'] = layout.fanAbsence ?? 'fan speeds unreadable this tick';
+        } else if (!smc.ok) {
+          missing['thermal.fanRpm'] = `SMC: ${smc.reason}`;
         }
 
         const sources: NonNullable<ThermalObservation['sources']> = {};

@@ -195,3 +195,18 @@ test('the SMC closed by close(); a throwing port is an error reading, and the ne
   await collector.close?.();
   assert.equal(wrapped.closed, 1);
 });
+
+test('SMC refused, IOHID open: temperatures from IOHID, watts and fans absent with the SMC’s reason', async () => {
+  const collector = createIokitCollector(env('Apple M1 Pro'), {
+    open: () => opened('IOServiceOpen(AppleSMC): kern_return 0xe00002c7', { 'eACC MTR Temp Sensor0': 39 }),
+  });
+  const o = value(await collector.collect(REQUEST));
+  assert.equal(o.thermal?.cpuTempCelsius, 39);
+  assert.equal(o.thermal?.source, 'iohid');
+  assert.equal(o.power, undefined);
+  assert.deepEqual(o.absent, {
+    'power.systemWatts': 'SMC: IOServiceOpen(AppleSMC): kern_return 0xe00002c7',
+    'thermal.gpuTempCelsius': 'no GPU die temperature key or IOHID GPU sensor on this Mac',
+    'thermal.fanRpm': 'SMC: IOServiceOpen(AppleSMC): kern_return 0xe00002c7',
+  });
+});
