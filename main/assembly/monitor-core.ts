@@ -100,6 +100,7 @@ export function createMonitorCore(
         dataDir: options.dataDir,
         permission: options.permission?.() ?? NOT_NEEDED,
         notices: [...options.settings.notices, ...(options.notices?.() ?? [])],
+        self: options.store.latest()?.self ?? null,
       };
     },
     getLatest: async () => options.store.latest(),

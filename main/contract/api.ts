@@ -1,7 +1,7 @@
 import type { AlertEvent, SnoozeRequest, SnoozeState } from './alerts.js';
 import type { HistoryPoint, HistoryQuery, ServiceHistoryQuery, ServicePoint } from './history.js';
 import type { CompareResult, Report, TimeRange } from './report.js';
-import type { CollectorHealth, Sample, ServiceSample } from './sample.js';
+import type { CollectorHealth, Sample, SelfCost, ServiceSample } from './sample.js';
 import type { FieldError, Settings, Validated } from './settings.js';
 
 /** Whether elevated power readings (powermetrics, RAPL through pkexec) are available. */
@@ -24,6 +24,8 @@ export interface MonitorStatus {
   permission: PowerPermission;
   /** A notice the UI should show once, e.g. "Settings file was corrupt; backed up to …". */
   notices: string[];
+  /** The monitor's own CPU and memory at the latest sample; null before the first sample. */
+  self: SelfCost | null;
 }
 
 export type SettingsUpdateResult = { ok: true; settings: Settings } | { ok: false; errors: FieldError[] };

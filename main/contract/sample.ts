@@ -125,6 +125,14 @@ export interface ProcessSample {
   rssBytes: number | null;
 }
 
+/** IdleWatt's own cost, measured from its own process over the latest interval. */
+export interface SelfCost {
+  /** Its CPU time over the interval as a percent of one core; null before a second measurement. */
+  cpuPercent: number | null;
+  /** Its resident memory at the end of the interval. */
+  rssBytes: number;
+}
+
 export interface IdleFigures {
   /** No service active for `idleAfterMinutes`. */
   stackIdle: boolean;
@@ -169,6 +177,8 @@ export interface Sample {
   /** Which total the services' estimated watts were split from, and what is left of it. */
   attribution: AttributionFigures;
   collectors: CollectorHealth[];
+  /** The monitor's own cost; null where it was not measured (e.g. a sample read back from history). */
+  self: SelfCost | null;
   /** Figure path (e.g. `power.packageWatts`) → where it came from. */
   sources: Record<string, Provenance>;
   /** Figure path → why it is null. */

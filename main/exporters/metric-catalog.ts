@@ -159,6 +159,23 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     read: perService((service) => service.estimatedWatts),
   },
   {
+    prometheusName: 'unamentis_server_self_cpu_percent',
+    otelName: 'unamentis.server.self.cpu',
+    unit: '%',
+    kind: 'gauge',
+    description:
+      "IdleWatt's own CPU use over the latest interval, measured from its process (100 = one core).",
+    read: fromLatest((s) => s.self?.cpuPercent),
+  },
+  {
+    prometheusName: 'unamentis_server_self_memory_bytes',
+    otelName: 'unamentis.server.self.memory',
+    unit: 'By',
+    kind: 'gauge',
+    description: "IdleWatt's own resident memory at the latest sample.",
+    read: fromLatest((s) => s.self?.rssBytes),
+  },
+  {
     prometheusName: 'unamentis_server_idle_duration_seconds',
     otelName: 'unamentis.server.idle.duration',
     unit: 's',

@@ -4,6 +4,7 @@ import { SamplerClock } from './clock.js';
 import { CollectorCalls } from './collector-calls.js';
 import { IdleEnergyTracker } from './idle-energy.js';
 import { mergeFigures, type MergedFigures } from './merge.js';
+import { SelfMeter } from './self-meter.js';
 import { ServiceBuilder } from './service-builder.js';
 
 export type { SamplerCollector } from '../collectors/types.js';
@@ -14,6 +15,8 @@ export interface SamplerOptions {
   settings: () => Settings;
   now?: () => number;
   platform?: Platform;
+  /** Measures the monitor's own CPU and memory once per tick. */
+  selfMeter?: SelfMeter;
 }
 
 /** A tick slower than this many intervals is a gap (sleep, clock jump): nothing is integrated across it. */
@@ -30,6 +33,7 @@ export class Sampler {
   private readonly calls: CollectorCalls;
   private readonly idle: IdleEnergyTracker;
   private readonly services: ServiceBuilder;
+  private readonly selfMeter: SelfMeter;
   private lastTickAt: number | null = null;
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
@@ -44,6 +48,7 @@ export class Sampler {
     this.calls = new CollectorCalls(options.collectors);
     this.idle = new IdleEnergyTracker(this.now());
     this.services = new ServiceBuilder(this.idle);
+    this.selfMeter = options.selfMeter ?? new SelfMeter();
   }
 
   markGap(reason: string): void {
@@ -147,6 +152,7 @@ export class Sampler {
       energy,
       attribution: built.attribution,
       collectors: health,
+      self: this.selfMeter.measure(),
       sources: merged.sources,
       absent: merged.absent,
     };

@@ -299,6 +299,8 @@ function decodeSystem(parsed: unknown): Sample {
     energy: { systemWattHours: packageAsSystem ? null : num(r[9]), serviceWattHours: {} },
     attribution: { basis: attributionBasis(power), restWatts: null },
     collectors: [],
+    // The monitor's own cost describes the process that measured it, not history: not stored.
+    self: null,
     sources:
       source && !packageAsSystem
         ? {

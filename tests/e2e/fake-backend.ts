@@ -207,6 +207,7 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         dataDir: '/home/dev/.local/share/idlewatt',
         permission,
         notices: [...backend.notices],
+        self: latest()?.self ?? null,
       };
       return send(res, 200, status);
     }

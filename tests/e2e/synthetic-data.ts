@@ -236,6 +236,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
         watts === null ? null : watts - services.reduce((sum, s) => sum + (s.estimatedWatts ?? 0), 0),
     },
     collectors,
+    self: { cpuPercent: 0.21, rssBytes: 83_886_080 },
     sources: options.withPower
       ? {
           'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' },

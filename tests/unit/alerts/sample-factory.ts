@@ -70,6 +70,7 @@ export function sample(spec: SampleSpec): Sample {
     energy: { systemWattHours: null, serviceWattHours: {} },
     attribution: { basis: spec.systemWatts === null ? null : 'system', restWatts: null },
     collectors: [],
+    self: null,
     sources: {},
     absent: {},
   };

@@ -123,6 +123,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
       { id: 'nvidia-smi', status: 'ok', reason: null, durationMs: 42 },
       { id: 'hwmon', status: 'absent', reason: 'not-present', durationMs: 0.2 },
     ],
+    self: { cpuPercent: 0.2, rssBytes: 80_000_000 },
     sources: {
       'power.packageWatts': { source: 'rapl', kind: 'measured' },
       'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' },
@@ -212,6 +213,7 @@ export class FakeMonitorApi implements MonitorApi {
       dataDir: '/tmp/idlewatt',
       permission: { state: 'not-needed', message: 'RAPL is readable.', canRequest: false },
       notices: [],
+      self: this.latest?.self ?? null,
     });
   }
 

@@ -28,6 +28,8 @@ const REQUIRED = [
   'unamentis_server_energy_joules_total',
   'unamentis_server_collector_success',
   'unamentis_server_collector_duration_seconds',
+  'unamentis_server_self_cpu_percent',
+  'unamentis_server_self_memory_bytes',
 ];
 
 test('the catalog has every metric the plan names, each with an OpenTelemetry twin', () => {
@@ -75,6 +77,23 @@ test('the latest sample becomes gauges with service, sensor and collector labels
   assert.equal(s.get('unamentis_server_collector_success{collector="hwmon"}'), 0);
   assert.equal(s.get('unamentis_server_collector_duration_seconds{collector="nvidia-smi"}'), 0.042);
   assert.ok(Math.abs(s.get('unamentis_server_energy_joules_total')! - 39) < 1e-9, '7.8 W for 5 s');
+  assert.equal(s.get('unamentis_server_self_cpu_percent'), 0.2);
+  assert.equal(s.get('unamentis_server_self_memory_bytes'), 80_000_000);
+});
+
+test("IdleWatt's own cost: unknown CPU is no point, and a sample without it exports neither", async (t) => {
+  const metrics = createPrometheusMetrics();
+  t.after(() => metrics.close());
+  metrics.update(makeSample({ self: { cpuPercent: null, rssBytes: 70_000_000 } }));
+  let s = series(await metrics.render());
+  assert.equal(s.has('unamentis_server_self_cpu_percent'), false);
+  assert.equal(s.get('unamentis_server_self_memory_bytes'), 70_000_000);
+  const fromHistory = createPrometheusMetrics();
+  t.after(() => fromHistory.close());
+  fromHistory.update(makeSample({ self: null }));
+  s = series(await fromHistory.render());
+  assert.equal(s.has('unamentis_server_self_cpu_percent'), false);
+  assert.equal(s.has('unamentis_server_self_memory_bytes'), false);
 });
 
 test('absent figures are absent series, never zeros; stale services disappear', async (t) => {

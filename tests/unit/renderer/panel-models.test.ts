@@ -41,6 +41,7 @@ const status = (over: Partial<MonitorStatus> = {}): MonitorStatus => ({
   dataDir: null,
   permission: { state: 'not-needed', message: '', canRequest: false },
   notices: [],
+  self: null,
   ...over,
 });
 const input = (over: Partial<BannerInput>): BannerInput => ({

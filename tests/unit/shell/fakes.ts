@@ -48,6 +48,7 @@ export function makeSample(
       restWatts: null,
     },
     collectors: [],
+    self: null,
     sources: {
       ...(systemWatts === null
         ? {}

@@ -73,6 +73,7 @@ export function makeSample(overrides: SampleOverrides = {}): Sample {
     energy: { systemWattHours: (8 * 5) / 3600, serviceWattHours: {} },
     attribution: { basis: 'system', restWatts: 8 },
     collectors: [{ id: 'rapl', status: 'ok', reason: null, durationMs: 1 }],
+    self: null,
     sources: { 'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' } },
     absent: {},
   };
