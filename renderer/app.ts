@@ -8,6 +8,7 @@ import { h } from './dom.js';
 import { formatWattHours, plural } from './format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
 import { createLoaders } from './loaders.js';
+import { selfCostLine } from './model/self-cost-model.js';
 import { attributionLine, openAlertsByService } from './model/services-model.js';
 import { createTabs, type TabId } from './tabs.js';
 import { createAlertsPanel } from './views/alerts-panel.js';
@@ -73,11 +74,13 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   tabs.panels.alerts.append(alertsPanel.element);
   tabs.panels.compare.append(compare.element);
   tabs.panels.settings.append(settingsPanel.element);
+  const selfCost = h('footer', { class: 'self-cost', id: 'self-cost' });
   root.replaceChildren(
     header.element,
     banners.element,
     tabs.bar,
     h('div', { class: 'panels' }, Object.values(tabs.panels)),
+    selfCost,
   );
   root.dataset.api = apiKind;
 
@@ -127,6 +130,10 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       : state.today.powerSource && wasted !== null && wasted !== undefined
         ? `${formatWattHours(wasted)} used while idle today \u2014 see Idle analysis \u203A`
         : 'Idle energy unknown: no power reading \u2014 see Idle analysis \u203A';
+    const self = selfCostLine(state.latest);
+    selfCost.hidden = self === null;
+    selfCost.textContent = self?.text ?? '';
+    selfCost.title = self?.title ?? '';
     const open = [...openAlertsByService(state.alerts).values()].flat().length;
     tabs.setBadge('alerts', open ? String(open) : '', open ? plural(open, 'open alert') : '');
     renderTab(tabs.current(), now);

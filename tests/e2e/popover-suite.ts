@@ -141,6 +141,16 @@ export function definePopoverSuite(
       assert.match(await text(page, '#thermal-badge'), /(Nominal|Fair|Serious|Critical|Unknown)$/);
       assert.match(await text(page, '#battery'), /^(Battery \d+ %|No battery)/);
       assert.match(await text(page, '#idle-state'), /^Stack (idle|active)/);
+      await page.waitForFunction(
+        () => /CPU/.test((globalThis as any).document.getElementById('self-cost')?.textContent ?? ''),
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.match(
+        await text(page, '#self-cost'),
+        /^IdleWatt itself: (\d+(\.\d)? %|—) CPU · \d+(\.\d)? (MB|GB)$/,
+        "the footer shows IdleWatt's own measured cost",
+      );
 
       await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
       assert.ok((await drawnPixels(page)) > 500, 'the power chart drew its lines');
