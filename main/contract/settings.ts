@@ -1,6 +1,7 @@
 import { ALERT_RULE_IDS } from './alerts.js';
 import { DEFAULT_SERVICES, type ServiceConfig } from './services.js';
 import type { PowerBasis, ThermalPressure } from './sample.js';
+import { compileServicePattern } from './service-pattern.js';
 
 export const SETTINGS_SCHEMA_VERSION = 1;
 
@@ -154,12 +155,9 @@ function checkService(c: Checker, raw: unknown, field: string): ServiceConfig {
   const service: ServiceConfig = { id, name, ports: ports as number[], processNames };
   if (o.commandPattern !== undefined && o.commandPattern !== null && o.commandPattern !== '') {
     const pattern = c.string(o.commandPattern, `${field}.commandPattern`, 500);
-    try {
-      new RegExp(pattern);
-      service.commandPattern = pattern;
-    } catch (e) {
-      c.fail(`${field}.commandPattern`, `is not a valid regular expression (${(e as Error).message})`);
-    }
+    const compiled = compileServicePattern(pattern);
+    if (compiled.ok) service.commandPattern = pattern;
+    else c.fail(`${field}.commandPattern`, compiled.reason);
   }
   if (o.probe !== undefined && o.probe !== null) {
     if (o.probe !== 'ollama') c.fail(`${field}.probe`, "must be 'ollama' or absent");

@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { ServiceConfig } from '../contract/index.js';
+import { compileServicePattern, type ServicePattern } from '../contract/service-pattern.js';
 import type { ProcessInfo } from '../collectors/types.js';
 
 export interface ServiceMatch {
@@ -16,7 +18,9 @@ export function matchServices(
   services: readonly ServiceConfig[],
   processes: readonly ProcessInfo[],
   listeningPidByPort: ReadonlyMap<number, number>,
+  patternBudgetMs = PATTERN_BUDGET_MS,
 ): Map<string, ServiceMatch> {
+  const budget: MatchBudget = { deadline: performance.now() + patternBudgetMs, matched: 0 };
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const children = new Map<number, number[]>();
   for (const p of processes) {
@@ -41,10 +45,10 @@ export function matchServices(
       if (pid !== undefined && byPid.has(pid)) roots.add(pid);
     }
     const names = new Set(service.processNames.map((n) => n.toLowerCase()));
-    const pattern = compile(service.commandPattern);
+    const pattern = patternFor(service.commandPattern);
     if (names.size > 0 || pattern) {
       for (const p of processes) {
-        if (names.has(p.name.toLowerCase()) || (pattern && p.command && pattern.test(p.command)))
+        if (names.has(p.name.toLowerCase()) || (pattern && p.command && pattern.matches(p.command, budget)))
           roots.add(p.pid);
       }
     }
@@ -64,17 +68,54 @@ export function matchServices(
   return result;
 }
 
-const patternCache = new Map<string, RegExp | null>();
-function compile(pattern: string | undefined): RegExp | null {
-  if (!pattern) return null;
-  let compiled = patternCache.get(pattern);
-  if (compiled === undefined) {
-    try {
-      compiled = new RegExp(pattern);
-    } catch {
-      compiled = null; // settings validation reports it; matching just skips it
-    }
-    patternCache.set(pattern, compiled);
+/** Pattern matching time per sampler tick; commands not reached are matched on later ticks. */
+export const PATTERN_BUDGET_MS = 50;
+/** Command lines are matched on their first 4 KiB. */
+const MAX_COMMAND_CHARS = 4096;
+const MAX_REMEMBERED_COMMANDS = 4096;
+const MAX_REMEMBERED_PATTERNS = 64;
+
+interface MatchBudget {
+  deadline: number;
+  matched: number;
+}
+
+/**
+ * A compiled pattern with the answers it already gave: a command line rarely changes between ticks,
+ * so each is matched once. Together with the linear-time engine and a per-tick time budget, a
+ * pathological pattern costs at most the budget per tick and can never stall the event loop.
+ */
+class RememberingPattern {
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(private readonly pattern: ServicePattern) {}
+
+  /** Undefined (treated as no match) when the budget is spent and this command was never matched. */
+  matches(command: string, budget: MatchBudget): boolean | undefined {
+    const text = command.length > MAX_COMMAND_CHARS ? command.slice(0, MAX_COMMAND_CHARS) : command;
+    const known = this.answers.get(text);
+    if (known !== undefined) return known;
+    // At least one new command per tick, so the remembered answers always grow.
+    if (budget.matched > 0 && performance.now() > budget.deadline) return undefined;
+    budget.matched++;
+    const answer = this.pattern.test(text);
+    if (this.answers.size >= MAX_REMEMBERED_COMMANDS) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(text, answer);
+    return answer;
   }
-  return compiled;
+}
+
+const patterns = new Map<string, RememberingPattern | null>();
+
+function patternFor(source: string | undefined): RememberingPattern | null {
+  if (!source) return null;
+  let entry = patterns.get(source);
+  if (entry === undefined) {
+    const compiled = compileServicePattern(source);
+    // Settings validation reports a bad pattern; matching just skips it.
+    entry = compiled.ok ? new RememberingPattern(compiled.pattern) : null;
+    if (patterns.size >= MAX_REMEMBERED_PATTERNS) patterns.delete(patterns.keys().next().value!);
+    patterns.set(source, entry);
+  }
+  return entry;
 }

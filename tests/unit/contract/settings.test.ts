@@ -59,3 +59,24 @@ test('non-objects and wrong schema versions are rejected, not thrown', () => {
     assert.equal(result.ok, false);
   }
 });
+
+test('command patterns are checked with the linear-time engine: lookaround, backreferences and huge programs are refused', () => {
+  const reasons = new Map<string, RegExp>([
+    ['(?<=x)ollama', /not a valid pattern/],
+    ['(a)\\1', /not a valid pattern/],
+    ['(?!x)a', /not a valid pattern/],
+    ['(?:a|b){999}c', /too complex/],
+  ]);
+  for (const [pattern, reason] of reasons) {
+    const s = defaultSettings();
+    s.services[0]!.commandPattern = pattern;
+    const result = validateSettings(s);
+    assert.equal(result.ok, false, pattern);
+    if (result.ok) continue;
+    const error = result.errors.find((e) => e.field === 'services[0].commandPattern');
+    assert.match(error?.reason ?? '', reason, pattern);
+  }
+  const s = defaultSettings();
+  s.services[0]!.commandPattern = '(.*.*)*Z';
+  assert.equal(validateSettings(s).ok, true, 'a backtracking bomb is harmless in RE2 and accepted');
+});
