@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { loadOrCreateToken } from './api/auth.js';
 import { startApiServer } from './api/server.js';
+import { raiseFileLimit } from './api/file-limit.js';
 import { openLocalCore } from './assembly/local-core.js';
 import type { MonitorCore } from './assembly/types.js';
 import { createPrometheusMetrics } from './exporters/prometheus.js';
@@ -10,6 +11,7 @@ import { defaultDataDir } from './paths.js';
 import { startApp } from './shell/app.js';
 
 let core: MonitorCore | null = null;
+raiseFileLimit();
 
 startApp({
   createCore: async (context) => {

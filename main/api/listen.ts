@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { connectionLimits, type ConnectionLimits } from './connection-limits.js';
 
 export interface Listening {
   port: number;
@@ -19,6 +20,7 @@ export async function listenOn(
   port: number,
   handler: RequestListener,
   onPort: (port: number) => void,
+  limits: ConnectionLimits = connectionLimits(),
 ): Promise<Listening> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
@@ -29,7 +31,7 @@ export async function listenOn(
   };
   try {
     for (const [index, host] of hosts.entries()) {
-      const server = createGuardedServer(handler, sockets);
+      const server = createGuardedServer(handler, sockets, limits);
       servers.push(server);
       try {
         port = await listen(server, port, host);
@@ -49,9 +51,25 @@ export async function listenOn(
   return { port, urls, close: closeAll };
 }
 
-/** A server with timeouts, a JSON answer to malformed requests, and its sockets tracked for close. */
-function createGuardedServer(handler: RequestListener, sockets: Set<Socket>): Server {
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, handler);
+/**
+ * A server with timeouts and a connection cap, a JSON answer to malformed requests, and its sockets
+ * tracked for close.
+ */
+function createGuardedServer(
+  handler: RequestListener,
+  sockets: Set<Socket>,
+  limits: ConnectionLimits,
+): Server {
+  const server = createServer(
+    {
+      requestTimeout: 30_000,
+      headersTimeout: limits.headersTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkingIntervalMs,
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') {
       socket.destroy();
@@ -64,6 +82,9 @@ function createGuardedServer(handler: RequestListener, sockets: Set<Socket>): Se
     );
   });
   server.on('connection', (socket: Socket) => {
+    // node:http's header timeout only covers a request that has begun: a socket that never sends
+    // a byte would otherwise stay open for good (and hold a descriptor).
+    socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });

@@ -30,6 +30,8 @@ export interface RequestHandlerOptions {
   /** The port listened on (known only once listening). */
   port: () => number;
   extraHosts: readonly string[];
+  /** With --host 0.0.0.0 or ::, a Host naming the address the request came in on is allowed. */
+  acceptLocalAddress?: boolean;
   metrics: PrometheusMetrics | null;
   staticDir: string | null;
   log: (line: string) => void;
@@ -41,7 +43,10 @@ export interface RequestHandlerOptions {
  */
 export function createRequestHandler(o: RequestHandlerOptions): RequestListener {
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = checkRequest(req, o.port(), o.extraHosts);
+    const hosts = o.acceptLocalAddress
+      ? [...o.extraHosts, plainAddress(req.socket.localAddress)]
+      : o.extraHosts;
+    const url = checkRequest(req, o.port(), hosts);
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === '/metrics') return serveMetrics(req, res, method, url);
@@ -130,6 +135,7 @@ export function createRequestHandler(o: RequestHandlerOptions): RequestListener 
   }
 
   return (req, res) => {
+    req.socket.setTimeout(0); // the silent-connection timer (listen.ts); keep-alive has its own
     handleRequest(req, res).catch((error: unknown) => {
       const httpError = error instanceof HttpError ? error : internalError(error);
       if (httpError.status === 500)
@@ -137,4 +143,10 @@ export function createRequestHandler(o: RequestHandlerOptions): RequestListener 
       sendError(res, httpError);
     });
   };
+}
+
+/** `::ffff:192.168.1.5` → `192.168.1.5`; an empty string when unknown. */
+function plainAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }

@@ -1,5 +1,6 @@
 import type { MonitorApi } from '../contract/index.js';
 import type { PrometheusMetrics } from '../exporters/prometheus.js';
+import { connectionLimits } from './connection-limits.js';
 import { hostName, isLoopbackHost } from './host-check.js';
 import { listenOn, type Listening } from './listen.js';
 import { createRequestHandler } from './request-handler.js';
@@ -29,6 +30,10 @@ export interface ApiServerOptions {
   now?: () => number;
   /** Open event-stream clients changed: a dashboard is watching while the count is above 0. */
   onStreamClients?: (count: number) => void;
+  /** Open connections per listening address; default from the open-file limit (connection-limits.ts). */
+  maxConnections?: number;
+  /** A connection that has not sent its request headers by then is closed; default 10 s. */
+  headersTimeoutMs?: number;
 }
 
 export interface ApiServer {
@@ -75,6 +80,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     token: options.token,
     port: () => port,
     extraHosts,
+    // Listening on every interface: the address a request came in on is one of this machine's.
+    acceptLocalAddress: options.host === '0.0.0.0' || options.host === '::',
     metrics: options.metrics,
     staticDir: options.staticDir,
     log,
@@ -82,7 +89,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const hosts = options.host !== undefined ? [options.host] : ['127.0.0.1', '::1'];
   let listening: Listening;
   try {
-    listening = await listenOn(hosts, port, handler, (picked) => (port = picked));
+    const limits = connectionLimits({
+      maxConnections: options.maxConnections,
+      headersTimeoutMs: options.headersTimeoutMs,
+    });
+    listening = await listenOn(hosts, port, handler, (picked) => (port = picked), limits);
   } catch (error) {
     hub.close();
     throw error;

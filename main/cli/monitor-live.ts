@@ -7,6 +7,7 @@ import { createPlatformNotifier, createWebhookSink, formatAlertLine } from '../a
 import { loadOrCreateToken } from '../api/auth.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
 import { runCommand } from '../collectors/exec.js';
+import { raiseFileLimit } from '../api/file-limit.js';
 import { openLocalCore, type LocalCore } from '../assembly/local-core.js';
 import { createPrometheusMetrics } from '../exporters/prometheus.js';
 import { startOtlpExport, type OtlpExport } from '../exporters/otlp.js';
@@ -39,6 +40,12 @@ function hasDesktopSession(): boolean {
 
 export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
   const { options, dataDir, settingsStore, effectiveSettings, io } = ctx;
+  const files = raiseFileLimit();
+  if (!files.ok && files.current !== null && files.current < 1024) {
+    io.err(
+      `idlewatt monitor: only ${files.current} open files allowed (${files.reason}); API connections are capped to fit`,
+    );
+  }
   const settings = effectiveSettings();
   const errors = (error: Error) => io.err(`idlewatt monitor: ${error.message}`);
   let opened: LocalCore;
@@ -105,6 +112,7 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
     server = await startApiServer({
       api: core.api,
       host,
+      allowedHosts: options.allowHosts,
       port: options.port ?? settings.api.port,
       token,
       staticDir: rendererDir(),
