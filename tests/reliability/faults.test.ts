@@ -176,7 +176,7 @@ test(
       intervalMs: 1000,
       samplers: async () => ['cpu_power', 'thermal'],
       processDetail: false,
-      tempRoot: tempDir(t),
+      runParent: tempDir(t),
     });
     const pm = createPowermetricsCollector(env(clock.now), { feed });
     t.after(() => pm.close?.());

@@ -9,16 +9,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { ALLOWED_SAMPLERS, buildElevationCommand } from '../../main/collectors/darwin/elevation.js';
 import { ELEVATION_SCRIPT } from '../../main/collectors/darwin/elevation-script.js';
 import { buildRaplLoopScript, elevatedCommand } from '../../main/collectors/linux/rapl-elevation.js';
 import { createPrometheusMetrics } from '../../main/exporters/prometheus.js';
-import { tempDir } from '../helpers.js';
 import { runs } from './fuzz-support.js';
 import { request, rawRequest } from '../unit/api/http-client.js';
 import {
@@ -389,26 +388,26 @@ function singleQuotedWords(command: string): string[] | null {
 const PLAIN = /^[A-Za-z0-9/._,-]+$/;
 
 test('the powermetrics elevation command: hostile input is refused, accepted input is plain and quoted', () => {
-  const dir = '/tmp/idlewatt-pm-Ab12Cd';
   fc.assert(
     fc.property(
       fc.record({
         appPid: fc.oneof(fc.integer({ min: -10, max: 100_000_000 }), fc.double()),
-        directory: fc.oneof(
-          fc.constant(dir),
+        appUid: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.double()),
+        parent: fc.oneof(
+          fc.constant('/var/run'),
           hostile,
           hostile.map((h) => `/tmp/${h}`),
         ),
-        fifoName: fc.oneof(fc.constant('powermetrics.fifo'), hostile),
+        runName: fc.oneof(fc.constant('idlewatt-pm-Ab12Cd34Ef56Gh78'), hostile),
         intervalMs: fc.oneof(fc.integer({ min: -1000, max: 1_000_000 }), fc.double()),
         samplers: fc.array(fc.oneof(fc.constantFrom(...ALLOWED_SAMPLERS), hostile), { maxLength: 4 }),
         processDetail: fc.boolean(),
         powermetricsPath: fc.option(fc.oneof(fc.constant('/usr/bin/powermetrics'), hostile)),
       }),
-      ({ fifoName, powermetricsPath, ...rest }) => {
+      ({ parent, runName, powermetricsPath, ...rest }) => {
         const request = {
           ...rest,
-          fifoPath: `${rest.directory}/${fifoName}`,
+          runDir: `${parent}/${runName}`,
           ...(powermetricsPath === null ? {} : { powermetricsPath }),
         };
         const built = buildElevationCommand(request);
@@ -421,19 +420,25 @@ test('the powermetrics elevation command: hostile input is refused, accepted inp
         assert.deepEqual(words.slice(0, 4), ['/bin/sh', '-c', ELEVATION_SCRIPT, 'idlewatt-powermetrics']);
         assert.deepEqual(words.slice(4), built.args);
         for (const arg of built.args) assert.match(arg, PLAIN, 'no metacharacter in an accepted value');
-        assert.equal(dirname(request.fifoPath), request.directory);
-        assert.ok(!request.fifoPath.split('/').includes('..'));
+        assert.match(basename(request.runDir), /^idlewatt-pm-[A-Za-z0-9]{16}$/);
+        assert.ok(!request.runDir.split('/').includes('..'));
         assert.ok(Number.isSafeInteger(request.appPid) && request.appPid >= 2);
+        assert.ok(Number.isSafeInteger(request.appUid) && request.appUid >= 0);
       },
     ),
     { numRuns: runs(2000) },
   );
 });
 
-test('the RAPL root loop script: hostile input is refused; accepted input changes only the quoted values', (t) => {
-  const dir = tempDir(t, 'idlewatt-rapl-sec-');
-  chmodSync(dir, 0o700);
-  const reference = buildRaplLoopScript({ appPid: 4242, intervalSeconds: 2, fifoPath: `${dir}/counters` });
+test('the RAPL root loop script: hostile input is refused; accepted input changes only the quoted values', () => {
+  const dir = '/run';
+  const name = 'idlewatt-rapl-Ab12Cd34Ef56Gh78';
+  const reference = buildRaplLoopScript({
+    appPid: 4242,
+    appUid: 1000,
+    intervalSeconds: 2,
+    runDir: `${dir}/${name}`,
+  });
   assert.ok(reference.ok, reference.ok ? '' : reference.error);
   const quotes = (s: string) => s.split("'").length;
   fc.assert(
@@ -441,7 +446,7 @@ test('the RAPL root loop script: hostile input is refused; accepted input change
       fc.record({
         appPid: fc.oneof(fc.integer({ min: -10, max: 5_000_000 }), fc.double()),
         intervalSeconds: fc.oneof(fc.integer({ min: -5, max: 100 }), fc.double()),
-        fifoName: fc.oneof(fc.constant('counters'), hostile),
+        runName: fc.oneof(fc.constant(name), hostile),
         sysRoot: fc.option(
           fc.oneof(
             fc.constant('/sys'),
@@ -451,10 +456,11 @@ test('the RAPL root loop script: hostile input is refused; accepted input change
         ),
         procRoot: fc.option(fc.oneof(fc.constant('/proc'), hostile)),
       }),
-      ({ fifoName, sysRoot, procRoot, ...rest }) => {
+      ({ runName, sysRoot, procRoot, ...rest }) => {
         const options = {
           ...rest,
-          fifoPath: `${dir}/${fifoName}`,
+          appUid: 1000,
+          runDir: `${dir}/${runName}`,
           ...(sysRoot === null ? {} : { sysRoot }),
           ...(procRoot === null ? {} : { procRoot }),
         };
@@ -463,12 +469,12 @@ test('the RAPL root loop script: hostile input is refused; accepted input change
           assert.ok(built.error.trim() !== '', 'a reason');
           return;
         }
-        for (const path of [options.fifoPath, options.sysRoot ?? '/sys', options.procRoot ?? '/proc']) {
+        for (const path of [options.runDir, options.sysRoot ?? '/sys', options.procRoot ?? '/proc']) {
           assert.match(path, /^\/[A-Za-z0-9._/-]*$/, `accepted path '${path}'`);
           assert.ok(!path.split('/').includes('..'));
         }
         assert.equal(quotes(built.value), quotes(reference.value), 'no quote added or removed');
-        assert.ok(built.value.includes(`FIFO='${options.fifoPath}'`));
+        assert.ok(built.value.includes(`run_dir='${options.runDir}'`));
         const command = elevatedCommand(built.value);
         assert.match(command, /^echo [A-Za-z0-9+/=]+ \| base64 -d \| \/bin\/sh$/);
         assert.equal(Buffer.from(command.split(' ')[1]!, 'base64').toString('utf8'), built.value);

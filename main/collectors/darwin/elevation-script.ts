@@ -1,70 +1,95 @@
+import { ROOT_RUN_DIR_CHECKS, ROOT_RUN_DIR_EXIT_REASONS, ROOT_RUN_DIR_SHELL } from '../root-run-dir.js';
+
 /**
- * The root-side helper, fixed text run as `/bin/sh -c SCRIPT idlewatt-powermetrics ARGS…`.
- * Nothing is interpolated into it: every dynamic value arrives as a positional parameter, is
- * validated again here, and is only ever expanded inside double quotes.
+ * The root-side helper, fixed text run as `/bin/sh -c SCRIPT idlewatt-powermetrics ARGS…` by
+ * `osascript … with administrator privileges` (elevator.ts). Nothing is interpolated into it: every
+ * dynamic value arrives as a positional parameter, is validated again here, and is only ever
+ * expanded inside double quotes.
  *
- * $1 app pid · $2 FIFO path · $3 interval ms · $4 samplers · $5 process detail (0|1) · $6 powermetrics
+ * $1 app pid · $2 app uid · $3 run directory · $4 interval ms · $5 samplers · $6 process detail (0|1)
+ * $7 powermetrics
  *
- * - powermetrics writes into the FIFO the app reads; nothing is written to disk. The path is opened
- *   once and the opened object checked to be a pipe (/dev/fd/3), and every run writes to that
- *   descriptor: swapping the path for a symlink to a file can never make root truncate or write it.
- * - Watchdog: every second it checks the app pid and the FIFO; when either is gone it sends TERM,
- *   then KILL a second later, so powermetrics ends within ~2 s of the app dying (SIGKILL included).
+ * - Root makes its own run directory and FIFO (root-run-dir.ts), so no path a user can change is
+ *   opened, written or executed as root. The FIFO goes to the app's user; powermetrics writes into it
+ *   and nothing reaches the disk.
+ * - The helper detaches (stdin, stdout and stderr away from the prompt) and prints the loop's pid, so
+ *   the prompt returns at once and no root shell stays attached to anything of the user's.
+ * - Watchdog: every second it checks the app pid; when it is gone it sends TERM, then KILL a second
+ *   later, so powermetrics ends within ~2 s of the app dying (SIGKILL included), and the run
+ *   directory is removed.
+ * - The helper holds a read end of the FIFO only for its first seconds (until the app has opened it);
+ *   after that a reader that goes away makes powermetrics die of SIGPIPE, and the helper ends too.
  * - If powermetrics exits by itself it is restarted with backoff (1, 2, 4 … 60 s, reset after a
  *   minute of healthy running): restarts happen here, so the user is asked for a password once.
  */
 export const ELEVATION_SCRIPT = `set -u
-app_pid=$1; fifo=$2; interval_ms=$3; samplers=$4; detail=$5; pm=$6
+PATH=/usr/bin:/bin:/usr/sbin:/sbin; export PATH
+umask 077
+app_pid=$1; app_uid=$2; run_dir=$3; interval_ms=$4; samplers=$5; detail=$6; pm=$7
+fifo=$run_dir/powermetrics.fifo
 case $app_pid in ''|*[!0-9]*) exit 64 ;; esac
 case $interval_ms in ''|*[!0-9]*) exit 64 ;; esac
 case $samplers in ''|*[!a-z_,]*) exit 64 ;; esac
 case $detail in 0|1) ;; *) exit 64 ;; esac
-case $fifo in /*) ;; *) exit 64 ;; esac
-case $fifo in *[!A-Za-z0-9/._-]*|*..*) exit 64 ;; esac
 case $pm in /*) ;; *) exit 64 ;; esac
 case $pm in *[!A-Za-z0-9/._-]*|*..*) exit 64 ;; esac
-[ -p "$fifo" ] || exit 66
-exec 3<>"$fifo" || exit 66
-[ -p /dev/fd/3 ] || exit 66
+${ROOT_RUN_DIR_CHECKS}
 [ -x "$pm" ] || exit 69
-child=
-stop_child() {
-  if [ -n "$child" ]; then
-    kill -TERM "$child" 2>/dev/null
-    sleep 1
-    kill -KILL "$child" 2>/dev/null
-    wait "$child" 2>/dev/null
-    child=
-  fi
-}
-app_alive() { kill -0 "$app_pid" 2>/dev/null && [ -p "$fifo" ]; }
-trap 'stop_child; exit 0' HUP INT TERM
-delay=1
-while app_alive; do
-  if [ "$detail" = 1 ]; then
-    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu --show-process-energy >&3 2>/dev/null &
-  else
-    "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>/dev/null &
-  fi
-  child=$!
-  started=$(date +%s)
-  while app_alive && kill -0 "$child" 2>/dev/null; do sleep 1; done
-  if kill -0 "$child" 2>/dev/null; then stop_child; break; fi
-  wait "$child" 2>/dev/null
+kill -0 "$app_pid" 2>/dev/null || exit 0
+${ROOT_RUN_DIR_SHELL}
+run() {
   child=
-  if [ $(( $(date +%s) - started )) -ge 60 ]; then delay=1; fi
-  waited=0
-  while [ "$waited" -lt "$delay" ] && app_alive; do sleep 1; waited=$((waited + 1)); done
-  delay=$((delay * 2))
-  if [ "$delay" -gt 60 ]; then delay=60; fi
-done
-stop_child
+  stop_child() {
+    if [ -n "$child" ]; then
+      kill -TERM "$child" 2>/dev/null
+      sleep 1
+      kill -KILL "$child" 2>/dev/null
+      wait "$child" 2>/dev/null
+      child=
+    fi
+  }
+  trap 'rm -f "$fifo"; rmdir "$run_dir" 2>/dev/null' EXIT
+  trap 'stop_child; exit 0' HUP INT TERM PIPE
+  exec 4<>"$fifo" 3>"$fifo"
+  grace=5
+  app_alive() {
+    if [ "$grace" -gt 0 ]; then
+      grace=$((grace - 1))
+      [ "$grace" -eq 0 ] && exec 4<&-
+    fi
+    kill -0 "$app_pid" 2>/dev/null
+  }
+  delay=1
+  while app_alive; do
+    if [ "$detail" = 1 ]; then
+      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu --show-process-energy >&3 2>/dev/null 4<&- &
+    else
+      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>/dev/null 4<&- &
+    fi
+    child=$!
+    started=$(date +%s)
+    while app_alive && kill -0 "$child" 2>/dev/null; do sleep 1; done
+    if kill -0 "$child" 2>/dev/null; then stop_child; break; fi
+    wait "$child" 2>/dev/null
+    status=$?
+    child=
+    [ "$status" -eq 141 ] && break
+    if [ $(( $(date +%s) - started )) -ge 60 ]; then delay=1; fi
+    waited=0
+    while [ "$waited" -lt "$delay" ] && app_alive; do sleep 1; waited=$((waited + 1)); done
+    delay=$((delay * 2))
+    if [ "$delay" -gt 60 ]; then delay=60; fi
+  done
+  stop_child
+  exit 0
+}
+run </dev/null >/dev/null 2>&1 &
+echo "$!"
 exit 0
 `;
 
 /** Exit codes of the helper, for messages. */
 export const ELEVATION_EXIT_REASONS: Record<number, string> = {
-  64: 'the root helper rejected its arguments',
-  66: 'the powermetrics FIFO was missing',
+  ...ROOT_RUN_DIR_EXIT_REASONS,
   69: 'powermetrics is not installed or not executable',
 };

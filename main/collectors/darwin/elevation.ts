@@ -1,16 +1,21 @@
-import { isAbsolute, normalize, relative, sep } from 'node:path';
+import { basename, dirname, normalize } from 'node:path';
+import { RUN_DIR_NAME } from '../root-run-dir.js';
 import { ELEVATION_SCRIPT } from './elevation-script.js';
 
 export const POWERMETRICS_PATH = '/usr/bin/powermetrics';
+/** Where root makes the helper's run directory: root-owned, writable only by root and the daemon group. */
+export const DARWIN_RUN_PARENT = '/var/run';
+export const FIFO_NAME = 'powermetrics.fifo';
 
 /** Samplers the helper may be asked for; anything else is refused before a prompt is shown. */
 export const ALLOWED_SAMPLERS = ['cpu_power', 'gpu_power', 'ane_power', 'thermal', 'tasks', 'smc', 'battery'];
 
 export interface ElevationRequest {
   appPid: number;
-  /** The private 0700 directory the FIFO lives in. */
-  directory: string;
-  fifoPath: string;
+  /** The app's uid: root hands it the FIFO. */
+  appUid: number;
+  /** The directory root creates for the FIFO: `<parent>/idlewatt-pm-<16 letters/digits>`. */
+  runDir: string;
   intervalMs: number;
   samplers: readonly string[];
   /** Adds --show-process-gpu --show-process-energy (per-task GPU time and energy impact). */
@@ -33,7 +38,8 @@ export function buildElevationCommand(request: ElevationRequest): BuildOutcome {
   if (problem) return { ok: false, error: problem };
   const args = [
     String(request.appPid),
-    request.fifoPath,
+    String(request.appUid),
+    request.runDir,
     String(request.intervalMs),
     request.samplers.join(','),
     request.processDetail ? '1' : '0',
@@ -46,19 +52,21 @@ export function buildElevationCommand(request: ElevationRequest): BuildOutcome {
 }
 
 function validate(request: ElevationRequest): string | null {
-  const { appPid, intervalMs, directory, fifoPath, samplers } = request;
+  const { appPid, appUid, intervalMs, runDir, samplers } = request;
   if (!Number.isSafeInteger(appPid) || appPid < 2 || appPid > MAX_PID) {
     return `app pid must be an integer between 2 and ${MAX_PID}`;
+  }
+  if (!Number.isSafeInteger(appUid) || appUid < 0 || appUid > 4_294_967_294) {
+    return 'app uid must be a non-negative integer';
   }
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 100 || intervalMs > 600_000) {
     return 'interval must be an integer between 100 and 600000 ms';
   }
-  if (!isSafePath(directory)) return `directory '${shown(directory)}' is not a plain absolute path`;
-  if (!isSafePath(fifoPath)) return `FIFO path '${shown(fifoPath)}' is not a plain absolute path`;
-  const inside = relative(directory, fifoPath);
-  if (inside === '' || inside.startsWith('..') || inside.includes(sep) || isAbsolute(inside)) {
-    return 'the FIFO must sit directly inside the private directory';
+  if (!isSafePath(runDir)) return `run directory '${shown(runDir)}' is not a plain absolute path`;
+  if (!RUN_DIR_NAME.test(basename(runDir)) || !basename(runDir).startsWith('idlewatt-pm-')) {
+    return 'the run directory must be named idlewatt-pm-<16 letters or digits>';
   }
+  if (dirname(runDir) === '/') return 'the run directory needs a parent directory';
   if (samplers.length === 0) return 'no samplers requested';
   const unknown = samplers.find((s) => !ALLOWED_SAMPLERS.includes(s));
   if (unknown !== undefined) return `sampler '${shown(unknown)}' is not allowed`;

@@ -1,35 +1,53 @@
-import { sudoPromptCwdProblem } from '../sudo-prompt-cwd.js';
+import { execFile } from 'node:child_process';
 
-/** How a root helper run ended. */
+/** How a root helper start ended: `exited` 0 means the helper is running, detached. */
 export type ElevationResult =
-  { outcome: 'exited'; code: number | null } | { outcome: 'denied' } | { outcome: 'failed'; message: string };
+  | { outcome: 'exited'; code: number | null; stdout?: string }
+  | { outcome: 'denied' }
+  | { outcome: 'failed'; message: string };
 
-/** Runs a shell command as root after asking the user; resolves when the command ends. */
+/** Runs a shell command as root after asking the user; resolves when the command returns. */
 export type Elevator = (command: string) => Promise<ElevationResult>;
 
-const PERMISSION_DENIED = 'User did not grant permission.';
+/**
+ * A fixed AppleScript: the command is its argument, never part of the script text, and no file is
+ * written (unlike @vscode/sudo-prompt, which builds an applet and command script in a user-owned
+ * temporary folder and has root run and write files there). `do shell script … with administrator
+ * privileges` runs `/bin/sh -c <command>` as root and returns the command's stdout; a non-zero exit
+ * becomes an error whose number is the exit status, and a cancelled dialog is error -128
+ * (Apple TN2065, "do shell script in AppleScript").
+ */
+export const ELEVATE_APPLESCRIPT = [
+  'on run argv',
+  'do shell script (item 1 of argv) with administrator privileges',
+  'end run',
+] as const;
 
-/** The real elevator: @vscode/sudo-prompt (an osascript administrator dialog on macOS). */
-export const sudoPromptElevator: Elevator = async (command) => {
-  const cwdProblem = sudoPromptCwdProblem();
-  if (cwdProblem) return { outcome: 'failed', message: cwdProblem };
-  let sudo: typeof import('@vscode/sudo-prompt');
-  try {
-    sudo = await import('@vscode/sudo-prompt');
-  } catch (error) {
-    return { outcome: 'failed', message: `sudo-prompt unavailable: ${(error as Error).message}` };
-  }
-  return new Promise((resolve) => {
-    try {
-      sudo.exec(command, { name: 'IdleWatt' }, (error) => {
-        if (!error) return resolve({ outcome: 'exited', code: 0 });
-        if (error.message === PERMISSION_DENIED) return resolve({ outcome: 'denied' });
-        const code = (error as Error & { code?: unknown }).code;
-        if (typeof code === 'number') return resolve({ outcome: 'exited', code });
-        resolve({ outcome: 'failed', message: error.message.split('\n')[0] ?? 'elevation failed' });
+const USER_CANCELED = -128;
+
+export interface OsascriptElevatorOptions {
+  /** Tests point this at a stand-in; production is always /usr/bin/osascript. */
+  osascript?: string;
+}
+
+export function createOsascriptElevator(options: OsascriptElevatorOptions = {}): Elevator {
+  const program = options.osascript ?? '/usr/bin/osascript';
+  const args = (command: string) => [...ELEVATE_APPLESCRIPT.flatMap((line) => ['-e', line]), command];
+  return (command) =>
+    new Promise((resolve) => {
+      execFile(program, args(command), { encoding: 'utf8', timeout: 0 }, (error, stdout, stderr) => {
+        if (!error) return resolve({ outcome: 'exited', code: 0, stdout: stdout.trim() });
+        const code = (error as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') {
+          return resolve({ outcome: 'failed', message: `cannot run ${program}: ${code}` });
+        }
+        const number = /\((-?\d+)\)\s*$/.exec(stderr.trim());
+        if (number && Number(number[1]) === USER_CANCELED) return resolve({ outcome: 'denied' });
+        if (number) return resolve({ outcome: 'exited', code: Number(number[1]) });
+        const line = stderr.trim().split('\n')[0] || error.message.split('\n')[0] || 'osascript failed';
+        resolve({ outcome: 'failed', message: line });
       });
-    } catch (error) {
-      resolve({ outcome: 'failed', message: (error as Error).message });
-    }
-  });
-};
+    });
+}
+
+export const osascriptElevator: Elevator = createOsascriptElevator();

@@ -1,11 +1,10 @@
-import { constants, openSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandRunner } from '../types.js';
 import { ELEVATION_EXIT_REASONS } from './elevation-script.js';
-import { buildElevationCommand } from './elevation.js';
+import { buildElevationCommand, DARWIN_RUN_PARENT, FIFO_NAME } from './elevation.js';
 import type { Elevator } from './elevator.js';
 import type { ReplayControl } from './replay.js';
 
@@ -33,23 +32,36 @@ export interface ElevatedFeedOptions {
   exec: CommandRunner;
   elevate: Elevator;
   appPid: number;
+  /** The app's uid, to whom root hands the FIFO; default: this process's. */
+  appUid?: number;
   intervalMs: number;
   /** Resolved at start (smc only exists on Intel). */
   samplers: () => Promise<string[]>;
   processDetail: boolean;
-  tempRoot?: string;
+  /** Parent of root's run directory; default /var/run. Tests use a directory of their own. */
+  runParent?: string;
   powermetricsPath?: string;
+  /** How often the app checks that the helper's FIFO still exists; default 2 s. */
+  helperCheckMs?: number;
+}
+
+interface Run {
+  fifo: string;
+  socket: Socket | null;
+  stopped: boolean;
+  check: NodeJS.Timeout | null;
 }
 
 /**
- * powermetrics running as root behind one elevation prompt, writing into a FIFO in a private 0700
- * directory that this process reads. Restarts after a crash happen in the root helper, so this side
- * never prompts twice unless the user asks (`requestPermission`).
+ * powermetrics running as root behind one elevation prompt, writing into a FIFO that root creates in
+ * its own run directory (elevation-script.ts) and hands to this user. Restarts after a crash happen
+ * in the root helper, so this side never prompts twice unless the user asks (`requestPermission`).
+ * Closing the reader ends the helper (powermetrics dies of SIGPIPE); so does this process's death.
  */
 export class ElevatedPowermetricsFeed implements PowermetricsFeed {
   private current: FeedState = { state: 'idle' };
   private sink: ((chunk: Buffer | string) => void) | null = null;
-  private run: { fifo: string; dir: string; socket: Socket | null; stopped: boolean } | null = null;
+  private run: Run | null = null;
   private launching: Promise<FeedState> | null = null;
   /** How many times the user has been asked: for tests and the UI's "retry" wording. */
   prompts = 0;
@@ -77,14 +89,14 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
 
   async close(): Promise<void> {
     this.current = { state: 'closed' };
-    await this.stopRun();
+    this.stopRun();
   }
 
-  /** Never rejects: whatever goes wrong before the prompt leaves no directory and a 'failed' state. */
+  /** Never rejects: whatever goes wrong leaves a 'failed' state. */
   private launch(): Promise<FeedState> {
     this.launching = this.launchOnce()
-      .catch(async (error: unknown) => {
-        await this.stopRun().catch(() => undefined);
+      .catch((error: unknown) => {
+        this.stopRun();
         return this.setFailed(error instanceof Error ? error.message : String(error));
       })
       .finally(() => {
@@ -95,52 +107,48 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
 
   private async launchOnce(): Promise<FeedState> {
     this.current = { state: 'starting' };
-    const dir = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'idlewatt-pm-'));
-    const fifo = join(dir, 'powermetrics.fifo');
-    const run: NonNullable<typeof this.run> = { fifo, dir, socket: null, stopped: false };
-    // close() may run during any await here: it leaves no directory behind and is never followed by a prompt.
-    if (this.isClosed()) {
-      await rm(dir, { recursive: true, force: true });
-      return this.current;
-    }
-    this.run = run;
-    const made = await this.options.exec('mkfifo', ['-m', '600', fifo]);
-    if (made.exitCode !== 0) {
-      await this.stopRun();
-      return this.setFailed(`mkfifo failed: ${made.failure ?? made.stderr.trim()}`);
-    }
+    const runDir = join(this.options.runParent ?? DARWIN_RUN_PARENT, `idlewatt-pm-${randomName()}`);
     const samplers = await this.options.samplers();
     const built = buildElevationCommand({
       appPid: this.options.appPid,
-      directory: dir,
-      fifoPath: fifo,
+      appUid: this.options.appUid ?? process.getuid?.() ?? 0,
+      runDir,
       intervalMs: this.options.intervalMs,
       samplers,
       processDetail: this.options.processDetail,
       ...(this.options.powermetricsPath ? { powermetricsPath: this.options.powermetricsPath } : {}),
     });
-    if (!built.ok) {
-      await this.stopRun();
-      return this.setFailed(built.error);
-    }
-    const reading = await this.openReader(run);
-    if (!reading.ok) {
-      await this.stopRun();
-      return this.setFailed(`cannot read the powermetrics FIFO: ${reading.error}`);
-    }
-    if (run.stopped) return this.current;
+    if (!built.ok) return this.setFailed(built.error);
+    // close() may run during any await: it is never followed by a prompt.
+    if (this.isClosed()) return this.current;
     this.prompts++;
     const result = await this.options.elevate(built.command);
-    const wasStopped = run.stopped;
-    await this.stopRun();
-    if (this.isClosed() || wasStopped) return this.current;
     if (result.outcome === 'denied') {
-      this.current = { state: 'denied' };
+      if (!this.isClosed()) this.current = { state: 'denied' };
       return this.current;
     }
     if (result.outcome === 'failed') return this.setFailed(result.message);
-    const reason = result.code === null ? undefined : ELEVATION_EXIT_REASONS[result.code];
-    return this.setFailed(reason ?? `the powermetrics helper stopped (exit ${result.code ?? 'unknown'})`);
+    if (result.code !== 0) {
+      const reason = result.code === null ? undefined : ELEVATION_EXIT_REASONS[result.code];
+      return this.setFailed(reason ?? `the powermetrics helper stopped (exit ${result.code ?? 'unknown'})`);
+    }
+    // The helper runs detached; if this side is closed meanwhile, it ends once its start-up grace
+    // is over and nobody reads the FIFO.
+    if (this.isClosed()) return this.current;
+    const run: Run = { fifo: join(runDir, FIFO_NAME), socket: null, stopped: false, check: null };
+    this.run = run;
+    const opened = this.openReader(run);
+    if (!opened.ok) {
+      this.stopRun();
+      return this.setFailed(`cannot read the powermetrics FIFO: ${opened.error}`);
+    }
+    run.check = setInterval(() => {
+      if (run.stopped || existsSync(run.fifo)) return;
+      this.stopRun();
+      this.setFailed('the powermetrics helper stopped');
+    }, this.options.helperCheckMs ?? 2000);
+    run.check.unref();
+    return this.current;
   }
 
   private isClosed(): boolean {
@@ -153,17 +161,22 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
   }
 
   /**
-   * Opens the FIFO read-write and non-blocking: the open returns at once (no writer needed yet, no
-   * thread parked in open()), the reader never sees EOF when the helper restarts powermetrics (a
-   * document cut short by a crash is then one malformed document), and closing is immediate.
+   * Opens the FIFO read-write and non-blocking: the open returns at once, the reader never sees EOF
+   * when the helper restarts powermetrics (a document cut short by a crash is then one malformed
+   * document), and closing is immediate. The opened object must be a FIFO owned by this user.
    */
-  private async openReader(
-    run: NonNullable<typeof this.run>,
-  ): Promise<{ ok: true } | { ok: false; error: string }> {
+  private openReader(run: Run): { ok: true } | { ok: false; error: string } {
+    let fd: number | null = null;
     try {
+      fd = openSync(run.fifo, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+      const info = fstatSync(fd);
+      const uid = this.options.appUid ?? process.getuid?.();
+      if (!info.isFIFO() || (uid !== undefined && info.uid !== uid)) {
+        closeSync(fd);
+        return { ok: false, error: 'not a FIFO handed to this user' };
+      }
       // A raw fd, not a FileHandle: the socket owns and closes it (a FileHandle would try to close it
       // again on garbage collection, which is fatal).
-      const fd = openSync(run.fifo, constants.O_RDWR | constants.O_NONBLOCK);
       const socket = new Socket({ fd, readable: true, writable: false });
       run.socket = socket;
       socket.on('data', (chunk: Buffer) => {
@@ -178,15 +191,21 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     }
   }
 
-  /** Ends a run: removing the FIFO makes the root helper stop powermetrics within ~2 s. */
-  private async stopRun(): Promise<void> {
+  /** Ends a run: with no reader left, powermetrics dies of SIGPIPE and the root helper ends. */
+  private stopRun(): void {
     const run = this.run;
     if (!run) return;
     this.run = null;
     run.stopped = true;
+    if (run.check) clearInterval(run.check);
     run.socket?.destroy();
-    await rm(run.dir, { recursive: true, force: true });
   }
+}
+
+const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomName(): string {
+  return [...randomBytes(16)].map((b) => NAME_ALPHABET[b % NAME_ALPHABET.length]).join('');
 }
 
 /** Serves the powermetrics documents of a recording, tick by tick. */

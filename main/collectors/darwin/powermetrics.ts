@@ -7,7 +7,7 @@ import type {
   TaskObservation,
   ThermalObservation,
 } from '../types.js';
-import { sudoPromptElevator, type Elevator } from './elevator.js';
+import { osascriptElevator, type Elevator } from './elevator.js';
 import {
   ElevatedPowermetricsFeed,
   ReplayPowermetricsFeed,
@@ -51,7 +51,7 @@ export function createPowermetricsCollector(
       ? new ReplayPowermetricsFeed(replay)
       : new ElevatedPowermetricsFeed({
           exec: env.exec,
-          elevate: options.elevate ?? sudoPromptElevator,
+          elevate: options.elevate ?? osascriptElevator,
           appPid: options.appPid ?? process.pid,
           intervalMs,
           samplers: () => samplersFor(env),

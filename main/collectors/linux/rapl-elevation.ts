@@ -1,33 +1,40 @@
-import { constants, lstatSync, openSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 import * as sudoPrompt from '@vscode/sudo-prompt';
 import { absent, ok, type Reading } from '../../contract/index.js';
+import {
+  ROOT_RUN_DIR_CHECKS,
+  ROOT_RUN_DIR_EXIT_REASONS,
+  ROOT_RUN_DIR_SHELL,
+  RUN_DIR_NAME,
+} from '../root-run-dir.js';
 import { sudoPromptCwdProblem } from '../sudo-prompt-cwd.js';
 import type { CommandRunner } from '../types.js';
 import type { RaplCounters, RaplCounterSource } from './rapl.js';
 
 /**
- * Once-per-run elevation for RAPL on kernels where energy_uj is root-only: a fixed root shell loop
- * copies the counters into a FIFO in a private 0700 directory. It exits within about a second when
- * the app's pid disappears (or is reused: the app's start time is checked) or when the FIFO is
- * removed, so no root process outlives the app. The loop holds the FIFO write-only (opened through a
- * brief read-write handle so the open never blocks): if the app dies while a write is blocked on a full
- * pipe, that write fails with EPIPE instead of waiting forever for a reader that will never come.
- * The FIFO's path is opened once, then the opened object itself is checked to be a pipe and reopened
- * through /dev/fd: a same-user process swapping the path for a symlink to a file between the check
- * and the open can never make root truncate or write that file.
+ * Once-per-run elevation for RAPL on kernels where energy_uj is root-only: after the password prompt
+ * root makes its own run directory under /run with a FIFO handed to the app's user (root-run-dir.ts),
+ * so root never opens, writes or runs a path a user can change. Two detached root processes follow:
+ * a writer that copies the counters into the FIFO every interval, and a watchdog that checks every
+ * second that the app's pid is alive with the same start time (a reused pid does not count) and
+ * otherwise kills the writer and removes the run directory, so no root process outlives the app by
+ * more than about two seconds, even with the writer blocked on a full FIFO. The writer holds a read
+ * end only for its first seconds (until the app has opened the FIFO); after that, the app closing
+ * its end makes the next write fail and the writer ends.
  */
 
 export interface RaplLoopOptions {
   /** The app's pid: the loop ends when it is gone. */
   appPid: number;
+  /** The app's uid, to whom root hands the FIFO. */
+  appUid: number;
   /** Seconds between counter copies, 1–60. */
   intervalSeconds: number;
-  /** Absolute path of a FIFO whose directory is owned by the current user with mode 0700. */
-  fifoPath: string;
+  /** The directory root creates: `<parent>/idlewatt-rapl-<16 letters/digits>`. */
+  runDir: string;
   sysRoot?: string;
   procRoot?: string;
 }
@@ -36,6 +43,8 @@ export type Built<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const LINE_TAG = 'idlewatt-rapl 1';
+export const RAPL_FIFO_NAME = 'counters';
+export const LINUX_RUN_PARENT = '/run';
 
 function checkPath(path: string, what: string): string | null {
   if (typeof path !== 'string' || !SAFE_PATH.test(path)) {
@@ -45,42 +54,39 @@ function checkPath(path: string, what: string): string | null {
   return null;
 }
 
-function checkPrivateDir(dir: string): string | null {
-  try {
-    const info = lstatSync(dir);
-    if (!info.isDirectory()) return `${dir} is not a directory`;
-    if ((info.mode & 0o777) !== 0o700) return `${dir} must have mode 0700`;
-    const uid = process.getuid?.();
-    if (uid !== undefined && info.uid !== uid) return `${dir} must be owned by the current user`;
-    return null;
-  } catch (error) {
-    return `${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-  }
-}
-
 /** Values are validated and single-quoted, so the script can never run anything but this loop. */
 export function buildRaplLoopScript(options: RaplLoopOptions): Built<string> {
-  const { appPid, intervalSeconds, fifoPath } = options;
+  const { appPid, appUid, intervalSeconds, runDir } = options;
   const sysRoot = options.sysRoot ?? '/sys';
   const procRoot = options.procRoot ?? '/proc';
   if (!Number.isSafeInteger(appPid) || appPid < 2 || appPid > 4_194_304) {
     return { ok: false, error: 'appPid must be an integer pid (2–4194304)' };
   }
+  if (!Number.isSafeInteger(appUid) || appUid < 0 || appUid > 4_294_967_294) {
+    return { ok: false, error: 'appUid must be a non-negative integer' };
+  }
   if (!Number.isSafeInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 60) {
     return { ok: false, error: 'intervalSeconds must be an integer from 1 to 60' };
   }
   const pathError =
-    checkPath(fifoPath, 'fifoPath') ?? checkPath(sysRoot, 'sysRoot') ?? checkPath(procRoot, 'procRoot');
+    checkPath(runDir, 'runDir') ?? checkPath(sysRoot, 'sysRoot') ?? checkPath(procRoot, 'procRoot');
   if (pathError) return { ok: false, error: pathError };
-  const dirError = checkPrivateDir(dirname(fifoPath));
-  if (dirError) return { ok: false, error: dirError };
+  if (!RUN_DIR_NAME.test(basename(runDir)) || !basename(runDir).startsWith('idlewatt-rapl-')) {
+    return { ok: false, error: 'runDir must be named idlewatt-rapl-<16 letters or digits>' };
+  }
+  if (dirname(runDir) === '/') return { ok: false, error: 'runDir needs a parent directory' };
 
   const script = `set -u
+PATH=/usr/bin:/bin:/usr/sbin:/sbin; export PATH
+umask 077
 APP_PID='${appPid}'
+app_uid='${appUid}'
 INTERVAL='${intervalSeconds}'
-FIFO='${fifoPath}'
+run_dir='${runDir}'
 SYS='${sysRoot}'
 PROC='${procRoot}'
+fifo="$run_dir/${RAPL_FIFO_NAME}"
+${ROOT_RUN_DIR_CHECKS}
 app_start() {
   stat_line=''
   read -r stat_line < "$PROC/$APP_PID/stat" 2>/dev/null || return 1
@@ -89,29 +95,47 @@ app_start() {
   printf '%s' "\${20}"
 }
 START=$(app_start) || exit 0
-[ -p "$FIFO" ] || exit 0
-exec 4<>"$FIFO" || exit 0
-[ -p /dev/fd/4 ] || exit 0
-exec 3>/dev/fd/4 4<&- || exit 0
-tick=0
-while :; do
-  [ "$(app_start)" = "$START" ] || exit 0
-  [ -p "$FIFO" ] || exit 0
-  if [ "$tick" -eq 0 ]; then
-    up=''
-    read -r up _ < "$PROC/uptime" 2>/dev/null || exit 0
-    line="${LINE_TAG} $up"
-    for z in "$SYS"/class/powercap/intel-rapl:*; do
-      e=''
-      read -r e < "$z/energy_uj" 2>/dev/null || continue
-      case $e in ''|*[!0-9]*) continue ;; esac
-      line="$line \${z##*/}=$e"
-    done
-    printf '%s\\n' "$line" >&3 || exit 0
-  fi
-  tick=$(( (tick + 1) % INTERVAL ))
+${ROOT_RUN_DIR_SHELL}
+writer() {
+  trap 'exit 0' HUP INT TERM PIPE
+  exec 4<>"$fifo" 3>"$fifo"
+  grace=5
+  tick=0
+  while :; do
+    if [ "$grace" -gt 0 ]; then
+      grace=$((grace - 1))
+      [ "$grace" -eq 0 ] && exec 4<&-
+    fi
+    if [ "$tick" -eq 0 ]; then
+      up=''
+      read -r up _ < "$PROC/uptime" 2>/dev/null || exit 0
+      line="${LINE_TAG} $up"
+      for z in "$SYS"/class/powercap/intel-rapl:*; do
+        e=''
+        read -r e < "$z/energy_uj" 2>/dev/null || continue
+        case $e in ''|*[!0-9]*) continue ;; esac
+        line="$line \${z##*/}=$e"
+      done
+      printf '%s\\n' "$line" >&3 || exit 0
+    fi
+    tick=$(( (tick + 1) % INTERVAL ))
+    sleep 1
+  done
+}
+watchdog() {
+  trap 'rm -f "$fifo"; rmdir "$run_dir" 2>/dev/null' EXIT
+  trap 'kill -KILL "$1" 2>/dev/null; exit 0' HUP INT TERM
+  while [ "$(app_start)" = "$START" ] && kill -0 "$1" 2>/dev/null; do sleep 1; done
+  kill -TERM "$1" 2>/dev/null
   sleep 1
-done
+  kill -KILL "$1" 2>/dev/null
+  exit 0
+}
+writer </dev/null >/dev/null 2>&1 &
+writer_pid=$!
+watchdog "$writer_pid" </dev/null >/dev/null 2>&1 &
+echo "$writer_pid $!"
+exit 0
 `;
   return { ok: true, value: script };
 }
@@ -162,8 +186,16 @@ export class RaplFifoReader implements RaplCounterSource {
   }
 
   /** Opens read-write and non-blocking: never waits for the writer and never sees EOF between its writes. */
-  static open(fifoPath: string, options: { now: () => number; intervalSeconds: number }): RaplFifoReader {
-    const fd = openSync(fifoPath, constants.O_RDWR | constants.O_NONBLOCK);
+  static open(
+    fifoPath: string,
+    options: { now: () => number; intervalSeconds: number; uid?: number },
+  ): RaplFifoReader {
+    const fd = openSync(fifoPath, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    const info = fstatSync(fd);
+    if (!info.isFIFO() || (options.uid !== undefined && info.uid !== options.uid)) {
+      closeSync(fd);
+      throw new Error(`${fifoPath} is not a FIFO handed to this user`);
+    }
     return new RaplFifoReader(fd, options.now, Math.max(3 * options.intervalSeconds, 5) * 1000);
   }
 
@@ -201,21 +233,29 @@ export class RaplFifoReader implements RaplCounterSource {
   }
 }
 
-/** Runs a shell command as root once; resolves when it ends (the loop ends with the app). */
-export type ElevatedRunner = (command: string) => Promise<{ ok: true } | { ok: false; message: string }>;
+/** Runs a shell command as root once; resolves when it returns (the loop itself runs detached). */
+export type ElevatedRunner = (
+  command: string,
+) => Promise<{ ok: true; stdout?: string } | { ok: false; message: string; code?: number }>;
 
 export const sudoPromptRunner: ElevatedRunner = (command) =>
   new Promise((resolve) => {
     const cwdProblem = sudoPromptCwdProblem();
     if (cwdProblem) return resolve({ ok: false, message: cwdProblem });
-    sudoPrompt.exec(command, { name: 'IdleWatt' }, (error) =>
-      resolve(error ? { ok: false, message: error.message } : { ok: true }),
-    );
+    sudoPrompt.exec(command, { name: 'IdleWatt' }, (error, stdout) => {
+      if (!error) return resolve({ ok: true, stdout: String(stdout ?? '').trim() });
+      const code = (error as Error & { code?: unknown }).code;
+      resolve(
+        typeof code === 'number'
+          ? { ok: false, message: error.message, code }
+          : { ok: false, message: error.message },
+      );
+    });
   });
 
 export interface RaplElevation {
   source: RaplFifoReader;
-  /** Removes the FIFO: the root loop notices within a second and exits. */
+  /** Closes the FIFO: the root writer's next write fails and both root processes end. */
   stop(): Promise<void>;
 }
 
@@ -227,60 +267,45 @@ export interface StartElevationOptions {
   runElevated?: ElevatedRunner;
   sysRoot?: string;
   procRoot?: string;
-  /** Parent of the private directory; defaults to $XDG_RUNTIME_DIR or the temp dir. */
-  baseDir?: string;
-  /** How long to wait for the password prompt and the first counters. */
+  /** Parent of root's run directory; default /run. Tests use a directory of their own. */
+  runParent?: string;
+  /** How long to wait for the first counters after the prompt returned. */
   startTimeoutMs?: number;
 }
 
+const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
 /** Asks for the administrator password once and starts the loop; never throws. */
 export async function startRaplElevation(options: StartElevationOptions): Promise<Built<RaplElevation>> {
-  const base = options.baseDir ?? process.env.XDG_RUNTIME_DIR ?? tmpdir();
-  if (!isAbsolute(base)) return { ok: false, error: 'the runtime directory is not absolute' };
-  let dir: string | null = null;
+  const parent = options.runParent ?? LINUX_RUN_PARENT;
+  if (!isAbsolute(parent)) return { ok: false, error: 'the run directory parent is not absolute' };
+  const name = [...randomBytes(16)].map((b) => NAME_ALPHABET[b % NAME_ALPHABET.length]).join('');
+  const runDir = join(parent, `idlewatt-rapl-${name}`);
+  const uid = process.getuid?.() ?? 0;
+  const script = buildRaplLoopScript({ ...options, appUid: uid, runDir });
+  if (!script.ok) return script;
   let reader: RaplFifoReader | null = null;
-  const cleanUp = async () => {
-    await reader?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  };
   try {
-    dir = await mkdtemp(join(base, 'idlewatt-rapl-'));
-    const fifoPath = join(dir, 'counters');
-    const made = await options.exec('mkfifo', ['-m', '600', fifoPath]);
-    if (made.exitCode !== 0) {
-      await cleanUp();
-      return { ok: false, error: `mkfifo failed: ${made.failure ?? made.stderr.trim()}` };
-    }
-    const script = buildRaplLoopScript({ ...options, fifoPath });
-    if (!script.ok) {
-      await cleanUp();
-      return script;
-    }
-    const opened = RaplFifoReader.open(fifoPath, options);
-    reader = opened;
-    let endedWith = null as string | null;
     const runElevated = options.runElevated ?? sudoPromptRunner;
-    void Promise.resolve()
-      .then(() => runElevated(elevatedCommand(script.value)))
-      .then(
-        (result) => {
-          endedWith = result.ok ? 'the RAPL helper ended' : result.message;
-        },
-        (error: unknown) => {
-          endedWith = `the password prompt failed: ${(error as Error).message}`;
-        },
-      );
-    const started = await opened.waitForFirstLine(
-      options.startTimeoutMs ?? 120_000,
-      () => endedWith !== null,
-    );
-    if (!started) {
-      await cleanUp();
-      return { ok: false, error: endedWith ?? 'the RAPL helper did not start in time' };
+    let result: Awaited<ReturnType<ElevatedRunner>>;
+    try {
+      result = await runElevated(elevatedCommand(script.value));
+    } catch (error) {
+      return { ok: false, error: `the password prompt failed: ${(error as Error).message}` };
     }
-    return { ok: true, value: { source: opened, stop: cleanUp } };
+    if (!result.ok) {
+      const reason = result.code === undefined ? undefined : ROOT_RUN_DIR_EXIT_REASONS[result.code];
+      return { ok: false, error: reason ?? result.message };
+    }
+    const opened = RaplFifoReader.open(join(runDir, RAPL_FIFO_NAME), { ...options, uid });
+    reader = opened;
+    if (!(await opened.waitForFirstLine(options.startTimeoutMs ?? 10_000))) {
+      await opened.close();
+      return { ok: false, error: 'the RAPL helper did not start in time' };
+    }
+    return { ok: true, value: { source: opened, stop: () => opened.close() } };
   } catch (error) {
-    await cleanUp();
+    await reader?.close();
     return { ok: false, error: (error as Error).message };
   }
 }

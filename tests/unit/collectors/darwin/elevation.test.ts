@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -8,16 +17,16 @@ import {
   singleQuote,
   type ElevationRequest,
 } from '../../../../main/collectors/darwin/elevation.js';
-import { sudoPromptElevator } from '../../../../main/collectors/darwin/elevator.js';
+import { createOsascriptElevator, ELEVATE_APPLESCRIPT } from '../../../../main/collectors/darwin/elevator.js';
 import { PowermetricsStreamReader } from '../../../../main/collectors/darwin/powermetrics-stream.js';
-import { sudoPromptCwdProblem } from '../../../../main/collectors/sudo-prompt-cwd.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
 import { startSymlinkSwapper } from '../symlink-swapper.js';
 
+const RUN_DIR = '/var/run/idlewatt-pm-Ab12Cd34Ef56Gh78';
 const base: ElevationRequest = {
   appPid: 4242,
-  directory: '/tmp/idlewatt-pm-Ab12Cd',
-  fifoPath: '/tmp/idlewatt-pm-Ab12Cd/powermetrics.fifo',
+  appUid: 501,
+  runDir: RUN_DIR,
   intervalMs: 2000,
   samplers: ['cpu_power', 'gpu_power', 'thermal', 'tasks'],
   processDetail: true,
@@ -28,7 +37,8 @@ test('the builder single-quotes validated values after a fixed script', () => {
   assert.ok(built.ok);
   assert.deepEqual(built.args, [
     '4242',
-    base.fifoPath,
+    '501',
+    RUN_DIR,
     '2000',
     'cpu_power,gpu_power,thermal,tasks',
     '1',
@@ -37,21 +47,23 @@ test('the builder single-quotes validated values after a fixed script', () => {
   assert.match(built.command, /^'\/bin\/sh' '-c' 'set -u\n/);
   assert.ok(
     built.command.endsWith(
-      ` 'idlewatt-powermetrics' '4242' '${base.fifoPath}' '2000' 'cpu_power,gpu_power,thermal,tasks' '1' '/usr/bin/powermetrics'`,
+      ` 'idlewatt-powermetrics' '4242' '501' '${RUN_DIR}' '2000' 'cpu_power,gpu_power,thermal,tasks' '1' '/usr/bin/powermetrics'`,
     ),
   );
 });
 
 test('the builder rejects hostile values', () => {
   const hostile: [string, Partial<ElevationRequest>][] = [
-    ["a path with '", { fifoPath: "/tmp/idlewatt-pm-Ab12Cd/x'; rm -rf ~ #" }],
-    ['a path with ;', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/a;reboot' }],
-    ['a path with $(…)', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/$(id)' }],
-    ['a directory with $(…)', { directory: '/tmp/$(id)', fifoPath: '/tmp/$(id)/p' }],
-    ['a FIFO outside the directory', { fifoPath: '/etc/sudoers' }],
-    ['a FIFO escaping with ..', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/../../etc/passwd' }],
-    ['a FIFO in a subfolder', { fifoPath: '/tmp/idlewatt-pm-Ab12Cd/sub/p' }],
-    ['a relative path', { directory: 'tmp', fifoPath: 'tmp/p' }],
+    ["a path with '", { runDir: "/var/run/x'; rm -rf ~ #/idlewatt-pm-Ab12Cd34Ef56Gh78" }],
+    ['a path with ;', { runDir: '/var/run/a;reboot/idlewatt-pm-Ab12Cd34Ef56Gh78' }],
+    ['a path with $(…)', { runDir: '/var/run/$(id)/idlewatt-pm-Ab12Cd34Ef56Gh78' }],
+    ['another name', { runDir: '/etc/sudoers.d' }],
+    ['a short name', { runDir: '/var/run/idlewatt-pm-Ab12' }],
+    ['escaping with ..', { runDir: '/var/run/../../etc/idlewatt-pm-Ab12Cd34Ef56Gh78' }],
+    ['no parent', { runDir: '/idlewatt-pm-Ab12Cd34Ef56Gh78' }],
+    ['a relative path', { runDir: 'run/idlewatt-pm-Ab12Cd34Ef56Gh78' }],
+    ['a negative uid', { appUid: -1 }],
+    ['a fractional uid', { appUid: 1.5 }],
     ['a negative interval', { intervalMs: -1000 }],
     ['a fractional interval', { intervalMs: 1500.5 }],
     ['a huge interval', { intervalMs: 1e12 }],
@@ -79,36 +91,67 @@ const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo'], { encoding: 'utf8
 const skipReason = hasMkfifo ? false : 'mkfifo is not available on this machine';
 if (skipReason) console.log(`elevation script test skipped: ${skipReason}`);
 
+/** A parent for the helper's run directory, owned by this user and writable by nobody else. */
+function runParent(t: { after(fn: () => void): void }): string {
+  const parent = tempDir(t, 'idlewatt-run-');
+  chmodSync(parent, 0o755);
+  return parent;
+}
+
+/** Stands in for /usr/bin/powermetrics: records its pid and arguments, prints NUL-separated plists. */
+function standIn(dir: string, everyS = 0.2): string {
+  const path = join(dir, 'fake-powermetrics');
+  const sampleDoc = join(FIXTURES, 'powermetrics', 'm4pro-mac16_8-macos15_5-plist-battery.xml');
+  writeFileSync(
+    path,
+    `#!/bin/sh\necho $$ > '${dir}/pm.pid'\necho "$@" > '${dir}/pm.args'\nwhile :; do cat '${sampleDoc}'; printf '\\000'; sleep ${everyS}; done\n`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Runs exactly what the prompt would run, without elevation; resolves with its exit code and stdout. */
+function runHelper(command: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout: stdout.trim() }));
+  });
+}
+
+const uid = process.getuid?.() ?? 0;
+
 test(
-  'the real helper streams into the FIFO, and its watchdog ends powermetrics within 3 s of the app being SIGKILLed',
-  { skip: skipReason, timeout: 20_000 },
+  'the real helper makes its own run directory and FIFO, detaches, streams, and ends within 3 s of the app being SIGKILLed',
+  { skip: skipReason, timeout: 30_000 },
   async (t) => {
-    const dir = tempDir(t, 'idlewatt-pm-');
-    const fifo = join(dir, 'powermetrics.fifo');
-    const standIn = join(dir, 'fake-powermetrics');
-    const sampleDoc = join(FIXTURES, 'powermetrics', 'm4pro-mac16_8-macos15_5-plist-battery.xml');
-    // Stands in for /usr/bin/powermetrics: records its pid and arguments, prints NUL-separated plists.
-    writeFileSync(
-      standIn,
-      `#!/bin/sh\necho $$ > '${dir}/pm.pid'\necho "$@" > '${dir}/pm.args'\nwhile :; do cat '${sampleDoc}'; printf '\\000'; sleep 0.2; done\n`,
-    );
-    chmodSync(standIn, 0o755);
-    assert.equal(spawnSync('mkfifo', ['-m', '600', fifo]).status, 0);
+    const parent = runParent(t);
+    const scratch = tempDir(t, 'idlewatt-pm-scratch-');
+    const runDir = join(parent, 'idlewatt-pm-Ab12Cd34Ef56Gh78');
     const app = spawn('sleep', ['60'], { stdio: 'ignore' });
     t.after(() => app.kill('SIGKILL'));
     const built = buildElevationCommand({
       ...base,
       appPid: app.pid!,
-      directory: dir,
-      fifoPath: fifo,
+      appUid: uid,
+      runDir,
       intervalMs: 1000,
-      powermetricsPath: standIn,
+      powermetricsPath: standIn(scratch),
     });
     assert.ok(built.ok, !built.ok ? built.error : '');
-    // Run exactly what the prompt would run, without elevation.
-    const helper = spawn('/bin/sh', ['-c', built.command], { stdio: 'ignore' });
-    const helperExit = new Promise<number | null>((resolve) => helper.on('exit', (code) => resolve(code)));
-    t.after(() => helper.kill('SIGKILL'));
+    const started = await runHelper(built.command);
+    assert.equal(started.code, 0, 'the prompt returns at once');
+    const loopPid = Number(started.stdout);
+    assert.ok(loopPid > 1 && alive(loopPid), 'the detached loop runs');
+    t.after(() => {
+      if (alive(loopPid)) process.kill(loopPid, 'SIGKILL');
+    });
+    const fifo = join(runDir, 'powermetrics.fifo');
+    const dirMode = spawnSync('stat', ['-c', '%a %u', runDir], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(dirMode, `755 ${uid}`, 'a 0755 directory of the helper’s own user (root when elevated)');
+    const fifoMode = spawnSync('stat', ['-c', '%F %a %u', fifo], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(fifoMode, `fifo 600 ${uid}`, 'the FIFO is handed to the app’s user, 0600');
 
     let samples = 0;
     const reader = new PowermetricsStreamReader({ onSample: () => samples++ });
@@ -116,31 +159,39 @@ test(
     const stream = createReadStream(fifo);
     stream.on('data', (chunk) => reader.push(chunk as Buffer));
     stream.on('error', () => undefined);
+    t.after(() => stream.destroy());
     await waitFor(() => samples >= 3, 8000);
-    const pmPid = Number(readFileSync(join(dir, 'pm.pid'), 'utf8'));
+    const pmPid = Number(readFileSync(join(scratch, 'pm.pid'), 'utf8'));
     assert.match(
-      readFileSync(join(dir, 'pm.args'), 'utf8'),
+      readFileSync(join(scratch, 'pm.args'), 'utf8'),
       /--samplers cpu_power,gpu_power,thermal,tasks -f plist -i 1000/,
     );
     assert.ok(alive(pmPid));
 
     const killedAt = Date.now();
     app.kill('SIGKILL');
-    await waitFor(() => !alive(pmPid), 3000);
+    await waitFor(() => !alive(pmPid) && !alive(loopPid), 3000);
     const elapsed = Date.now() - killedAt;
-    assert.ok(elapsed < 3000, `powermetrics stand-in ended ${elapsed} ms after the app died`);
-    assert.equal(await Promise.race([helperExit, delay(3000).then(() => 'still running')]), 0);
-    stream.destroy();
-    assert.ok(existsSync(fifo), 'the helper never removes or replaces the FIFO');
+    assert.ok(elapsed < 3000, `powermetrics and the helper ended ${elapsed} ms after the app died`);
+    await waitFor(() => !existsSync(runDir), 1000);
   },
 );
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' && process.platform !== 'linux';
   }
 }
 
@@ -154,70 +205,112 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-test('the elevator refuses a working directory that sudo-prompt would expand as root, before any prompt', async (t) => {
-  const hostile = join(tempDir(t, 'idlewatt-cwd-'), 'repo\\"$(touch pwned)');
-  mkdirSync(hostile);
-  const before = process.cwd();
-  process.chdir(hostile);
-  try {
-    const result = await sudoPromptElevator('true');
-    assert.equal(result.outcome, 'failed');
-    if (result.outcome === 'failed') assert.match(result.message, /working directory name contains \$/);
-  } finally {
-    process.chdir(before);
-  }
-  assert.equal(existsSync(join(hostile, 'pwned')), false);
-});
+test(
+  'the helper refuses a run directory that exists in any form, or a parent others can write, creating nothing',
+  { skip: skipReason, timeout: 20_000 },
+  async (t) => {
+    const scratch = tempDir(t, 'idlewatt-pm-scratch-');
+    const app = spawn('sleep', ['60'], { stdio: 'ignore' });
+    t.after(() => app.kill('SIGKILL'));
+    const attempt = async (parent: string, name = 'idlewatt-pm-Ab12Cd34Ef56Gh78') => {
+      const built = buildElevationCommand({
+        ...base,
+        appPid: app.pid!,
+        appUid: uid,
+        runDir: join(parent, name),
+        intervalMs: 1000,
+        powermetricsPath: standIn(scratch),
+      });
+      assert.ok(built.ok, !built.ok ? built.error : '');
+      return (await runHelper(built.command)).code;
+    };
+    const dangling = runParent(t);
+    const target = join(scratch, 'created-by-root');
+    symlinkSync(target, join(dangling, 'idlewatt-pm-Ab12Cd34Ef56Gh78'));
+    assert.equal(await attempt(dangling), 73, 'a dangling symlink');
+    assert.equal(existsSync(target), false, 'nothing created through it');
 
-test('a plain working directory passes the sudo-prompt check; a vanished one is refused', () => {
-  assert.equal(
-    sudoPromptCwdProblem(() => '/Users/ana/dev/idle-watt_2'),
-    null,
-  );
-  assert.match(sudoPromptCwdProblem(() => '/tmp/a`id`') ?? '', /contains/);
-  assert.match(sudoPromptCwdProblem(() => '/tmp/a\\b') ?? '', /contains/);
-  const gone = sudoPromptCwdProblem(() => {
-    throw Object.assign(new Error('uv_cwd'), { code: 'ENOENT' });
-  });
-  assert.match(gone ?? '', /working directory is unavailable \(ENOENT\)/);
-});
+    const linked = runParent(t);
+    const decoy = join(scratch, 'decoy');
+    mkdirSync(decoy);
+    symlinkSync(decoy, join(linked, 'idlewatt-pm-Ab12Cd34Ef56Gh78'));
+    assert.equal(await attempt(linked), 73, 'a symlink to a directory');
+    assert.deepEqual(readdirSync(decoy), [], 'no FIFO made in the linked directory');
+
+    const existing = runParent(t);
+    mkdirSync(join(existing, 'idlewatt-pm-Ab12Cd34Ef56Gh78'));
+    assert.equal(await attempt(existing), 73, 'an existing directory is never reused');
+
+    const open = runParent(t);
+    chmodSync(open, 0o777);
+    assert.equal(await attempt(open), 66, 'a world-writable parent');
+    assert.deepEqual(readdirSync(open), []);
+  },
+);
 
 test(
-  'swapping the FIFO for a symlink to a file while the helper starts never makes root write that file',
-  { skip: skipReason, timeout: 30_000 },
+  'flipping the run directory path between a dangling symlink and a real directory while helpers start never creates a file through it',
+  { skip: skipReason, timeout: 60_000 },
   async (t) => {
-    const dir = tempDir(t, 'idlewatt-pm-');
-    const fifo = join(dir, 'powermetrics.fifo');
-    const realFifo = join(dir, 'real.fifo');
-    const victim = join(dir, 'victim.txt');
-    writeFileSync(victim, 'precious\n');
-    const standIn = join(dir, 'fake-powermetrics');
-    writeFileSync(standIn, `#!/bin/sh\nwhile :; do printf 'plist\\000'; sleep 0.05; done\n`);
-    chmodSync(standIn, 0o755);
-    assert.equal(spawnSync('mkfifo', ['-m', '600', realFifo]).status, 0);
-    const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', realFifo], { stdio: 'ignore' });
+    const parent = runParent(t);
+    const scratch = tempDir(t, 'idlewatt-pm-scratch-');
+    const runDir = join(parent, 'idlewatt-pm-Ab12Cd34Ef56Gh78');
+    const victimDir = join(scratch, 'victim');
+    const created = join(scratch, 'created-by-root');
+    mkdirSync(victimDir);
+    const app = spawn('sleep', ['60'], { stdio: 'ignore' });
     t.after(() => app.kill('SIGKILL'));
-    const swapper = startSymlinkSwapper(t, realFifo, victim, fifo);
-    await delay(200);
+    const swapper = startSymlinkSwapper(t, created, victimDir, runDir);
+    await waitFor(() => isLink(runDir), 20_000);
     const built = buildElevationCommand({
       ...base,
       appPid: app.pid!,
-      directory: dir,
-      fifoPath: fifo,
+      appUid: uid,
+      runDir,
       intervalMs: 1000,
-      powermetricsPath: standIn,
+      powermetricsPath: standIn(scratch, 0.05),
     });
     assert.ok(built.ok, !built.ok ? built.error : '');
+    const codes = new Map<number | null, number>();
     for (let i = 0; i < 150; i++) {
-      const helper = spawn('/bin/sh', ['-c', built.command], { stdio: 'ignore', detached: true });
-      await delay(20);
-      try {
-        process.kill(-helper.pid!, 'SIGKILL'); // the helper and its powermetrics stand-in
-      } catch {
-        // already gone
-      }
+      const { code, stdout } = await runHelper(built.command);
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+      if (code === 0 && Number(stdout) > 1) process.kill(Number(stdout), 'SIGKILL');
     }
     swapper.kill('SIGKILL');
-    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.deepEqual([...codes.keys()], [73], 'every start refused the path');
+    assert.equal(existsSync(created), false, 'nothing created through the dangling link');
+    assert.deepEqual(readdirSync(victimDir), [], 'nothing created in the linked directory');
   },
 );
+
+test('the macOS elevator passes the command as an argument of a fixed AppleScript and reads the outcome', async (t) => {
+  const dir = tempDir(t, 'idlewatt-osascript-');
+  const fake = join(dir, 'osascript');
+  // A stand-in for /usr/bin/osascript: records its arguments, then acts like `do shell script`.
+  writeFileSync(
+    fake,
+    `#!/bin/sh
+printf '%s\\n' "$@" > '${dir}/argv'
+case "$7" in
+  cancel) echo 'execution error: User canceled. (-128)' >&2; exit 1 ;;
+esac
+out=$(/bin/sh -c "$7" 2>/dev/null); status=$?
+if [ "$status" -ne 0 ]; then echo "execution error: The command exited with a non-zero status. ($status)" >&2; exit 1; fi
+printf '%s\\n' "$out"
+`,
+  );
+  chmodSync(fake, 0o755);
+  const elevate = createOsascriptElevator({ osascript: fake });
+  assert.deepEqual(await elevate('echo 4321'), { outcome: 'exited', code: 0, stdout: '4321' });
+  const argv = readFileSync(join(dir, 'argv'), 'utf8').split('\n').slice(0, -1);
+  assert.deepEqual(argv, [...ELEVATE_APPLESCRIPT.flatMap((line) => ['-e', line]), 'echo 4321']);
+  assert.ok(
+    ELEVATE_APPLESCRIPT.every((line) => !line.includes('echo')),
+    'the script text is fixed',
+  );
+  assert.deepEqual(await elevate('cancel'), { outcome: 'denied' });
+  assert.deepEqual(await elevate('exit 73'), { outcome: 'exited', code: 73 });
+  const missing = await createOsascriptElevator({ osascript: join(dir, 'nope') })('true');
+  assert.equal(missing.outcome, 'failed');
+});

@@ -103,36 +103,42 @@ function standInPowermetrics(dir: string): string {
   return path;
 }
 
-/** Runs the helper command unelevated: what sudo-prompt would do after the user said yes. */
+/** Runs the helper command unelevated: what osascript would do after the user said yes. */
 const runUnelevated: Elevator = (command) =>
   new Promise<ElevationResult>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: 'ignore' });
-    child.on('exit', (code) => resolve({ outcome: 'exited', code }));
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('exit', (code) => resolve({ outcome: 'exited', code, stdout: stdout.trim() }));
   });
 
 const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo']).status === 0;
 if (!hasMkfifo) console.log('elevated feed test skipped: mkfifo is not available on this machine');
 
 test(
-  'the elevated feed reads the helper through a private FIFO; close() removes it and the helper ends',
-  { skip: hasMkfifo ? false : 'mkfifo is not available on this machine', timeout: 20_000 },
+  'the elevated feed reads the FIFO the helper made in its own run directory; after close() the helper ends and removes it',
+  { skip: hasMkfifo ? false : 'mkfifo is not available on this machine', timeout: 30_000 },
   async (t) => {
     const root = tempDir(t);
     let prompts = 0;
-    let helperDone: Promise<ElevationResult> | null = null;
+    let helperPid: number | null = null;
     const feed = new ElevatedPowermetricsFeed({
       exec: runCommand,
-      elevate: (command) => {
+      elevate: async (command) => {
         prompts++;
-        helperDone = runUnelevated(command);
-        return helperDone;
+        const result = await runUnelevated(command);
+        if (result.outcome === 'exited') helperPid = Number(result.stdout);
+        return result;
       },
       appPid: process.pid,
       intervalMs: 1000,
       samplers: async () => ['cpu_power', 'gpu_power', 'thermal', 'tasks'],
       processDetail: false,
-      tempRoot: root,
-      powermetricsPath: standInPowermetrics(root),
+      runParent: root,
+      powermetricsPath: standInPowermetrics(tempDir(t)),
+    });
+    t.after(() => {
+      if (helperPid && alive(helperPid)) process.kill(helperPid, 'SIGKILL');
     });
     const collector = createPowermetricsCollector(env(), { feed });
     let reading = await collector.collect(request);
@@ -144,16 +150,32 @@ test(
     assert.equal(feed.status().state, 'running');
     const [dir] = readdirSync(root).filter((n) => n.startsWith('idlewatt-pm-'));
     assert.ok(dir);
+    assert.ok(helperPid && alive(helperPid), 'the helper runs detached; the prompt has returned');
     await collector.close!();
-    assert.equal(existsSync(join(root, dir)), false, 'the private directory is removed');
-    const ended = await Promise.race([
-      helperDone!,
-      new Promise((r) => setTimeout(() => r('still running'), 4000)),
-    ]);
-    assert.deepEqual(ended, { outcome: 'exited', code: 0 });
+    const closedAt = Date.now();
+    while (existsSync(join(root, dir)) && Date.now() - closedAt < 15_000)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(existsSync(join(root, dir)), false, 'the helper removed its run directory');
+    while (alive(helperPid!) && Date.now() - closedAt < 15_000) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(helperPid!), false, 'with no reader left the helper ended');
     assert.equal(prompts, 1);
   },
 );
+
+/** Running and not a zombie (an orphan may wait a moment to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
 
 const fifoSkip = hasMkfifo ? false : 'mkfifo is not available on this machine';
 
@@ -174,7 +196,7 @@ test(
       intervalMs: 1000,
       samplers: async () => ['cpu_power'],
       processDetail: false,
-      tempRoot: root,
+      runParent: root,
     });
     const collector = createPowermetricsCollector(env(), { feed });
     await collector.collect(request);
@@ -206,7 +228,7 @@ test(
       intervalMs: 1000,
       samplers: async () => ['cpu_power'],
       processDetail: false,
-      tempRoot: root,
+      runParent: root,
     });
     const collector = createPowermetricsCollector(env(), { feed });
     await collector.collect(request);
@@ -219,36 +241,24 @@ test(
   },
 );
 
-test('mkfifo failing is an error reading, without a prompt', async (t) => {
-  let prompts = 0;
+test('a helper that could not make its run directory safely is an error reading with the reason', async (t) => {
   const feed = new ElevatedPowermetricsFeed({
-    exec: async () => ({ stdout: '', stderr: 'mkfifo: Permission denied', exitCode: 1 }),
-    elevate: async () => {
-      prompts++;
-      return { outcome: 'exited', code: 0 };
-    },
+    exec: runCommand,
+    elevate: async () => ({ outcome: 'exited', code: 73 }),
     appPid: process.pid,
     intervalMs: 1000,
     samplers: async () => ['cpu_power'],
     processDetail: false,
-    tempRoot: tempDir(t),
+    runParent: tempDir(t),
   });
   const collector = createPowermetricsCollector(env(), { feed });
   await collector.collect(request);
   await waitFor(() => feed.status().state === 'failed');
   const reading = await collector.collect(request);
   assert.equal(reading.status, 'error');
-  if (reading.status === 'error') assert.match(reading.message, /mkfifo failed: mkfifo: Permission denied/);
-  assert.equal(prompts, 0);
+  if (reading.status === 'error') assert.match(reading.message, /run directory and FIFO safely/);
+  await collector.close!();
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('with deferred elevation the first ticks do not prompt; requestPermission asks once and waits for the answer', async () => {
   let started = 0;
@@ -280,3 +290,11 @@ test('with deferred elevation the first ticks do not prompt; requestPermission a
   const reading = await collector.collect(request);
   assert.equal(reading.status, 'ok');
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

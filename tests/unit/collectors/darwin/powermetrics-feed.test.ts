@@ -42,7 +42,7 @@ test(
         return new Promise((resolve) => (releaseSamplers = resolve));
       },
       processDetail: false,
-      tempRoot: root,
+      runParent: root,
     });
     const chunks: unknown[] = [];
     feed.start((chunk) => chunks.push(chunk));
@@ -63,7 +63,7 @@ test(
       intervalMs: 1000,
       samplers: async () => ['cpu_power'],
       processDetail: false,
-      tempRoot: root,
+      runParent: root,
     });
     await closedFirst.close();
     closedFirst.start(() => undefined);
@@ -86,7 +86,7 @@ test('close() during the private directory creation removes it too', { skip: fif
     intervalMs: 1000,
     samplers: async () => ['cpu_power'],
     processDetail: false,
-    tempRoot: root,
+    runParent: root,
   });
   feed.start(() => undefined);
   await feed.close(); // mkdtemp is still pending
@@ -117,7 +117,7 @@ test(
         samplers: async () => ['cpu_power'],
         elevate: async (): Promise<ElevationResult> => ({ outcome: 'exited', code: 0 }),
         message: /ENOENT/,
-        tempRoot: '/nonexistent-idlewatt-root',
+        runParent: '/nonexistent-idlewatt-root',
       },
     ];
     for (const c of cases) {
@@ -129,7 +129,7 @@ test(
         intervalMs: 1000,
         samplers: c.samplers,
         processDetail: false,
-        tempRoot: c.tempRoot ?? root,
+        runParent: c.runParent ?? root,
       });
       feed.start(() => undefined);
       await waitFor(() => feed.status().state !== 'starting' && feed.status().state !== 'idle');

@@ -5,8 +5,10 @@ import {
   closeSync,
   constants,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   writeFileSync,
   writeSync,
@@ -27,13 +29,33 @@ import { REPO_ROOT, tempDir } from '../../../helpers.js';
 import { linuxEnv, request, writeTree } from './linux-env.js';
 import { startSymlinkSwapper } from '../symlink-swapper.js';
 
-function privateFifo(t: { after(fn: () => void): void }): { dir: string; fifo: string } {
-  const dir = tempDir(t, 'idlewatt-rapl-fifo-');
-  chmodSync(dir, 0o700);
-  const fifo = join(dir, 'counters');
-  const made = spawnSync('mkfifo', ['-m', '600', fifo]);
-  assert.equal(made.status, 0, 'mkfifo');
-  return { dir, fifo };
+const NAME = 'idlewatt-rapl-Ab12Cd34Ef56Gh78';
+const uid = process.getuid?.() ?? 0;
+
+/** A parent for root's run directory: owned by this user, writable by nobody else. */
+function runParent(t: { after(fn: () => void): void }): string {
+  const parent = tempDir(t, 'idlewatt-run-');
+  chmodSync(parent, 0o755);
+  return parent;
+}
+
+/** Runs the script as the prompt would (unelevated here); resolves with exit code and the two pids. */
+function startLoop(script: string): Promise<{ code: number | null; pids: number[] }> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => resolve({ code, pids: out.trim().split(/\s+/).filter(Boolean).map(Number) }));
+  });
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
 }
 
 function raplSys(t: { after(fn: () => void): void }): string {
@@ -59,9 +81,8 @@ function gone(pid: number): boolean {
   }
 }
 
-test('the builder rejects hostile or malformed values', (t) => {
-  const { fifo, dir } = privateFifo(t);
-  const good = { appPid: 4242, intervalSeconds: 2, fifoPath: fifo };
+test('the builder rejects hostile or malformed values', () => {
+  const good = { appPid: 4242, appUid: 1000, intervalSeconds: 2, runDir: `/run/${NAME}` };
   assert.equal(buildRaplLoopScript(good).ok, true);
   const rejected: [string, object][] = [
     ['pid with shell', { appPid: '1; rm -rf /' }],
@@ -69,16 +90,17 @@ test('the builder rejects hostile or malformed values', (t) => {
     ['pid 1', { appPid: 1 }],
     ['fractional pid', { appPid: 12.5 }],
     ['huge pid', { appPid: 2 ** 40 }],
+    ['negative uid', { appUid: -1 }],
     ['interval 0', { intervalSeconds: 0 }],
     ['interval 61', { intervalSeconds: 61 }],
     ['fractional interval', { intervalSeconds: 1.5 }],
     ['NaN interval', { intervalSeconds: Number.NaN }],
-    ['quote in fifo', { fifoPath: `${dir}/x'$(reboot)'` }],
-    ['relative fifo', { fifoPath: 'counters' }],
-    ['dot-dot fifo', { fifoPath: `${dir}/../../etc/passwd` }],
-    ['newline in fifo', { fifoPath: `${dir}/a\nb` }],
-    ['fifo in a shared dir', { fifoPath: '/tmp/counters' }],
-    ['fifo in a missing dir', { fifoPath: `${dir}/nope/counters` }],
+    ['quote in run dir', { runDir: `/run/x'$(reboot)'/${NAME}` }],
+    ['relative run dir', { runDir: NAME }],
+    ['dot-dot run dir', { runDir: `/run/../etc/${NAME}` }],
+    ['newline in run dir', { runDir: `/run/a\nb/${NAME}` }],
+    ['another name', { runDir: '/etc/cron.d' }],
+    ['no parent', { runDir: `/${NAME}` }],
     ['sysRoot with spaces', { sysRoot: '/sys /etc' }],
     ['procRoot with backticks', { procRoot: '/proc`id`' }],
   ];
@@ -86,20 +108,17 @@ test('the builder rejects hostile or malformed values', (t) => {
     const built = buildRaplLoopScript({ ...good, ...change } as typeof good);
     assert.equal(built.ok, false, label);
   }
-  const loose = tempDir(t, 'idlewatt-rapl-loose-');
-  chmodSync(loose, 0o755);
-  const looseBuilt = buildRaplLoopScript({ ...good, fifoPath: join(loose, 'counters') });
-  assert.deepEqual(looseBuilt, { ok: false, error: `${loose} must have mode 0700` });
 });
 
-test('values land in the script single-quoted, and the command survives a double-quoting shell', (t) => {
-  const { fifo } = privateFifo(t);
-  const built = buildRaplLoopScript({ appPid: 4242, intervalSeconds: 3, fifoPath: fifo });
+test('values land in the script single-quoted, and the command survives a double-quoting shell', () => {
+  const runDir = `/run/${NAME}`;
+  const built = buildRaplLoopScript({ appPid: 4242, appUid: 1000, intervalSeconds: 3, runDir });
   assert.ok(built.ok);
   if (!built.ok) return;
   assert.match(built.value, /^APP_PID='4242'$/m);
+  assert.match(built.value, /^app_uid='1000'$/m);
   assert.match(built.value, /^INTERVAL='3'$/m);
-  assert.ok(built.value.includes(`FIFO='${fifo}'`));
+  assert.ok(built.value.includes(`run_dir='${runDir}'`));
   const command = elevatedCommand(built.value);
   assert.match(command, /^echo [A-Za-z0-9+/=]+ \| base64 -d \| \/bin\/sh$/);
   const decoded = spawnSync('/bin/sh', ['-c', command.replace('| /bin/sh', '')], { encoding: 'utf8' });
@@ -121,37 +140,39 @@ test('loop lines parse; anything else is ignored', () => {
   assert.equal(parseRaplLoopLine('idlewatt-rapl 1 soon'), null);
 });
 
-test('the real loop (unelevated) copies counters into the FIFO and exits within 3 s of its app being SIGKILLed', async (t) => {
+test('the real loop (unelevated) makes its run directory, copies counters, and both root processes end within 3 s of the app being SIGKILLed', async (t) => {
   const sysRoot = raplSys(t);
-  const { fifo } = privateFifo(t);
+  const parent = runParent(t);
+  const runDir = join(parent, NAME);
   const helperDir = tempDir(t, 'idlewatt-fake-app-');
   const helper = join(helperDir, 'fake-app.mjs');
   writeFileSync(
     helper,
     `import { spawn } from 'node:child_process';
 const { buildRaplLoopScript } = await import(${JSON.stringify(join(REPO_ROOT, 'main/collectors/linux/rapl-elevation.ts'))});
-const [sysRoot, fifoPath] = process.argv.slice(2);
-const built = buildRaplLoopScript({ appPid: process.pid, intervalSeconds: 1, fifoPath, sysRoot });
+const [sysRoot, runDir, uid] = process.argv.slice(2);
+const built = buildRaplLoopScript({ appPid: process.pid, appUid: Number(uid), intervalSeconds: 1, runDir, sysRoot });
 if (!built.ok) { console.error(built.error); process.exit(3); }
-const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
-console.log(loop.pid);
+const loop = spawn('/bin/sh', ['-c', built.value], { stdio: ['ignore', 'pipe', 'ignore'] });
+loop.stdout.pipe(process.stdout);
 setInterval(() => {}, 1000);
 `,
   );
-  const reader = RaplFifoReader.open(fifo, { now: Date.now, intervalSeconds: 1 });
-  t.after(() => reader.close());
-  const app = spawn(process.execPath, ['--import', 'tsx', helper, sysRoot, fifo], {
+  const app = spawn(process.execPath, ['--import', 'tsx', helper, sysRoot, runDir, String(uid)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => app.kill('SIGKILL'));
-  const loopPid = await new Promise<number>((resolve, reject) => {
-    app.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  const pids = await new Promise<number[]>((resolve, reject) => {
+    app.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim().split(/\s+/).map(Number)));
     app.once('exit', (code) => reject(new Error(`fake app exited ${code}`)));
   });
+  assert.equal(pids.length, 2, 'writer and watchdog pids');
   t.after(() => {
-    if (!gone(loopPid)) process.kill(loopPid, 'SIGKILL');
+    for (const pid of pids) if (!gone(pid)) process.kill(pid, 'SIGKILL');
   });
+  const reader = RaplFifoReader.open(join(runDir, 'counters'), { now: Date.now, intervalSeconds: 1, uid });
+  t.after(() => reader.close());
   assert.ok(await reader.waitForFirstLine(10_000), 'a counter line arrived');
   const counters = await reader.read();
   assert.equal(counters.status, 'ok');
@@ -159,33 +180,42 @@ setInterval(() => {}, 1000);
     'intel-rapl:0': 1000,
     'intel-rapl:0:0': 400,
   });
-  assert.equal(gone(loopPid), false, 'the loop runs while its app lives');
+  assert.ok(
+    pids.every((pid) => !gone(pid)),
+    'the loop runs while its app lives',
+  );
 
   app.kill('SIGKILL');
   const killedAt = Date.now();
-  while (!gone(loopPid) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil(() => pids.every(gone), 5000);
   const took = Date.now() - killedAt;
-  assert.ok(gone(loopPid), 'the loop ended');
+  assert.ok(pids.every(gone), 'writer and watchdog ended');
   assert.ok(took < 3000, `the watchdog took ${took} ms`);
+  assert.ok(await waitUntil(() => !existsSync(runDir), 1000), 'the run directory is removed');
 });
 
 test('startRaplElevation end to end (the "elevated" runner is a plain shell here) feeds the RAPL collector', async (t) => {
   const sysRoot = raplSys(t);
-  const base = tempDir(t, 'idlewatt-runtime-');
-  let loop: ReturnType<typeof spawn> | null = null;
+  const parent = runParent(t);
+  let pids: number[] = [];
   const started = await startRaplElevation({
     appPid: process.pid,
     intervalSeconds: 1,
     exec: runCommand,
     now: Date.now,
     sysRoot,
-    baseDir: base,
+    runParent: parent,
     startTimeoutMs: 10_000,
-    runElevated: (command) =>
-      new Promise((resolve) => {
-        loop = spawn('/bin/sh', ['-c', command], { stdio: 'ignore' });
-        loop.once('exit', () => resolve({ ok: true }));
-      }),
+    runElevated: async (command) => {
+      const result = await startLoop(command);
+      pids = result.pids;
+      return result.code === 0
+        ? { ok: true }
+        : { ok: false, message: `exit ${result.code}`, code: result.code ?? 1 };
+    },
+  });
+  t.after(() => {
+    for (const pid of pids) if (!gone(pid)) process.kill(pid, 'SIGKILL');
   });
   assert.equal(started.ok, true, started.ok ? '' : started.error);
   if (!started.ok) return;
@@ -201,36 +231,45 @@ test('startRaplElevation end to end (the "elevated" runner is a plain shell here
   const watts = reading.status === 'ok' ? reading.value.power?.packageWatts : undefined;
   assert.ok(watts !== undefined && watts > 0.5 && watts < 3.5, `package watts ${watts}`);
 
-  const exited = new Promise<void>((resolve) => loop!.once('exit', () => resolve()));
-  const stoppedAt = Date.now();
   await started.value.stop();
-  await exited;
-  assert.ok(Date.now() - stoppedAt < 3000, 'removing the FIFO ends the loop');
+  // The writer keeps a read end for its first 5 s; after that the next write fails and both end.
+  assert.ok(await waitUntil(() => pids.every(gone), 10_000), 'closing the FIFO ends the root processes');
+  assert.deepEqual(readdirSync(parent), [], 'and the run directory is gone');
 });
 
-test('a refused password prompt is a labelled failure and leaves no private directory', async (t) => {
-  const base = tempDir(t, 'idlewatt-runtime-');
-  mkdirSync(base, { recursive: true });
+test('a refused password prompt is a labelled failure and leaves nothing behind', async (t) => {
+  const parent = runParent(t);
   const result = await startRaplElevation({
     appPid: process.pid,
     intervalSeconds: 1,
     exec: runCommand,
     now: Date.now,
-    baseDir: base,
+    runParent: parent,
     startTimeoutMs: 5000,
     runElevated: async () => ({ ok: false, message: 'User did not grant permission.' }),
   });
   assert.deepEqual(result, { ok: false, error: 'User did not grant permission.' });
-  assert.deepEqual(spawnSync('ls', ['-A', base], { encoding: 'utf8' }).stdout, '');
+  assert.deepEqual(readdirSync(parent), []);
 });
 
-test('the loop ends when its app dies even while a write is blocked on a full FIFO', async (t) => {
+test('the root processes end when the app dies even while the writer is blocked on a FIFO filled by someone else', async (t) => {
   const sysRoot = raplSys(t);
-  const { fifo } = privateFifo(t);
-  // The app holds the FIFO open read-write, as RaplFifoReader does, and never reads (it hangs, then dies).
-  const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', fifo], { stdio: 'ignore' });
+  const parent = runParent(t);
+  const runDir = join(parent, NAME);
+  const app = spawn('sleep', ['60'], { stdio: 'ignore' });
   t.after(() => app.kill('SIGKILL'));
-  await new Promise((r) => setTimeout(r, 200));
+  const built = buildRaplLoopScript({ appPid: app.pid!, appUid: uid, intervalSeconds: 1, runDir, sysRoot });
+  assert.ok(built.ok, built.ok ? '' : built.error);
+  if (!built.ok) return;
+  const { code, pids } = await startLoop(built.value);
+  assert.equal(code, 0);
+  t.after(() => {
+    for (const pid of pids) if (!gone(pid)) process.kill(pid, 'SIGKILL');
+  });
+  // A same-user process holds a reader that never reads and fills the pipe.
+  const fifo = join(runDir, 'counters');
+  const stuckReader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  t.after(() => closeSync(stuckReader));
   const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
   const filler = Buffer.alloc(4096, 'x');
   for (;;) {
@@ -241,38 +280,34 @@ test('the loop ends when its app dies even while a write is blocked on a full FI
     }
   }
   closeSync(writer);
-  const built = buildRaplLoopScript({ appPid: app.pid!, intervalSeconds: 1, fifoPath: fifo, sysRoot });
-  assert.ok(built.ok, built.ok ? '' : built.error);
-  if (!built.ok) return;
-  const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
-  t.after(() => {
-    if (!gone(loop.pid!)) loop.kill('SIGKILL');
-  });
   await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(gone(loop.pid!), false, 'the loop is blocked writing its first line');
+  assert.ok(
+    pids.every((pid) => !gone(pid)),
+    'the writer is blocked, the watchdog waits',
+  );
 
   app.kill('SIGKILL');
   const killedAt = Date.now();
-  while (!gone(loop.pid!) && Date.now() - killedAt < 5000) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(gone(loop.pid!), 'the loop ended instead of waiting forever on the full FIFO');
-  assert.ok(Date.now() - killedAt < 3000, `the loop took ${Date.now() - killedAt} ms`);
+  await waitUntil(() => pids.every(gone), 5000);
+  assert.ok(pids.every(gone), 'both ended instead of waiting forever on the full FIFO');
+  assert.ok(Date.now() - killedAt < 3000, `they took ${Date.now() - killedAt} ms`);
 });
 
 test('a password prompt that throws is a labelled failure at once, not a timeout', async (t) => {
-  const base = tempDir(t, 'idlewatt-runtime-');
+  const parent = runParent(t);
   const startedAt = Date.now();
   const result = await startRaplElevation({
     appPid: process.pid,
     intervalSeconds: 1,
     exec: runCommand,
     now: Date.now,
-    baseDir: base,
+    runParent: parent,
     startTimeoutMs: 10_000,
     runElevated: () => Promise.reject(new Error('pkexec crashed')),
   });
   assert.deepEqual(result, { ok: false, error: 'the password prompt failed: pkexec crashed' });
   assert.ok(Date.now() - startedAt < 3000, 'no wait for the start timeout');
-  assert.deepEqual(spawnSync('ls', ['-A', base], { encoding: 'utf8' }).stdout, '');
+  assert.deepEqual(readdirSync(parent), []);
 });
 
 test('sudo-prompt is never started from a working directory its cd line would expand', async (t) => {
@@ -290,28 +325,38 @@ test('sudo-prompt is never started from a working directory its cd line would ex
   assert.equal(existsSync(join(hostile, 'pwned')), false);
 });
 
-test('swapping the FIFO for a symlink to a file while the loop starts never makes root write that file', async (t) => {
+test('a run directory path flipping between a dangling symlink and a linked directory never makes root create a file', async (t) => {
   const sysRoot = raplSys(t);
-  const { dir, fifo } = privateFifo(t);
-  const realFifo = join(dir, 'real-fifo');
-  assert.equal(spawnSync('mv', [fifo, realFifo]).status, 0);
-  const victim = join(dir, 'victim.txt');
-  writeFileSync(victim, 'precious\n');
-  const app = spawn('/bin/sh', ['-c', 'exec 5<>"$0"; exec sleep 60', realFifo], { stdio: 'ignore' });
+  const parent = runParent(t);
+  const runDir = join(parent, NAME);
+  const scratch = tempDir(t, 'idlewatt-rapl-scratch-');
+  const created = join(scratch, 'created-by-root');
+  const linkedDir = join(scratch, 'linked');
+  mkdirSync(linkedDir);
+  const app = spawn('sleep', ['60'], { stdio: 'ignore' });
   t.after(() => app.kill('SIGKILL'));
-  const built = buildRaplLoopScript({ appPid: app.pid!, intervalSeconds: 1, fifoPath: fifo, sysRoot });
+  const built = buildRaplLoopScript({ appPid: app.pid!, appUid: uid, intervalSeconds: 1, runDir, sysRoot });
   assert.ok(built.ok, built.ok ? '' : built.error);
   if (!built.ok) return;
-  // A swapper flips the path between a link to the real FIFO and a link to the victim file as fast
-  // as it can (atomic renames of prepared links) while loops start: whatever each loop's check saw,
-  // the victim must stay untouched.
-  const swapper = startSymlinkSwapper(t, realFifo, victim, fifo);
-  await new Promise((r) => setTimeout(r, 200));
+  const swapper = startSymlinkSwapper(t, created, linkedDir, runDir);
+  assert.ok(
+    await waitUntil(() => {
+      try {
+        return lstatSync(runDir).isSymbolicLink();
+      } catch {
+        return false;
+      }
+    }, 20_000),
+    'the swapper runs',
+  );
+  const codes = new Set<number | null>();
   for (let i = 0; i < 150; i++) {
-    const loop = spawn('/bin/sh', ['-c', built.value], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 20));
-    loop.kill('SIGKILL');
+    const { code, pids } = await startLoop(built.value);
+    codes.add(code);
+    for (const pid of pids) if (!gone(pid)) process.kill(pid, 'SIGKILL');
   }
   swapper.kill('SIGKILL');
-  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.deepEqual([...codes], [73], 'every start refused the path');
+  assert.equal(existsSync(created), false, 'nothing created through the dangling link');
+  assert.deepEqual(readdirSync(linkedDir), [], 'nothing created in the linked directory');
 });
