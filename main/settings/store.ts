@@ -124,6 +124,8 @@ function constructEngine(
     rootSchema: SETTINGS_ROOT_SCHEMA,
     defaults: defaultSettings(),
     clearInvalidConfig: false,
+    // Private whatever the data folder's mode (conf's default is 0666 less the umask).
+    configFileMode: 0o600,
   };
   const configName = basename(path, extension);
   if (name === 'electron-store') {
@@ -138,7 +140,7 @@ function constructEngine(
 function writeAtomically(path: string, settings: Settings): true | string {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, JSON.stringify(settings, undefined, '\t'));
+    writeFileSync(temporary, JSON.stringify(settings, undefined, '\t'), { mode: 0o600 });
     renameSync(temporary, path);
     return true;
   } catch (error) {

@@ -31,6 +31,8 @@ export interface StoreFs {
   version?(path: string): Promise<string | null>;
 }
 
+export const PRIVATE_FILE_MODE = 0o600;
+
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 export const nodeStoreFs: StoreFs = {
@@ -54,8 +56,9 @@ export const nodeStoreFs: StoreFs = {
       throw error;
     }
   },
-  append: (path, data) => appendFile(path, data, 'utf8'),
-  write: (path, data) => writeFile(path, data, 'utf8'),
+  // Private whatever the folder's mode or the umask: history is the user's activity log.
+  append: (path, data) => appendFile(path, data, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
+  write: (path, data) => writeFile(path, data, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
   size: async (path) => {
     try {
       return (await stat(path)).size;
