@@ -26,6 +26,8 @@ export interface CoreStore {
   serviceHistory: MonitorApi['getServiceHistory'];
   alerts(since?: number): Promise<AlertEvent[]>;
   close(): Promise<void>;
+  /** Unsaved and lost line counts after close(); absent for stores that cannot lose lines. */
+  health?(): { unsavedLines: number; lostLines: number; error: string | null };
 }
 
 export interface CoreSettings {
@@ -174,6 +176,16 @@ export function createMonitorCore(
       options.sampler.stop();
       await options.closeCollectors?.().catch(onError);
       await options.store.close().catch(onError);
+      // Stopping while the disk still fails: what could not be saved is gone, and says so.
+      const health = options.store.health?.();
+      const lost = health ? health.unsavedLines + health.lostLines : 0;
+      if (health && lost > 0) {
+        onError(
+          new Error(
+            `history: ${lost} lines (samples and alert events) were not saved and are lost${health.error ? ` (${health.error})` : ''}`,
+          ),
+        );
+      }
     },
   };
 }

@@ -19,6 +19,11 @@ export interface OutboxOptions {
   maxUnsavedLines: number;
   /** Runs inside the queue after every write that reached the disk. */
   afterWrite: () => Promise<void>;
+  /**
+   * Runs inside the queue before appending while `repairOwed` is set (a start that could not
+   * repair a torn tail); resolves true once repaired, so a new line is never glued onto a fragment.
+   */
+  repair?: () => Promise<boolean>;
 }
 
 /**
@@ -34,14 +39,27 @@ export class Outbox {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** Set when writing resumes without the start-up repair having run. */
+  repairOwed = false;
 
   constructor(private readonly o: OutboxOptions) {}
+
+  /** Lines waiting for the disk now. */
+  get unsavedLines(): number {
+    return this.unsavedCount();
+  }
+
+  /** Lines dropped (oldest first) while the disk failed. */
+  get lostLines(): number {
+    return this.droppedLines;
+  }
 
   enqueue(file: string, line: string): void {
     let lines = this.lines.get(file);
     if (!lines) this.lines.set(file, (lines = []));
     lines.push(line);
     this.cap();
+    this.o.health.unsavedLines = this.unsavedCount();
   }
 
   /** The file's unsaved lines as text to follow its disk content ('' when none). */
@@ -114,21 +132,35 @@ export class Outbox {
       excess -= drop;
       this.droppedLines += drop;
     }
+    this.o.health.lostLines = this.droppedLines;
   }
 
-  /** One background flush at a time, however many appends ask for one. */
+  /**
+   * One background flush at a time, however many appends ask for one; lines that arrived during a
+   * flush are written right after it, so every sample reaches the disk when it is taken.
+   */
   private autoFlush(): void {
     if (this.flushing) return;
     this.flushing = this.flush()
       .catch(() => undefined)
       .finally(() => {
         this.flushing = null;
+        if (this.o.health.writable && !this.closed && this.unsavedCount() >= this.o.flushBatch)
+          this.autoFlush();
       });
   }
 
   private async write(): Promise<void> {
     const { fs, health } = this.o;
     if (this.o.readOnly) return;
+    if (this.repairOwed && this.unsavedCount() > 0) {
+      if (!(await this.o.repair?.())) {
+        this.lastFailureAt = this.o.now();
+        this.fail('cannot repair the history files before writing');
+        return;
+      }
+      this.repairOwed = false;
+    }
     for (const [file, lines] of [...this.lines]) {
       const count = lines.length;
       if (count === 0) continue;
@@ -154,9 +186,11 @@ export class Outbox {
       }
       lines.splice(0, count);
       if (lines.length === 0) this.lines.delete(file);
+      health.unsavedLines = this.unsavedCount();
     }
     if (!health.writable) {
       health.writable = true;
+      health.failure = null;
       health.error =
         this.droppedLines > 0
           ? `history writes resumed; ${this.droppedLines} lines were lost while the disk failed`
@@ -183,8 +217,9 @@ export class Outbox {
     const { health } = this.o;
     health.writable = false;
     this.cap();
-    const unsaved = this.unsavedCount();
-    const lost = this.droppedLines > 0 ? `, ${this.droppedLines} lost` : '';
-    health.error = `${message}; keeping history in memory (${unsaved} lines unsaved${lost}), retrying every ${Math.round(this.o.retryAfterMs / 1000)} s`;
+    health.unsavedLines = this.unsavedCount();
+    health.lostLines = this.droppedLines;
+    health.retrySeconds = Math.round(this.o.retryAfterMs / 1000);
+    health.failure = message;
   }
 }

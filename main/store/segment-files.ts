@@ -121,26 +121,31 @@ export class SegmentFiles {
     return result.items;
   }
 
-  /** After a crash the newest file of a kind may end in half a line: drop it (or end a whole one). */
-  async repairLatest(kind: SegmentKind): Promise<void> {
+  /**
+   * After a crash the newest file of a kind may end in half a line: drop it (or end a whole one).
+   * False when the file could not be repaired.
+   */
+  async repairLatest(kind: SegmentKind): Promise<boolean> {
     const names = await this.namesOnDisk(kind);
     const latest = names[names.length - 1];
-    if (!latest) return;
+    if (!latest) return true;
     const file = join(kind.dir, latest);
     try {
       const text = await this.o.fs.read(file);
-      if (text === null || text === '' || text.endsWith('\n')) return;
+      if (text === null || text === '' || text.endsWith('\n')) return true;
       const cut = text.lastIndexOf('\n') + 1;
       const tail = text.slice(cut);
       const decodable = this.o.layout.validatorFor(file)(tail);
       if (decodable !== null) {
         await this.o.fs.append(file, '\n');
-        return;
+        return true;
       }
       await this.o.fs.truncate(file, Buffer.byteLength(text.slice(0, cut)));
       this.o.health.tornLines += 1;
+      return true;
     } catch (error) {
       this.o.health.note(`cannot repair ${file}: ${describeFsError(error)}`);
+      return false;
     }
   }
 

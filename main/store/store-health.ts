@@ -6,12 +6,22 @@ export interface HistoryHealth {
   quarantined: string[];
   /** Invalid lines skipped where the store could not quarantine (read-only mode). */
   corruptLines: number;
+  /** Lines accepted but not on disk yet. */
+  unsavedLines: number;
+  /** Lines dropped (oldest first) while the disk failed. */
+  lostLines: number;
 }
 
 /** What the store's parts report about the disk, read by `HistoryStore.health()`. */
 export class StoreHealth {
   writable = true;
+  /** A problem to show that is not a failing write (e.g. a resumed write that lost lines). */
   error: string | null = null;
+  /** Why writes fail, while they do; the shown error adds the current counts. */
+  failure: string | null = null;
+  retrySeconds = 30;
+  unsavedLines = 0;
+  lostLines = 0;
   tornLines = 0;
   corruptLines = 0;
   readonly quarantined: string[] = [];
@@ -22,9 +32,16 @@ export class StoreHealth {
   }
 
   snapshot(): HistoryHealth {
+    const lost = this.lostLines > 0 ? `, ${this.lostLines} lost` : '';
+    const error =
+      !this.writable && this.failure !== null
+        ? `${this.failure}; keeping history in memory (${this.unsavedLines} lines unsaved${lost}), retrying every ${this.retrySeconds} s`
+        : this.error;
     return {
       writable: this.writable,
-      error: this.error,
+      error,
+      unsavedLines: this.unsavedLines,
+      lostLines: this.lostLines,
       tornLines: this.tornLines,
       quarantined: [...this.quarantined],
       corruptLines: this.corruptLines,

@@ -46,6 +46,8 @@ export async function openScriptedCore(options: {
   dataDir: string | null;
   store?: Partial<HistoryStoreOptions>;
   keepSamples?: boolean;
+  /** Default: any error fails the test. */
+  onError?: (error: Error) => void;
 }): Promise<ScriptedCore> {
   const { now, settings } = options;
   const sampler = new Sampler({
@@ -73,9 +75,11 @@ export async function openScriptedCore(options: {
     version: 'reliability',
     dataDir: options.dataDir,
     now,
-    onError: (error) => {
-      throw error;
-    },
+    onError:
+      options.onError ??
+      ((error) => {
+        throw error;
+      }),
   });
   const samples: Sample[] = [];
   const events: AlertEvent[] = [];

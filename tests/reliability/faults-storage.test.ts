@@ -123,6 +123,7 @@ test('the data directory turns read-only, then full, then recovers: ticks go on,
 
 test('a data directory that is read-only from the start: the core runs in memory and says why', async (t) => {
   const dir = tempDir(t);
+  const errors: string[] = [];
   const clock = manualClock(T0);
   const fs = faultyFs();
   fs.fault = 'EROFS';
@@ -134,6 +135,7 @@ test('a data directory that is read-only from the start: the core runs in memory
     settings: memorySettings(stackSettings()),
     dataDir: dir,
     store: { fs, retryAfterMs: 0 },
+    onError: (error) => errors.push(error.message),
   });
   assert.match(store.health().error!, /cannot write history under .*EROFS \(read-only file system\)/);
   for (let i = 0; i < 60; i++) {
@@ -143,7 +145,14 @@ test('a data directory that is read-only from the start: the core runs in memory
   await store.flush();
   assert.equal((await core.api.getStatus()).historyLength, 60);
   assert.equal((await core.api.getHistory({ from: T0, to: clock.now(), points: 1000 })).length, 60);
+  assert.deepEqual(errors, []);
   await core.close();
+  assert.equal(errors.length, 1, 'stopping says what was lost');
+  const lost =
+    /^history: (\d+) lines \(samples and alert events\) were not saved and are lost \(.*EROFS/.exec(
+      errors[0]!,
+    );
+  assert.ok(lost && Number(lost[1]) >= 60, errors[0]);
 });
 
 // ── damaged segments (memory fs: hundreds of reopen cycles stay fast) ───────────────────────────
@@ -284,4 +293,57 @@ test('the settings file corrupted while sampling: ticks go on with defaults and 
   );
   assert.equal((await core.api.getSettings()).services.length, 6);
   await core.close();
+});
+
+test('a start on a read-only disk with a torn tail: once writable again the tail is cut before the first append', async () => {
+  const now = () => T0 + HOUR - 1000;
+  const base = memoryStoreFs();
+  await writeSamples(base, 20, now);
+  const file = `${RAW}/${new Date(T0).toISOString().slice(0, 13)}.jsonl`;
+  const text = (await base.read(file))!;
+  await base.truncate(file, Buffer.byteLength(text) - 40); // a crash cut the last line short
+  const fs = faultyFs(base);
+  fs.fault = 'EROFS';
+  const store = await openHistoryStore({
+    dataDir: DATA,
+    rawDays: 7,
+    rollupDays: 90,
+    now,
+    fs,
+    retryAfterMs: 0,
+  });
+  assert.equal(store.health().writable, false);
+  fs.fault = 'none'; // remounted read-write
+  const next = makeStackSample({ at: T0 + 20 * 5000 + 2500 });
+  store.append(next);
+  await store.flush();
+  assert.equal(store.health().writable, true, store.health().error ?? '');
+  await store.close();
+  const back = await readBack(base, now);
+  assert.equal(back.health.corruptLines, 0, 'the new sample was not glued onto the fragment');
+  assert.deepEqual(back.health.quarantined, []);
+  assert.equal(back.times.at(-1), next.at);
+  assert.equal(back.times.length, 20, '19 whole samples before the torn one, then the new one');
+});
+
+test('while the disk is full the "lines unsaved" count follows every new sample', async () => {
+  const now = () => T0 + HOUR - 1000;
+  const fs = faultyFs(memoryStoreFs());
+  const store = await openHistoryStore({
+    dataDir: DATA,
+    rawDays: 7,
+    rollupDays: 90,
+    now,
+    fs,
+    retryAfterMs: 60_000,
+  });
+  fs.fault = 'ENOSPC';
+  store.append(makeStackSample({ at: T0 }));
+  await store.flush();
+  assert.match(store.health().error ?? '', /\(1 lines unsaved\)/);
+  for (let i = 1; i <= 4; i++) store.append(makeStackSample({ at: T0 + i * 5000 }));
+  assert.match(store.health().error ?? '', /\(5 lines unsaved\)/);
+  assert.equal(store.health().unsavedLines, 5);
+  await store.close();
+  assert.equal(store.health().unsavedLines, 5, 'close() on a full disk reports what it could not save');
 });

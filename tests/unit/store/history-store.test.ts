@@ -52,12 +52,15 @@ test('memory-only store: latest, recent and size come from the ring', async () =
     store.recent(T0 + 2 * HOUR - 15_000).map((s) => s.at),
     [T0 + 2 * HOUR - 15_000, T0 + 2 * HOUR - 10_000, T0 + 2 * HOUR - 5000],
   );
+  await store.flush();
   assert.deepEqual(store.health(), {
     writable: true,
     error: null,
     tornLines: 0,
     quarantined: [],
     corruptLines: 0,
+    unsavedLines: 0,
+    lostLines: 0,
   });
   await store.close();
 });
