@@ -1,4 +1,5 @@
 import {
+  SETTINGS_FILE_FIELD,
   HTTP_ROUTES,
   MONITOR_API_METHODS,
   validateSettings,
@@ -147,7 +148,15 @@ function monitorHandlers(deps: RouteDeps) {
         const checked = validateSettings(await readJson());
         if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
         const result = await api.updateSettings(checked.value);
-        if (!result.ok) throw badRequest(describeFields(result.errors), result.errors);
+        if (!result.ok) {
+          // Valid settings that could not be written are the server's problem, not the request's.
+          const unsaved = result.errors.find((e) => e.field === SETTINGS_FILE_FIELD);
+          if (unsaved) {
+            const full = /ENOSPC|EDQUOT/.test(unsaved.reason);
+            throw new HttpError(full ? 507 : 500, 'settings-not-saved', `the settings ${unsaved.reason}`);
+          }
+          throw badRequest(describeFields(result.errors), result.errors);
+        }
         return { body: result.settings };
       },
     },

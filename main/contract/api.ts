@@ -28,6 +28,9 @@ export interface MonitorStatus {
   self: SelfCost | null;
 }
 
+/** The field of a SettingsUpdateResult error saying valid settings could not be written to disk. */
+export const SETTINGS_FILE_FIELD = '(file)';
+
 export type SettingsUpdateResult = { ok: true; settings: Settings } | { ok: false; errors: FieldError[] };
 
 export interface UnloadResult {

@@ -1,7 +1,7 @@
 import Conf from 'conf';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { SettingsUpdateResult } from '../contract/api.js';
+import { SETTINGS_FILE_FIELD, type SettingsUpdateResult } from '../contract/api.js';
 import { defaultSettings, validateSettings, type FieldError, type Settings } from '../contract/settings.js';
 import { defaultDataDir } from '../paths.js';
 import { migrateSettings } from './migrations.js';
@@ -267,7 +267,7 @@ export function openSettingsStore(options: SettingsStoreOptions = {}): SettingsS
     } catch (error) {
       return {
         ok: false,
-        errors: [{ field: '(file)', reason: `could not be saved to ${path}: ${message(error)}` }],
+        errors: [{ field: SETTINGS_FILE_FIELD, reason: `could not be saved to ${path}: ${message(error)}` }],
       };
     }
     return { ok: true, settings: remember(validated.value) };

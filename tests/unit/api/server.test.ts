@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { connect } from 'node:net';
 import { test } from 'node:test';
-import { defaultSettings, HTTP_ROUTES } from '../../../main/contract/index.js';
+import { defaultSettings, HTTP_ROUTES, SETTINGS_FILE_FIELD } from '../../../main/contract/index.js';
 import { startApiServer } from '../../../main/api/server.js';
 import { FakeMonitorApi, makeAlert, makeSample, SAMPLE_AT } from './fake-monitor-api.js';
 import { parseEvents, rawRequest, readStream, request } from './http-client.js';
@@ -573,4 +573,26 @@ test('without the token the API reveals no route: unknown paths and wrong method
   }
   assert.equal((await request(port, '/api/nope', { headers: auth })).status, 404);
   assert.equal((await request(port, '/api/services', { method: 'DELETE', headers: auth })).status, 405);
+});
+
+test('PUT /api/settings that cannot be written (disk full) is a 507 with the reason, not a 400', async (t) => {
+  const api = new FakeMonitorApi();
+  api.updateSettings = async () => ({
+    ok: false,
+    errors: [
+      {
+        field: SETTINGS_FILE_FIELD,
+        reason: 'could not be saved to /data/settings.json: ENOSPC: no space left on device, write',
+      },
+    ],
+  });
+  const { port, auth } = await startHarness(t, { api });
+  const res = await request(port, HTTP_ROUTES.updateSettings.path, {
+    method: 'PUT',
+    headers: { ...auth, ...json },
+    body: JSON.stringify(defaultSettings()),
+  });
+  assert.equal(res.status, 507);
+  assert.equal(res.json().error, 'settings-not-saved');
+  assert.match(res.json().detail, /ENOSPC: no space left on device/);
 });
