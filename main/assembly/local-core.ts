@@ -11,7 +11,7 @@ import { closeCollectors, createCollectors } from '../collectors/setup.js';
 import { buildReport, compareRanges } from '../report/index.js';
 import { Sampler } from '../sampler/sampler.js';
 import type { SettingsStore } from '../settings/index.js';
-import { openHistoryStore, type HistoryStore } from '../store/index.js';
+import { historyNotices, openHistoryStore, type HistoryStore } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { createAlertRunner } from '../alerts/runner.js';
 import { createMonitorCore } from './monitor-core.js';
@@ -89,10 +89,7 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
   });
   const core = createMonitorCore({
     permission: power.permission,
-    notices: () => {
-      const error = store.health().error;
-      return error ? [`History: ${error}`] : [];
-    },
+    notices: () => historyNotices(store.health()),
     requestPermission: power.request,
     sampler,
     store,

@@ -9,6 +9,7 @@ import { startApiServer, type ApiServer } from '../api/server.js';
 import { runCommand } from '../collectors/exec.js';
 import { raiseFileLimit } from '../api/file-limit.js';
 import { openLocalCore, type LocalCore } from '../assembly/local-core.js';
+import { historyNotices } from '../store/index.js';
 import { createPrometheusMetrics } from '../exporters/prometheus.js';
 import { startOtlpExport, type OtlpExport } from '../exporters/otlp.js';
 import type { SettingsStore } from '../settings/index.js';
@@ -66,13 +67,21 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
     throw new CliError(`${what}: ${(error as Error).message}`);
   }
   const { core, store } = opened;
-  // History problems (read-only or full disk) are printed when saving stops and when it resumes.
+  // History problems (read-only or full disk, torn lines, quarantined files) are printed once each
+  // when they appear, and when saving resumes.
   let historyWritable = true;
+  const printed = new Set<string>();
   const reportHistory = () => {
     const health = store.health();
-    if (health.writable !== historyWritable && (health.error || health.writable)) {
-      io.err(`idlewatt monitor: history: ${health.error ?? 'writes resumed'}`);
+    for (const notice of historyNotices(health)) {
+      const key = notice.replace(/\(\d+ lines unsaved(, \d+ lost)?\)/, '');
+      if (printed.has(key)) continue;
+      printed.add(key);
+      io.err(`idlewatt monitor: ${notice.replace(/^History: /, 'history: ')}`);
     }
+    if (health.writable && !historyWritable && !health.error)
+      io.err('idlewatt monitor: history: writes resumed');
+    if (health.writable) for (const key of printed) if (key.includes('cannot save')) printed.delete(key);
     historyWritable = health.writable;
   };
   reportHistory();

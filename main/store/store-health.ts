@@ -48,3 +48,24 @@ export class StoreHealth {
     };
   }
 }
+
+/**
+ * The history problems a user should see, one sentence each: a failing disk, lines cut short by a
+ * crash, files moved aside as corrupt. Shown in the status notices and printed by the monitor.
+ */
+export function historyNotices(health: HistoryHealth): string[] {
+  const notices: string[] = [];
+  if (health.error) notices.push(`History: ${health.error}`);
+  if (health.tornLines > 0) {
+    notices.push(
+      `History: ${health.tornLines} ${health.tornLines === 1 ? 'line' : 'lines'} cut short by a crash ${health.tornLines === 1 ? 'was' : 'were'} dropped`,
+    );
+  }
+  for (const file of health.quarantined) {
+    notices.push(`History: a corrupt file was moved to ${file}; its valid lines were kept`);
+  }
+  if (health.corruptLines > 0 && health.quarantined.length === 0) {
+    notices.push(`History: ${health.corruptLines} corrupt lines were skipped`);
+  }
+  return notices;
+}
