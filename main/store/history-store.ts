@@ -216,7 +216,9 @@ class SegmentedHistoryStore implements HistoryStore {
   append(sample: Sample): void {
     if (this.closed) return;
     this.recentSamples.push(sample);
-    this.outbox.enqueue(this.layout.fileFor('raw', sample.at), encodeSample(sample));
+    const file = this.layout.fileFor('raw', sample.at);
+    const line = encodeSample(sample);
+    if (!this.outbox.appendNow(file, line)) this.outbox.enqueue(file, line);
     this.live.add(sample);
     this.outbox.scheduleFlush();
   }

@@ -62,6 +62,29 @@ export class Outbox {
     this.o.health.unsavedLines = this.unsavedCount();
   }
 
+  /**
+   * Writes one line to disk now, when nothing else is waiting or running (no queued lines, no read
+   * or write in the queue, no repair owed) and the disk works: the sample is on disk before anyone
+   * sees it. False: the caller enqueues it instead.
+   */
+  appendNow(file: string, line: string): boolean {
+    const { fs, health, queue } = this.o;
+    if (!fs.appendSync || this.o.readOnly || this.closed || !health.writable || this.repairOwed) return false;
+    if (this.flushing || this.pendingCuts.size > 0 || this.unsavedCount() > 0 || !queue.idle) return false;
+    try {
+      fs.appendSync(file, line + '\n');
+    } catch {
+      return false; // the queued write will report the failure and retry
+    }
+    if (Date.now() - this.lastRetention > 60_000) {
+      this.lastRetention = Date.now();
+      void queue.run(() => this.o.afterWrite()).catch(() => undefined);
+    }
+    return true;
+  }
+
+  private lastRetention = 0;
+
   /** The file's unsaved lines as text to follow its disk content ('' when none). */
   unsavedText(file: string): string {
     const unsaved = this.lines.get(file);

@@ -1,3 +1,5 @@
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   appendFile,
   mkdir,
@@ -19,6 +21,11 @@ export interface StoreFs {
   list(dir: string): Promise<string[]>;
   read(path: string): Promise<string | null>;
   append(path: string, data: string): Promise<void>;
+  /**
+   * Appends at once (one write call), creating the file and its folder if needed; a failed write
+   * leaves the file as it was. Lets the store put a sample on disk the moment it is taken.
+   */
+  appendSync?(path: string, data: string): void;
   write(path: string, data: string): Promise<void>;
   size(path: string): Promise<number | null>;
   truncate(path: string, size: number): Promise<void>;
@@ -59,6 +66,29 @@ export const nodeStoreFs: StoreFs = {
   // Private whatever the folder's mode or the umask: history is the user's activity log.
   append: (path, data) => appendFile(path, data, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
   write: (path, data) => writeFile(path, data, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
+  appendSync: (path, data) => {
+    let fd: number;
+    try {
+      fd = openSync(path, 'a', PRIVATE_FILE_MODE);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      fd = openSync(path, 'a', PRIVATE_FILE_MODE);
+    }
+    try {
+      const sizeBefore = fstatSync(fd).size;
+      try {
+        const bytes = Buffer.from(data, 'utf8');
+        let written = 0;
+        while (written < bytes.length) written += writeSync(fd, bytes, written);
+      } catch (error) {
+        ftruncateSync(fd, sizeBefore);
+        throw error;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  },
   size: async (path) => {
     try {
       return (await stat(path)).size;
