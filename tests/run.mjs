@@ -25,9 +25,22 @@ if (files.length === 0) {
   console.error(`tests/run.mjs: no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+// Tests write under test-results/ or a temp dir, never over tracked files (`npm run screenshots`
+// refreshes the README's pictures on purpose, with IDLEWATT_UPDATE_SCREENSHOTS=1).
+const changedTracked = () => {
+  const diff = spawnSync('git', ['diff', '--name-only'], { cwd: root, encoding: 'utf8' });
+  return diff.status === 0 ? new Set(diff.stdout.split('\n').filter(Boolean)) : null;
+};
+const before = changedTracked();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, IDLEWATT_TEST: '1' },
 });
+const after = changedTracked();
+const dirtied = before && after ? [...after].filter((f) => !before.has(f)) : [];
+if (dirtied.length > 0 && process.env.IDLEWATT_UPDATE_SCREENSHOTS !== '1') {
+  console.error(`tests/run.mjs: the tests changed tracked files: ${dirtied.join(', ')}`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);

@@ -24,11 +24,13 @@ test(
     const port = await freePort();
     const burner = await startBurner(port, 0.3);
     t.after(() => burner.kill());
+    // A port of the test's own for the stopped service: this machine may well run Whisper on 11401.
+    const stoppedPort = await freePort();
     const dataDir = tempDir(t);
     writeSettings(dataDir, (s) => {
       s.services = [
         { id: 'local-api', name: 'Local API', ports: [port], processNames: [] },
-        { id: 'whisper', name: 'Whisper STT', ports: [11401], processNames: [] },
+        { id: 'whisper', name: 'Whisper STT', ports: [stoppedPort], processNames: [] },
       ];
     });
     const monitor = await startMonitor(dataDir, ['--interval', '1']);

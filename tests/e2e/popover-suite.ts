@@ -96,7 +96,10 @@ async function focusRingProblems(page: Page, max: number): Promise<string[]> {
   return problems;
 }
 
-/** `readmeScreenshot`: also refresh assets/screenshots/popover-light.png (the README's picture). */
+/**
+ * `readmeScreenshot`: also refresh assets/screenshots/popover-light.png (the README's picture), but
+ * only under `npm run screenshots` (IDLEWATT_UPDATE_SCREENSHOTS=1): tests never change tracked files.
+ */
 export function definePopoverSuite(
   name: string,
   start: StartBackend,
@@ -196,7 +199,7 @@ export function definePopoverSuite(
       }
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, `popover-light-420${suffix}.png`) });
-      if (options.readmeScreenshot) {
+      if (options.readmeScreenshot && process.env.IDLEWATT_UPDATE_SCREENSHOTS === '1') {
         copyFileSync(
           join(RESULTS, `popover-light-420${suffix}.png`),
           join(REPO_ROOT, 'assets/screenshots/popover-light.png'),
