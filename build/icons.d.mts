@@ -7,3 +7,7 @@ export function drawTrayIcon(state: TrayState, px: number): Buffer;
 export function trayIconFileName(state: TrayState, size: number, retina?: boolean): string;
 export function trayIconSet(): [string, TrayState, number][];
 export function encodePng(px: number, rgba: Buffer): Buffer;
+export function drawAppIcon(px: number): Buffer;
+export const ICNS_ENTRIES: [string, number][];
+export function encodeIcns(entries: [string, Buffer][]): Buffer;
+export function appIconFiles(): [string, Buffer][];

@@ -3,9 +3,11 @@
 // panels), each with an @2x version drawn natively at double size. Non-template coloured images:
 // a disc in the state's colour, filled to a height that also encodes the state (so colour is never
 // the only signal), with a dark rim for light menu bars and a light halo for dark ones.
-//   node build/icons.mjs           write assets/tray/*.png
+// The app icon (build/icon.png for Linux, build/icon.icns for macOS; electron-builder finds both in
+// its buildResources folder) is the same disc, in the 'fair' state, on a dark rounded square.
+//   node build/icons.mjs           write assets/tray/*.png, build/icon.png, build/icon.icns
 //   node build/icons.mjs --check   exit 1 if the committed icons differ from what this draws
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pngjs from 'pngjs';
@@ -102,6 +104,85 @@ export function encodePng(px, rgba) {
   return PNG.sync.write(png, { colorType: 6, deflateLevel: 9 });
 }
 
+const APP_BACKGROUND = [28, 28, 30];
+
+/** The app icon, `px` × `px` RGBA: a rounded square (corner radius 22.5 %, as macOS icons) holding the disc. */
+export function drawAppIcon(px) {
+  const data = Buffer.alloc(px * px * 4);
+  const margin = px * 0.1;
+  const side = px - 2 * margin;
+  const radius = side * 0.225;
+  const discPx = Math.round(side * 0.72);
+  const disc = drawTrayIcon('fair', discPx);
+  const discOrigin = Math.round((px - discPx) / 2);
+  const insideSquare = (x, y) => {
+    const dx = Math.max(margin + radius - x, 0, x - (px - margin - radius));
+    const dy = Math.max(margin + radius - y, 0, y - (px - margin - radius));
+    return Math.hypot(dx, dy) <= radius;
+  };
+  for (let row = 0; row < px; row++) {
+    for (let col = 0; col < px; col++) {
+      let covered = 0;
+      for (const [sx, sy] of [
+        [0.25, 0.25],
+        [0.75, 0.25],
+        [0.25, 0.75],
+        [0.75, 0.75],
+      ]) {
+        if (insideSquare(col + sx, row + sy)) covered++;
+      }
+      const i = (row * px + col) * 4;
+      let [r, g, b] = APP_BACKGROUND;
+      const dr = row - discOrigin;
+      const dc = col - discOrigin;
+      if (dr >= 0 && dc >= 0 && dr < discPx && dc < discPx) {
+        const j = (dr * discPx + dc) * 4;
+        const alpha = disc[j + 3] / 255;
+        r = Math.round(disc[j] * alpha + r * (1 - alpha));
+        g = Math.round(disc[j + 1] * alpha + g * (1 - alpha));
+        b = Math.round(disc[j + 2] * alpha + b * (1 - alpha));
+      }
+      data[i] = r;
+      data[i + 1] = g;
+      data[i + 2] = b;
+      data[i + 3] = Math.round((covered / 4) * 255);
+    }
+  }
+  return data;
+}
+
+/** The PNG entries of an .icns file: [OSType, pixel size] (Apple's icns format, PNG payloads). */
+export const ICNS_ENTRIES = [
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+];
+
+/** An .icns container: 'icns' + total length, then per entry its type, length and PNG bytes. */
+export function encodeIcns(entries) {
+  const parts = entries.map(([type, png]) => {
+    const header = Buffer.alloc(8);
+    header.write(type, 0, 'latin1');
+    header.writeUInt32BE(png.length + 8, 4);
+    return Buffer.concat([header, png]);
+  });
+  const body = Buffer.concat(parts);
+  const header = Buffer.alloc(8);
+  header.write('icns', 0, 'latin1');
+  header.writeUInt32BE(body.length + 8, 4);
+  return Buffer.concat([header, body]);
+}
+
+/** The app icon files: build/icon.png (1024 px) and build/icon.icns. */
+export function appIconFiles() {
+  const pngs = new Map(ICNS_ENTRIES.map(([, px]) => [px, encodePng(px, drawAppIcon(px))]));
+  return [
+    ['icon.png', pngs.get(1024)],
+    ['icon.icns', encodeIcns(ICNS_ENTRIES.map(([type, px]) => [type, pngs.get(px)]))],
+  ];
+}
+
 function main() {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const outDir = join(root, 'assets', 'tray');
@@ -123,11 +204,18 @@ function main() {
       writeFileSync(path, encodePng(px, rgba));
     }
   }
+  for (const [file, bytes] of appIconFiles()) {
+    const path = join(root, 'build', file);
+    if (!check) writeFileSync(path, bytes);
+    else if (!existsSync(path) || !readFileSync(path).equals(bytes)) stale.push(`build/${file}`);
+  }
   if (check && stale.length > 0) {
     console.error(`icons: out of date, run node build/icons.mjs: ${stale.join(', ')}`);
     process.exit(1);
   }
-  console.log(`icons: ${check ? 'checked' : 'wrote'} ${trayIconSet().length} tray icons in assets/tray/`);
+  console.log(
+    `icons: ${check ? 'checked' : 'wrote'} ${trayIconSet().length} tray icons in assets/tray/ and the app icon in build/`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

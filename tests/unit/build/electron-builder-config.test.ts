@@ -69,3 +69,15 @@ test('the package holds the bundles and tray icons and is written to release/', 
   assert.ok(config.files.includes('dist/**/*'));
   assert.ok(config.files.some((f: string) => f.startsWith('assets/tray')));
 });
+
+test('package.json carries what the .deb needs (maintainer email, homepage) and the real Node range', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  // electron-builder's FpmTarget refuses a deb without author.email (or linux.maintainer) and a homepage.
+  assert.match(pkg.author.email, /^[^@\s]+@[^@\s]+\.[a-z]+$/);
+  assert.match(pkg.homepage, /^https:\/\//);
+  assert.equal(pkg.productName, 'IdleWatt');
+  // Electron 45's installer loads the ES module @electron/get with require(): Node 20.19+ or 22.12+.
+  assert.equal(pkg.engines.node, '^20.19.0 || >=22.12.0');
+  const config = loadConfig();
+  assert.ok(config.files.includes('!node_modules/**/*'), 'everything is bundled into dist/');
+});

@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import { drawTrayIcon, TRAY_COLOURS, trayIconSet, TRAY_STATES } from '../../../build/icons.mjs';
+import {
+  drawAppIcon,
+  drawTrayIcon,
+  ICNS_ENTRIES,
+  TRAY_COLOURS,
+  trayIconSet,
+  TRAY_STATES,
+} from '../../../build/icons.mjs';
 import { REPO_ROOT } from '../../helpers.js';
 
 const TRAY_DIR = join(REPO_ROOT, 'assets', 'tray');
@@ -92,4 +99,37 @@ test('each thermal state shows its own colour, and fills more of the disc as it 
 
 test('drawing an unknown state name is refused with its name', () => {
   assert.throws(() => drawTrayIcon('hot' as never, 16), /unknown tray state 'hot'/);
+});
+
+/** The entries of an .icns file: [OSType, payload]. */
+function readIcns(bytes: Buffer): [string, Buffer][] {
+  assert.equal(bytes.toString('latin1', 0, 4), 'icns');
+  assert.equal(bytes.readUInt32BE(4), bytes.length);
+  const entries: [string, Buffer][] = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at + 4);
+    entries.push([bytes.toString('latin1', at, at + 4), bytes.subarray(at + 8, at + length)]);
+    at += length;
+  }
+  return entries;
+}
+
+test('the app icon (build/icon.png, build/icon.icns) is committed as drawn, at the sizes each format names', () => {
+  const png = PNG.sync.read(readFileSync(join(REPO_ROOT, 'build', 'icon.png')));
+  assert.equal(png.width, 1024);
+  assert.ok(png.data.equals(drawAppIcon(1024)), 'build/icon.png is stale: run node build/icons.mjs');
+  const entries = readIcns(readFileSync(join(REPO_ROOT, 'build', 'icon.icns')));
+  assert.deepEqual(
+    entries.map(([type]) => type),
+    ICNS_ENTRIES.map(([type]) => type),
+  );
+  for (const [type, payload] of entries) {
+    const px = ICNS_ENTRIES.find(([t]) => t === type)![1];
+    const image = PNG.sync.read(payload);
+    assert.equal(image.width, px, type);
+    assert.ok(image.data.equals(drawAppIcon(px)), `${type} is stale`);
+  }
+  // Transparent corners, an opaque middle: the rounded square, not a full bleed.
+  assert.equal(png.data[3], 0);
+  assert.equal(png.data[(512 * 1024 + 512) * 4 + 3], 255);
 });
