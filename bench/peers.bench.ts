@@ -21,7 +21,7 @@ const settings = defaultSettings();
 // The same job IdleWatt does each process tick: every process's CPU time, RSS and threads, plus the
 // socket table for the service ports.
 const collectors = createCollectors({ platform: 'linux', sysRoot: '/sys', procRoot: '/proc' }).filter((c) =>
-  ['procfs', 'proc-net-tcp'].includes(c.definition.id),
+  ['procfs', 'tcp-sockets'].includes(c.definition.id),
 );
 const sampler = new Sampler({ collectors, settings: () => settings, platform: 'linux' });
 const pids = () =>

@@ -21,8 +21,9 @@ const node = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // ESM-only dependencies (execa, electron-store, conf) are bundled in; Electron is provided at run time.
-  external: ['electron'],
+  // ESM-only dependencies (execa, electron-store, conf) are bundled in; Electron is provided at run time,
+  // and koffi loads its prebuilt native module from node_modules.
+  external: ['electron', 'koffi'],
   // execa & co. use import.meta.url; map it to a CJS equivalent.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },

@@ -115,17 +115,29 @@ export type TcpState =
   | 'UNKNOWN';
 
 export interface Connection {
+  /** Where the source prints it; pairs the two loopback ends of one connection. */
+  localAddress?: string;
   localPort: number;
   remoteAddress: string;
   remotePort: number;
   state: TcpState;
   /** Owning pid where known (TIME_WAIT sockets have none). */
   pid: number | null;
+  /** Payload bytes received since the socket opened (tcp_info), where the source reports them. */
+  bytesReceived?: number;
+  /** Payload bytes sent and acknowledged since the socket opened (tcp_info). */
+  bytesSent?: number;
 }
 
 export interface SocketObservation {
   listening: ListeningSocket[];
+  /**
+   * Connections touching a service port: server ends (local port is a service port) and client
+   * ends (remote port is one). On a slow tick, or with no services configured, every connection.
+   */
   connections: Connection[];
+  /** Which reader produced it, e.g. 'sock-diag', 'ss', 'proc-net-tcp', 'netstat'. */
+  source?: string;
 }
 
 /** Per-process rates straight from a source that measures them (powermetrics `tasks`). */
@@ -181,6 +193,12 @@ export interface CollectRequest {
   watchPids: ReadonlySet<number>;
   /** Ports of configured services: a cheap per-tick connection view may be limited to these. */
   servicePorts: ReadonlySet<number>;
+  /**
+   * Pids whose own connections to a service port matter (service processes and IdleWatt itself:
+   * their requests are internal traffic). Client ends owned by anyone else stay without a pid,
+   * which spares a search through every process's file descriptors.
+   */
+  clientPids?: ReadonlySet<number>;
 }
 
 export interface CollectorInstance {

@@ -38,6 +38,7 @@ export function parseNetstat(text: string): NetstatOutcome {
     const remotePort = portOf(foreign);
     if (remotePort === null) continue;
     result.connections.push({
+      localAddress: local.slice(0, local.lastIndexOf('.')),
       localPort,
       remoteAddress: foreign.slice(0, foreign.lastIndexOf('.')),
       remotePort,

@@ -14,7 +14,7 @@ import { unusable } from './run-output.js';
 /**
  * TCP sockets: `netstat -anv -p tcp` every tick (cheap: connection states and, on -v, pids), and
  * `lsof -nP -iTCP` on the slow tier, whose owners fill in pids netstat leaves out. Connections are
- * kept for the service ports only.
+ * kept where either end is a service port. netstat has no per-connection byte counters.
  */
 export function createDarwinSocketCollector(env: CollectorEnv): CollectorInstance {
   let lsofOwners = new Map<number, number>();
@@ -46,13 +46,20 @@ export function createDarwinSocketCollector(env: CollectorEnv): CollectorInstanc
         seen.add(key);
         listening.push({ port: l.port, pid });
       }
+      // Client ends (remote port a service port) stay too: netstat -v names their pid, which tells
+      // whether a request came from another monitored service.
+      const ports = request.servicePorts;
       const connections: Connection[] = parsed.value.connections
-        .filter((c) => request.servicePorts.size === 0 || request.servicePorts.has(c.localPort))
+        .filter((c) => ports.size === 0 || ports.has(c.localPort) || ports.has(c.remotePort))
         .map((c) => ({
           ...c,
-          pid: c.pid ?? (c.state === 'TIME_WAIT' ? null : (lsofOwners.get(c.localPort) ?? null)),
+          pid:
+            c.pid ??
+            (c.state === 'TIME_WAIT' || !ports.has(c.localPort)
+              ? null
+              : (lsofOwners.get(c.localPort) ?? null)),
         }));
-      return ok({ sockets: { listening, connections } }, env.now());
+      return ok({ sockets: { listening, connections, source: 'netstat' } }, env.now());
     },
   };
 }

@@ -2,6 +2,7 @@ import type { ParserEntry } from '../types.js';
 import { parseProcStat } from './procfs.js';
 import { parseProcNetTcp } from './sockets.js';
 import { parseNvidiaSmi } from './nvidia-smi.js';
+import { parseSs } from './ss.js';
 
 /** Linux-side `idlewatt parse` kinds. */
 export const LINUX_PARSERS: ParserEntry[] = [
@@ -23,6 +24,11 @@ export const LINUX_PARSERS: ParserEntry[] = [
       }
       return { ok: true, value: entries };
     },
+  },
+  {
+    kind: 'ss',
+    description: '`ss -tinHOe` (TCP sockets with inode, uid and tcp_info byte counters, one per line)',
+    parse: (text) => parseSs(text),
   },
   {
     kind: 'nvidia-smi',

@@ -11,19 +11,13 @@ import type {
   SocketObservation,
   TcpState,
 } from '../types.js';
+import { encodeDiagRequest, AF_INET, AF_INET6, type DiagSocket } from './inet-diag.js';
 import { listDirSync, readLinkSync, readTextSync } from './read-files.js';
+import { openSockDiag, type SockDiagChannel } from './sock-diag-channel.js';
+import { parseSs, ssArgs } from './ss.js';
 
-/** One row of /proc/net/tcp or tcp6. */
-export interface TcpEntry {
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number;
-  state: TcpState;
-  uid: number;
-  /** 0 for sockets no process owns any more (TIME_WAIT). */
-  inode: number;
-}
+/** One TCP socket, from /proc/net/tcp{,6}, sock_diag or ss (the last two add tcp_info byte counters). */
+export type TcpEntry = DiagSocket;
 
 // include/net/tcp_states.h; NEW_SYN_RECV (0x0C) is a request socket, shown as SYN_RECV.
 const STATES: Record<number, TcpState> = {
@@ -124,18 +118,22 @@ const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
 /**
  * Finds the pids owning the wanted socket inodes through /proc/[pid]/fd links, looking at
- * `firstPids` first and stopping once every inode is found. Other users' fd/ are unreadable
- * without privileges: their sockets stay unattributed.
+ * `firstPids` first and stopping once every inode is found; with `onlyFirst`, nowhere else. Other
+ * users' fd/ are unreadable without privileges: their sockets stay unattributed.
  */
 export function socketOwners(
   procRoot: string,
   wanted: ReadonlySet<number>,
   firstPids: Iterable<number> = [],
+  onlyFirst = false,
 ): Map<number, number> {
   const owners = new Map<number, number>();
   if (wanted.size === 0) return owners;
-  const listing = listDirSync(procRoot);
-  const all = listing.ok ? listing.names.filter((n) => /^\d+$/.test(n)).map(Number) : [];
+  let all: number[] = [];
+  if (!onlyFirst) {
+    const listing = listDirSync(procRoot);
+    all = listing.ok ? listing.names.filter((n) => /^\d+$/.test(n)).map(Number) : [];
+  }
   const order = [...new Set([...firstPids, ...all])];
   for (const pid of order) {
     const fdDir = join(procRoot, String(pid), 'fd');
@@ -153,8 +151,9 @@ export function socketOwners(
 }
 
 /**
- * Listening ports and connections with their owning pids. `ports`, when given, limits both to
- * those local ports (the cheap per-tick view); connections without a peer (remote port 0) are left out.
+ * Listening ports and connections with their owning pids. `ports`, when given, limits listeners
+ * to those local ports and connections to those touching one of them at either end (a client's
+ * end has the service port as its remote port); connections without a peer are left out.
  */
 export function socketObservation(
   entries: readonly TcpEntry[],
@@ -165,44 +164,165 @@ export function socketObservation(
   const connections: Connection[] = [];
   const seen = new Set<string>();
   for (const e of entries) {
-    if (ports && !ports.has(e.localPort)) continue;
     const pid = e.inode !== 0 ? (owners.get(e.inode) ?? null) : null;
     if (e.state === 'LISTEN') {
+      if (ports && !ports.has(e.localPort)) continue;
       const key = `${e.localPort}/${pid}`;
       if (!seen.has(key)) listening.push({ port: e.localPort, pid });
       seen.add(key);
-    } else if (e.remotePort !== 0) {
-      connections.push({
+    } else if (e.remotePort !== 0 && (!ports || ports.has(e.localPort) || ports.has(e.remotePort))) {
+      const connection: Connection = {
+        localAddress: e.localAddress,
         localPort: e.localPort,
         remoteAddress: e.remoteAddress,
         remotePort: e.remotePort,
         state: e.state,
         pid,
-      });
+      };
+      if (e.bytesReceived !== undefined) connection.bytesReceived = e.bytesReceived;
+      if (e.bytesSent !== undefined) connection.bytesSent = e.bytesSent;
+      connections.push(connection);
     }
   }
   return { listening, connections };
 }
 
+export type SocketReaderName = 'sock-diag' | 'ss' | 'proc-net-tcp';
+const ALL_READERS: readonly SocketReaderName[] = ['sock-diag', 'ss', 'proc-net-tcp'];
+
+type EntriesRead = { ok: true; source: string; entries: TcpEntry[] } | { ok: false; error: string };
+
+/**
+ * Reads TCP sockets through the best reader this machine allows: the kernel's sock_diag netlink
+ * interface (filtered to the service ports in the kernel, with tcp_info byte counters), then
+ * `ss` (the same interface through iproute2), then /proc/net/tcp{,6} (every socket, walked by the
+ * kernel on each read, no byte counters). The first two read the live kernel, so they are used
+ * only when procRoot is the real /proc.
+ */
+class TcpSocketReader {
+  private channel: SockDiagChannel | null = null;
+  private sequence = 1;
+  /** Why a reader is not used, until the next slow tick tries it again. */
+  private readonly unusable = new Map<SocketReaderName, string>();
+
+  constructor(
+    private readonly env: CollectorEnv,
+    private readonly readers: readonly SocketReaderName[],
+  ) {
+    if (env.procRoot !== '/proc') {
+      const why = `procRoot ${env.procRoot} is not the live /proc`;
+      this.unusable.set('sock-diag', why);
+      this.unusable.set('ss', why);
+    }
+  }
+
+  /** `ports` null: every connection; listeners are always all read on slow ticks. */
+  async read(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {
+    if (slow && this.env.procRoot === '/proc') this.unusable.clear();
+    if (this.readers.includes('sock-diag') && !this.unusable.has('sock-diag')) {
+      const read = await this.readSockDiag(ports, slow);
+      if (read.ok) return read;
+      this.unusable.set('sock-diag', read.error);
+    }
+    if (this.readers.includes('ss') && !this.unusable.has('ss')) {
+      const read = await this.readSs(ports, slow);
+      if (read.ok) return read;
+      this.unusable.set('ss', read.error);
+    }
+    return this.readProc();
+  }
+
+  private async readSockDiag(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {
+    if (!this.channel) {
+      const opened = await openSockDiag();
+      if (typeof opened === 'string') return { ok: false, error: opened };
+      this.channel = opened;
+    }
+    const entries: TcpEntry[] = [];
+    const requests: {
+      family: typeof AF_INET | typeof AF_INET6;
+      ports: readonly number[];
+      listenersOnly: boolean;
+    }[] = [];
+    for (const family of [AF_INET, AF_INET6] as const) {
+      if (slow && ports) requests.push({ family, ports: [], listenersOnly: true });
+      requests.push({ family, ports: ports ?? [], listenersOnly: false });
+    }
+    for (const r of requests) {
+      const sequence = this.sequence++;
+      const outcome = this.channel.dump(encodeDiagRequest({ ...r, sequence }), sequence);
+      if (!outcome.ok) {
+        this.channel.close(); // a half-read dump would make the next request EBUSY
+        this.channel = null;
+        return { ok: false, error: outcome.error };
+      }
+      entries.push(
+        ...(r.listenersOnly
+          ? outcome.sockets
+          : outcome.sockets.filter((s) => !(slow && ports && s.state === 'LISTEN'))),
+      );
+    }
+    return { ok: true, source: 'sock-diag', entries };
+  }
+
+  private async readSs(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {
+    const entries: TcpEntry[] = [];
+    const runs = slow && ports ? [['-tlnHOe'], ssArgs(ports)] : [ssArgs(ports ?? [])];
+    for (const args of runs) {
+      const result = await this.env.exec('ss', args, { timeoutMs: 2000 });
+      if (result.failure) return { ok: false, error: `ss: ${result.failure}` };
+      if (result.exitCode !== 0)
+        return { ok: false, error: `ss exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}` };
+      const parsed = parseSs(result.stdout);
+      if (!parsed.ok) return { ok: false, error: `ss: ${parsed.error}` };
+      entries.push(
+        ...(runs.length > 1 && args === runs[1]
+          ? parsed.value.filter((s) => s.state !== 'LISTEN')
+          : parsed.value),
+      );
+    }
+    return { ok: true, source: 'ss', entries };
+  }
+
+  private readProc(): EntriesRead {
+    const entries: TcpEntry[] = [];
+    let readable = 0;
+    for (const file of ['tcp', 'tcp6']) {
+      const read = readTextSync(join(this.env.procRoot, 'net', file));
+      if (!read.ok) continue;
+      readable += 1;
+      entries.push(...parseProcNetTcp(read.text));
+    }
+    if (readable === 0) return { ok: false, error: 'no /proc/net/tcp or tcp6' };
+    return { ok: true, source: 'proc-net-tcp', entries };
+  }
+
+  close(): void {
+    this.channel?.close();
+    this.channel = null;
+  }
+}
+
 /**
  * Socket inodes are unique while the socket lives, so owners found once are reused between slow
- * ticks, and inodes nobody readable owns are not searched again until then.
+ * ticks, and inodes nobody readable owns are not searched again until then. Server ends and
+ * listeners are searched in every process; client ends only among `clientPids`.
  */
-export function createSocketsCollector(env: CollectorEnv): CollectorInstance {
+export function createSocketsCollector(
+  env: CollectorEnv,
+  options: { readers?: readonly SocketReaderName[] } = {},
+): CollectorInstance {
+  const reader = new TcpSocketReader(env, options.readers ?? ALL_READERS);
   const known = new Map<number, number>();
   const unowned = new Set<number>();
   return {
     async collect(request: CollectRequest) {
       try {
-        const entries: TcpEntry[] = [];
-        let readable = 0;
-        for (const file of ['tcp', 'tcp6']) {
-          const read = readTextSync(join(env.procRoot, 'net', file));
-          if (!read.ok) continue;
-          readable += 1;
-          entries.push(...parseProcNetTcp(read.text));
-        }
-        if (readable === 0) return absent('not-present', 'no /proc/net/tcp or tcp6');
+        // Between slow ticks only service ports matter; the slow tick discovers new listeners.
+        const ports = request.servicePorts.size === 0 ? null : request.servicePorts;
+        const read = await reader.read(ports ? [...ports] : null, request.slow);
+        if (!read.ok) return absent('not-present', read.error);
+        const entries = read.entries;
         if (request.slow) {
           known.clear();
           unowned.clear();
@@ -210,32 +330,45 @@ export function createSocketsCollector(env: CollectorEnv): CollectorInstance {
         const live = new Set(entries.map((e) => e.inode));
         for (const inode of known.keys()) if (!live.has(inode)) known.delete(inode);
         for (const inode of unowned) if (!live.has(inode)) unowned.delete(inode);
-        // Between slow ticks only service ports matter; the full scan discovers new listeners.
-        const ports = request.slow || request.servicePorts.size === 0 ? null : request.servicePorts;
-        const kept = ports ? entries.filter((e) => ports.has(e.localPort)) : entries;
-        const toFind = new Set(
-          kept.map((e) => e.inode).filter((i) => i !== 0 && !known.has(i) && !unowned.has(i)),
+        const kept = entries.filter(
+          (e) =>
+            (e.state === 'LISTEN' && (request.slow || !ports || ports.has(e.localPort))) ||
+            (e.state !== 'LISTEN' && (!ports || ports.has(e.localPort) || ports.has(e.remotePort))),
         );
-        const found = socketOwners(env.procRoot, toFind, request.watchPids);
-        for (const inode of toFind) {
+        const unknown = (e: TcpEntry) => e.inode !== 0 && !known.has(e.inode) && !unowned.has(e.inode);
+        const isClientEnd = (e: TcpEntry) =>
+          ports !== null && e.state !== 'LISTEN' && !ports.has(e.localPort);
+        const serverInodes = new Set(kept.filter((e) => unknown(e) && !isClientEnd(e)).map((e) => e.inode));
+        const clientInodes = new Set(kept.filter((e) => unknown(e) && isClientEnd(e)).map((e) => e.inode));
+        const clientPids = request.clientPids ?? request.watchPids;
+        const found = new Map([
+          ...socketOwners(env.procRoot, serverInodes, request.watchPids),
+          ...socketOwners(env.procRoot, clientInodes, clientPids, true),
+        ]);
+        for (const inode of [...serverInodes, ...clientInodes]) {
           const pid = found.get(inode);
           if (pid === undefined) unowned.add(inode);
           else known.set(inode, pid);
         }
-        return ok({ sockets: socketObservation(kept, known, null) }, env.now());
+        const observation = socketObservation(kept, known, null);
+        return ok({ sockets: { ...observation, source: read.source } }, env.now());
       } catch (error) {
         return failed(`sockets: ${(error as Error).message}`);
       }
+    },
+    async close() {
+      reader.close();
     },
   };
 }
 
 export const SOCKETS_COLLECTOR: CollectorDefinition = {
-  id: 'proc-net-tcp',
+  id: 'tcp-sockets',
   platforms: ['linux'],
   tier: 'fast',
   provides: ['sockets'],
   defaultEnabled: true,
-  description: 'Listening ports per pid and connections per local port from /proc/net/tcp{,6} and fd links',
-  create: createSocketsCollector,
+  description:
+    'Listening ports per pid, connections on service ports with byte counters: sock_diag netlink, else ss, else /proc/net/tcp{,6}; owners from fd links',
+  create: (env) => createSocketsCollector(env),
 };

@@ -203,6 +203,7 @@ test('netstat -anv: process:pid (current macOS) and a separate pid column (older
     { port: 11401, pid: 7505 },
   );
   assert.deepEqual(current.value.connections[1], {
+    localAddress: '127.0.0.1',
     localPort: 11434,
     remoteAddress: '127.0.0.1',
     remotePort: 52020,
@@ -220,8 +221,22 @@ test('netstat -anv: process:pid (current macOS) and a separate pid column (older
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.value.listening, [{ port: 3000, pid: 7303 }]);
   assert.deepEqual(parsed.value.connections, [
-    { localPort: 8766, remoteAddress: '::1', remotePort: 50122, state: 'TIME_WAIT', pid: null },
-    { localPort: 8880, remoteAddress: '127.0.0.1', remotePort: 50200, state: 'FIN_WAIT2', pid: 7202 },
+    {
+      localAddress: '::1',
+      localPort: 8766,
+      remoteAddress: '::1',
+      remotePort: 50122,
+      state: 'TIME_WAIT',
+      pid: null,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 8880,
+      remoteAddress: '127.0.0.1',
+      remotePort: 50200,
+      state: 'FIN_WAIT2',
+      pid: 7202,
+    },
   ]);
   assert.equal(parseNetstat('nope').ok, false);
 });

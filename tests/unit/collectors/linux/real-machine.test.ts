@@ -69,7 +69,7 @@ test(
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as { port: number }).port;
-      const reading = await collect('proc-net-tcp');
+      const reading = await collect('tcp-sockets');
       assert.equal(reading.status, 'ok');
       const listening = reading.status === 'ok' ? reading.value.sockets!.listening : [];
       assert.ok(

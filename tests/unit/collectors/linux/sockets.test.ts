@@ -52,7 +52,11 @@ test('the fixture tree through the collector: one listener on 22, unattributed (
   const sockets = expectOk(
     await createSocketsCollector(linuxEnv({ procRoot: PROCFS_PROC })).collect(request({ slow: true })),
   ).sockets!;
-  assert.deepEqual(sockets, { listening: [{ port: 22, pid: null }], connections: [] });
+  assert.deepEqual(sockets, {
+    listening: [{ port: 22, pid: null }],
+    connections: [],
+    source: 'proc-net-tcp',
+  });
 });
 
 test('garbage rows are skipped and never throw', () => {
@@ -106,12 +110,78 @@ test('listeners and connections map to pids through fd socket inodes; TIME_WAIT 
     { port: 3000, pid: 700 },
   ]);
   assert.deepEqual(sockets.connections, [
-    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53000, state: 'ESTABLISHED', pid: 500 },
-    { localPort: 53000, remoteAddress: '127.0.0.1', remotePort: 11434, state: 'ESTABLISHED', pid: 600 },
-    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53001, state: 'TIME_WAIT', pid: null },
-    { localPort: 3000, remoteAddress: '127.0.0.2', remotePort: 53248, state: 'CLOSE_WAIT', pid: 700 },
-    { localPort: 11434, remoteAddress: '127.0.0.1', remotePort: 53002, state: 'ESTABLISHED', pid: 500 },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 11434,
+      remoteAddress: '127.0.0.1',
+      remotePort: 53000,
+      state: 'ESTABLISHED',
+      pid: 500,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 53000,
+      remoteAddress: '127.0.0.1',
+      remotePort: 11434,
+      state: 'ESTABLISHED',
+      pid: 600,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 11434,
+      remoteAddress: '127.0.0.1',
+      remotePort: 53001,
+      state: 'TIME_WAIT',
+      pid: null,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 3000,
+      remoteAddress: '127.0.0.2',
+      remotePort: 53248,
+      state: 'CLOSE_WAIT',
+      pid: 700,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 11434,
+      remoteAddress: '127.0.0.1',
+      remotePort: 53002,
+      state: 'ESTABLISHED',
+      pid: 500,
+    },
   ]);
+  assert.equal(
+    expectOk(await createSocketsCollector(linuxEnv({ procRoot: root })).collect(request())).sockets!.source,
+    'proc-net-tcp',
+  );
+});
+
+test('with service ports, client ends (remote port is a service port) are kept and searched among clientPids only', async (t) => {
+  const root = tempDir(t);
+  socketTree(root);
+  const ollama = { servicePorts: new Set([11434]), watchPids: new Set([500]) };
+  const withoutClient = expectOk(
+    await createSocketsCollector(linuxEnv({ procRoot: root })).collect(
+      request({ ...ollama, clientPids: new Set([500]) }),
+    ),
+  ).sockets!;
+  assert.deepEqual(
+    withoutClient.connections.map((c) => [c.localPort, c.remotePort, c.pid]),
+    [
+      [11434, 53000, 500],
+      [53000, 11434, null],
+      [11434, 53001, null],
+      [11434, 53002, 500],
+    ],
+    'curl (600) is nobody we look for',
+  );
+  const withClient = expectOk(
+    await createSocketsCollector(linuxEnv({ procRoot: root })).collect(
+      request({ ...ollama, clientPids: new Set([500, 600]) }),
+    ),
+  ).sockets!;
+  assert.equal(withClient.connections[1]!.pid, 600);
 });
 
 test('between slow ticks only service ports are reported', async (t) => {
