@@ -21,18 +21,26 @@ export interface MetricPoint {
 export interface MetricDefinition {
   /** The name on `/metrics`, following Prometheus conventions (unit suffix, `_total` for counters). */
   prometheusName: string;
-  /** The OpenTelemetry name sent over OTLP; a collector's Prometheus exporter maps it to `prometheusName`. */
+  /**
+   * The name sent over OTLP. The eight metrics the UnaMentis monitoring plan lists keep its names
+   * exactly (`unamentis.server.power.cpu_watts`, …); the rest follow the same pattern.
+   */
   otelName: string;
   /**
-   * UCUM unit, as OpenTelemetry expects it; a collector's Prometheus exporter turns it into the name's
-   * suffix (W → _watts). Flags have none: unit '1' would become `_ratio`.
+   * UCUM unit, as OpenTelemetry expects it (W, Cel, %, s, By); Prometheus carries it as the name's
+   * suffix instead. Flags have none: unit '1' would become `_ratio`.
    */
   unit: string;
+  /** Where the OTLP metric has another unit than the Prometheus one (memory: MB on OTLP, bytes here). */
+  otel?: { unit: string; scale: number };
   kind: 'gauge' | 'counter';
   description: string;
   /** Points for the latest state; a figure that is absent yields no point (never a fake 0). */
   read(state: SampleMetricsState): MetricPoint[];
 }
+
+/** The popover's and the plan's MB: ps's RSS in KiB divided by 1024. */
+const MIB = 1024 * 1024;
 
 const PRESSURE_LEVEL: Record<ThermalPressure, number> = { nominal: 0, fair: 1, serious: 2, critical: 3 };
 
@@ -68,7 +76,7 @@ function isFiniteNumber(value: number | null | undefined): value is number {
 export const METRIC_CATALOG: readonly MetricDefinition[] = [
   {
     prometheusName: 'unamentis_server_power_cpu_watts',
-    otelName: 'unamentis.server.power.cpu',
+    otelName: 'unamentis.server.power.cpu_watts',
     unit: 'W',
     kind: 'gauge',
     description: 'CPU power, measured (powermetrics, RAPL core).',
@@ -76,7 +84,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_power_gpu_watts',
-    otelName: 'unamentis.server.power.gpu',
+    otelName: 'unamentis.server.power.gpu_watts',
     unit: 'W',
     kind: 'gauge',
     description: 'GPU power, measured (powermetrics, nvidia-smi, hwmon).',
@@ -84,7 +92,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_power_package_watts',
-    otelName: 'unamentis.server.power.package',
+    otelName: 'unamentis.server.power.package_watts',
     unit: 'W',
     kind: 'gauge',
     description: 'Processor package power, measured (powermetrics combined power, RAPL package).',
@@ -92,7 +100,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_power_system_watts',
-    otelName: 'unamentis.server.power.system',
+    otelName: 'unamentis.server.power.system_watts',
     unit: 'W',
     kind: 'gauge',
     description:
@@ -136,7 +144,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_service_cpu_percent',
-    otelName: 'unamentis.server.service.cpu',
+    otelName: 'unamentis.server.service.cpu_percent',
     unit: '%',
     kind: 'gauge',
     description: 'CPU use of a service and its process tree (100 = one core).',
@@ -144,15 +152,17 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_service_memory_bytes',
-    otelName: 'unamentis.server.service.memory',
+    otelName: 'unamentis.server.service.memory_mb',
     unit: 'By',
+    otel: { unit: 'MiBy', scale: 1 / MIB },
     kind: 'gauge',
-    description: 'Resident memory of a service and its process tree.',
+    description:
+      'Resident memory of a service and its process tree (OTLP: in MB of 1,048,576 bytes, as the popover shows it).',
     read: perService((service) => service.rssBytes),
   },
   {
     prometheusName: 'unamentis_server_service_power_watts',
-    otelName: 'unamentis.server.service.power',
+    otelName: 'unamentis.server.service.power_watts',
     unit: 'W',
     kind: 'gauge',
     description: 'Estimated power of a service (its CPU/GPU time share of the measured power).',
@@ -177,7 +187,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_idle_duration_seconds',
-    otelName: 'unamentis.server.idle.duration',
+    otelName: 'unamentis.server.idle.duration_seconds',
     unit: 's',
     kind: 'gauge',
     description: 'How long no configured service has served a request; 0 while the stack is active.',
@@ -185,15 +195,18 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_energy_joules_total',
-    otelName: 'unamentis.server.energy',
+    otelName: 'unamentis.server.energy.system_joules',
     unit: 'J',
     kind: 'counter',
     description: 'Whole-machine energy since the monitor started (integrated system power; gaps excluded).',
-    read: (state) => (state.latest === null ? [] : [{ value: state.systemEnergyJoules, attributes: {} }]),
+    read: (state) => {
+      const joules = state.systemEnergyJoules;
+      return state.latest === null || joules === null ? [] : [{ value: joules, attributes: {} }];
+    },
   },
   {
     prometheusName: 'unamentis_server_service_energy_joules_total',
-    otelName: 'unamentis.server.service.energy',
+    otelName: 'unamentis.server.service.energy_joules',
     unit: 'J',
     kind: 'counter',
     description: 'Estimated energy per service since the monitor started.',
@@ -214,7 +227,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_collector_duration_seconds',
-    otelName: 'unamentis.server.collector.duration',
+    otelName: 'unamentis.server.collector.duration_seconds',
     unit: 's',
     kind: 'gauge',
     description: 'How long a collector took on the latest tick.',
@@ -232,14 +245,17 @@ export function registerCatalog(
   naming: 'prometheus' | 'otel',
 ): void {
   for (const definition of METRIC_CATALOG) {
-    const name = naming === 'prometheus' ? definition.prometheusName : definition.otelName;
-    const options = { description: definition.description, unit: definition.unit };
+    const otel = naming === 'otel';
+    const name = otel ? definition.otelName : definition.prometheusName;
+    const unit = otel && definition.otel ? definition.otel.unit : definition.unit;
+    const scale = otel && definition.otel ? definition.otel.scale : 1;
+    const options = { description: definition.description, unit };
     const instrument =
       definition.kind === 'counter'
         ? meter.createObservableCounter(name, options)
         : meter.createObservableGauge(name, options);
     instrument.addCallback((result) => {
-      for (const point of definition.read(state)) result.observe(point.value, point.attributes);
+      for (const point of definition.read(state)) result.observe(point.value * scale, point.attributes);
     });
   }
 }

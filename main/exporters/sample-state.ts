@@ -8,14 +8,15 @@ const JOULES_PER_WATT_HOUR = 3600;
  */
 export class SampleMetricsState {
   private latestSample: Sample | null = null;
-  private systemJoules = 0;
+  /** Null until a sample carried a measured interval energy: no power source means no energy series. */
+  private systemJoules: number | null = null;
   private readonly serviceJoules = new Map<string, number>();
 
   get latest(): Sample | null {
     return this.latestSample;
   }
 
-  get systemEnergyJoules(): number {
+  get systemEnergyJoules(): number | null {
     return this.systemJoules;
   }
 
@@ -32,7 +33,7 @@ export class SampleMetricsState {
     if (latest !== null && sample.at <= latest.at && (!sample.gap || sample.at === latest.at)) return;
     this.latestSample = sample;
     const systemWh = sample.energy.systemWattHours;
-    if (isCountable(systemWh)) this.systemJoules += systemWh * JOULES_PER_WATT_HOUR;
+    if (isCountable(systemWh)) this.systemJoules = (this.systemJoules ?? 0) + systemWh * JOULES_PER_WATT_HOUR;
     for (const [serviceId, wattHours] of Object.entries(sample.energy.serviceWattHours)) {
       if (!isCountable(wattHours)) continue;
       this.serviceJoules.set(

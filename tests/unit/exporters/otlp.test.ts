@@ -69,28 +69,39 @@ test('a local OTLP/HTTP receiver gets the metrics with their OpenTelemetry names
   assert.equal(serviceName.value.stringValue, 'idlewatt');
   const metrics = resource.scopeMetrics.flatMap((s: any) => s.metrics);
   const names = metrics.map((m: any) => m.name);
+  // The eight names of the UnaMentis monitoring plan's OpenTelemetry table, verbatim.
   for (const name of [
-    'unamentis.server.power.cpu',
-    'unamentis.server.power.gpu',
-    'unamentis.server.power.package',
+    'unamentis.server.power.cpu_watts',
+    'unamentis.server.power.gpu_watts',
+    'unamentis.server.power.package_watts',
     'unamentis.server.thermal.temperature',
     'unamentis.server.thermal.pressure',
-    'unamentis.server.service.cpu',
-    'unamentis.server.service.memory',
-    'unamentis.server.idle.duration',
-    'unamentis.server.energy',
+    'unamentis.server.service.cpu_percent',
+    'unamentis.server.service.memory_mb',
+    'unamentis.server.idle.duration_seconds',
+    'unamentis.server.energy.system_joules',
     'unamentis.server.collector.success',
-    'unamentis.server.collector.duration',
+    'unamentis.server.collector.duration_seconds',
   ]) {
     assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
   }
-  const cpu = metrics.find((m: any) => m.name === 'unamentis.server.service.cpu');
+  const serviceValue = (metricName: string, service: string) =>
+    metrics
+      .find((m: any) => m.name === metricName)
+      .gauge.dataPoints.find((p: any) =>
+        p.attributes.some((a: any) => a.key === 'service' && a.value.stringValue === service),
+      ).asDouble;
+  const cpu = metrics.find((m: any) => m.name === 'unamentis.server.service.cpu_percent');
   assert.equal(cpu.unit, '%');
-  const vibevoice = cpu.gauge.dataPoints.find((p: any) =>
-    p.attributes.some((a: any) => a.key === 'service' && a.value.stringValue === 'vibevoice'),
+  assert.equal(serviceValue('unamentis.server.service.cpu_percent', 'vibevoice'), 45);
+  const memory = metrics.find((m: any) => m.name === 'unamentis.server.service.memory_mb');
+  assert.equal(memory.unit, 'MiBy');
+  assert.ok(
+    Math.abs(serviceValue('unamentis.server.service.memory_mb', 'ollama') - 245_000_000 / 1048576) < 1e-9,
   );
-  assert.equal(vibevoice.asDouble, 45);
-  const energy = metrics.find((m: any) => m.name === 'unamentis.server.energy');
+  const pressure = metrics.find((m: any) => m.name === 'unamentis.server.thermal.pressure');
+  assert.equal(pressure.gauge.dataPoints[0].asDouble, 1, 'fair is 1 on the 0–3 scale');
+  const energy = metrics.find((m: any) => m.name === 'unamentis.server.energy.system_joules');
   assert.equal(energy.unit, 'J');
   assert.equal(energy.sum.isMonotonic, true);
 });

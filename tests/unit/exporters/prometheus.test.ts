@@ -37,7 +37,7 @@ test('the catalog has every metric the plan names, each with an OpenTelemetry tw
   for (const name of REQUIRED) assert.ok(names.includes(name), name);
   assert.equal(new Set(names).size, names.length);
   for (const m of METRIC_CATALOG) {
-    assert.match(m.otelName, /^unamentis\.server\.[a-z]+(\.[a-z]+)*$/);
+    assert.match(m.otelName, /^unamentis\.server\.[a-z]+(\.[a-z_]+)*$/);
     assert.equal(m.kind === 'counter', m.prometheusName.endsWith('_total'), m.prometheusName);
   }
 });
@@ -141,6 +141,28 @@ test('the energy counters only grow: duplicates, gaps and negative intervals are
     Math.abs(
       s.get('unamentis_server_service_energy_joules_total{service="vibevoice"}')! - 0.0057 * 3600 * 2,
     ) < 1e-9,
+  );
+});
+
+test('without a power source there is no energy series at all, not a counter stuck at 0', async (t) => {
+  const metrics = createPrometheusMetrics();
+  t.after(() => metrics.close());
+  for (const at of [SAMPLE_AT, SAMPLE_AT + 5000]) {
+    const sample = makeSample({ at });
+    sample.power.systemWatts = null;
+    sample.energy = { systemWattHours: null, serviceWattHours: {} };
+    metrics.update(sample);
+  }
+  const s = series(await metrics.render());
+  assert.equal(s.has('unamentis_server_energy_joules_total'), false);
+  assert.equal(
+    [...s.keys()].some((k) => k.startsWith('unamentis_server_service_energy_joules_total')),
+    false,
+  );
+  assert.equal(
+    s.get('unamentis_server_service_cpu_percent{service="vibevoice"}'),
+    45,
+    'the rest is still there',
   );
 });
 
