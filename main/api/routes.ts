@@ -5,6 +5,7 @@ import {
   validateSettings,
   validateUnloadRequest,
   type MonitorApi,
+  type HistoryPoint,
   type MonitorApiMethod,
   type Sample,
   type TimeRange,
@@ -51,6 +52,8 @@ export interface RouteDeps {
 }
 
 const MAX_POINTS = 10_000;
+/** The UnaMentis plan's `/api/system/power/history` answers its newest 100 points unless asked otherwise. */
+const DEFAULT_HISTORY_LIMIT = 100;
 const DEFAULT_REPORT_SINCE = '24h';
 const SERVICE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -91,22 +94,8 @@ function monitorHandlers(deps: RouteDeps) {
     getStatus: { query: [], handle: async () => ({ body: await api.getStatus() }) },
     getLatest: { query: [], handle: async () => ({ body: await api.getLatest() }) },
     getHistory: {
-      query: ['limit', 'from', 'to', 'points'],
-      handle: async ({ query }) => {
-        if (!query.has('limit')) return { body: await api.getHistory(rangeQuery(query, now(), 3_600_000)) };
-        if (query.has('from') || query.has('to') || query.has('points')) {
-          throw badRequest("use either 'limit' or 'from'/'to'/'points', not both", [
-            { field: 'limit', reason: 'cannot be combined with from/to/points' },
-          ]);
-        }
-        const limit = parseInteger('limit', query.get('limit')!, 1, MAX_POINTS);
-        const intervalMs =
-          recent.latest?.intervalMs || (await api.getSettings()).sampling.intervalSeconds * 1000;
-        const to = now();
-        // One interval of slack so the newest N raw points all fall inside the range.
-        const points = await api.getHistory({ from: to - (limit + 1) * intervalMs, to, points: limit });
-        return { body: points.slice(-limit) };
-      },
+      query: ['from', 'to', 'points'],
+      handle: async ({ query }) => ({ body: await api.getHistory(rangeQuery(query, now(), 3_600_000)) }),
     },
     getServiceHistory: {
       query: ['from', 'to', 'points'],
@@ -228,11 +217,45 @@ function agentRoutes(deps: RouteDeps): ApiRoute[] {
         return { json: cached.json };
       },
     },
+    {
+      method: 'GET',
+      path: '/api/system/power/history',
+      query: ['limit', 'from', 'to', 'points'],
+      handle: async ({ query }) => {
+        const history = await powerHistory(deps, query);
+        return { body: { history, count: history.length } };
+      },
+    },
     { method: 'GET', path: '/api/system/power', query: [], handle: view(powerView) },
     { method: 'GET', path: '/api/system/thermal', query: [], handle: view(thermalView) },
     { method: 'GET', path: '/api/system/processes', query: [], handle: view(processesView) },
     { method: 'GET', path: '/api/idle', query: [], handle: view(idleView) },
   ];
+}
+
+/**
+ * The newest `limit` points (default 100, the plan's shape), or a from/to/points range like `/api/history`.
+ * Limited points are raw samples where the history still has them: one interval each.
+ */
+async function powerHistory(deps: RouteDeps, query: Map<string, string>): Promise<HistoryPoint[]> {
+  const { api, recent } = deps;
+  const now = recent.latest?.at ?? deps.now();
+  const ranged = query.has('from') || query.has('to') || query.has('points');
+  if (ranged) {
+    if (query.has('limit')) {
+      throw badRequest("use either 'limit' or 'from'/'to'/'points', not both", [
+        { field: 'limit', reason: 'cannot be combined with from/to/points' },
+      ]);
+    }
+    return api.getHistory(rangeQuery(query, now, 3_600_000));
+  }
+  const limit = query.has('limit')
+    ? parseInteger('limit', query.get('limit')!, 1, MAX_POINTS)
+    : DEFAULT_HISTORY_LIMIT;
+  const intervalMs = recent.latest?.intervalMs || (await api.getSettings()).sampling.intervalSeconds * 1000;
+  // One interval of slack so the newest N raw points all fall inside the range.
+  const points = await api.getHistory({ from: now - (limit + 1) * intervalMs, to: now, points: limit });
+  return points.slice(-limit);
 }
 
 function fail(error: HttpError): never {

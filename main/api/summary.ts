@@ -56,9 +56,25 @@ export interface ServiceAverage {
   samples: number;
 }
 
+/** The UnaMentis plan's summary fields (snake_case, as it names them), beside IdleWatt's own. */
+export interface PlanPowerSummary {
+  /** Mean measured package watts over the last minute; null when none was measured. */
+  avg_package_watts: number | null;
+  /** nominal, fair, serious, critical, or "unknown" where this machine reports none. */
+  current_thermal_pressure: string;
+  /** Latest CPU temperature in °C; null when not measured (never 0). */
+  current_cpu_temp: number | null;
+}
+
 export interface SystemSummary {
+  /** Epoch seconds, as the plan's `timestamp`; `at` is the same instant in milliseconds. */
+  timestamp: number;
   at: number;
-  power: PowerFigures;
+  power: PowerFigures & PlanPowerSummary;
+  /** Service id → mean CPU % over the last minute (null when never known), as the plan's `processes`. */
+  processes: Record<string, number | null>;
+  /** Minutes of samples held in memory: samples × interval, as the plan counts it. */
+  history_minutes: number;
   thermal: Pick<ThermalFigures, 'pressure' | 'cpuTempCelsius' | 'gpuTempCelsius' | 'throttled'>;
   battery: BatteryFigures | null;
   idle: IdleFigures & { idleDurationSeconds: number };
@@ -94,18 +110,31 @@ export function averageServices(window: readonly Sample[]): ServiceAverage[] {
   });
 }
 
+function round2(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
+}
+
 export function buildSystemSummary(window: readonly Sample[], historyLength: number): SystemSummary | null {
   const latest = window.at(-1);
   const first = window[0];
   if (!latest || !first) return null;
   const { pressure, cpuTempCelsius, gpuTempCelsius, throttled } = latest.thermal;
+  const services = averageServices(window);
   return {
+    timestamp: latest.at / 1000,
     at: latest.at,
-    power: latest.power,
+    power: {
+      ...latest.power,
+      avg_package_watts: round2(mean(window.map((s) => s.power.packageWatts))),
+      current_thermal_pressure: pressure ?? 'unknown',
+      current_cpu_temp: cpuTempCelsius,
+    },
+    processes: Object.fromEntries(services.map((s) => [s.id, round2(s.cpuPercent)])),
+    history_minutes: Math.round(((historyLength * latest.intervalMs) / 60_000) * 10) / 10,
     thermal: { pressure, cpuTempCelsius, gpuTempCelsius, throttled },
     battery: latest.battery,
     idle: { ...latest.idle, idleDurationSeconds: idleDurationSeconds(latest) },
-    services: averageServices(window),
+    services,
     window: { seconds: SUMMARY_WINDOW_MS / 1000, samples: window.length, from: first.at, to: latest.at },
     historyLength,
     sources: latest.sources,

@@ -9,8 +9,8 @@ import type { FieldError } from './settings.js';
 export const HTTP_ROUTES = {
   getStatus: { method: 'GET', path: '/api/status' },
   getLatest: { method: 'GET', path: '/api/sample/latest' },
-  /** ?from=&to=&points= (or ?limit=N for the newest N points). */
-  getHistory: { method: 'GET', path: '/api/system/power/history' },
+  /** ?from=&to=&points= ; `/api/system/power/history` wraps the same points as `{history, count}`. */
+  getHistory: { method: 'GET', path: '/api/history' },
   /** ?from=&to=&points= ; the service id is the path segment. */
   getServiceHistory: { method: 'GET', path: '/api/services/:id/history' },
   getServices: { method: 'GET', path: '/api/services' },

@@ -170,7 +170,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_self_cpu_percent',
-    otelName: 'unamentis.server.self.cpu',
+    otelName: 'unamentis.server.self.cpu_percent',
     unit: '%',
     kind: 'gauge',
     description:
@@ -179,7 +179,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   },
   {
     prometheusName: 'unamentis_server_self_memory_bytes',
-    otelName: 'unamentis.server.self.memory',
+    otelName: 'unamentis.server.self.memory_bytes',
     unit: 'By',
     kind: 'gauge',
     description: "IdleWatt's own resident memory at the latest sample.",

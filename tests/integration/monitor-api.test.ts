@@ -37,6 +37,7 @@ test('every endpoint of the real monitor answers, guarded by token and Host, wit
     '/api/system/thermal',
     '/api/system/processes',
     '/api/idle',
+    `/api/history?from=${now - 600_000}&to=${now}&points=100`,
     `/api/system/power/history?from=${now - 600_000}&to=${now}&points=100`,
     '/api/system/power/history?limit=10',
     `/api/services/vibevoice/history?from=${now - 600_000}&to=${now}&points=50`,

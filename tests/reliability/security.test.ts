@@ -231,6 +231,7 @@ test(
     );
     const paths = [
       '/api/system/power/history',
+      '/api/history',
       '/api/services/ollama/history',
       '/api/services/%2e%2e/history',
       '/api/alerts',

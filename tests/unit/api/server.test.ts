@@ -122,7 +122,7 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
   assert.equal((await get(HTTP_ROUTES.getCollectors.path))[0].id, 'rapl');
   assert.equal((await get(HTTP_ROUTES.getSettings.path)).api.port, 8787);
 
-  const history = await get(`/api/system/power/history?from=${SAMPLE_AT - 60_000}&to=${SAMPLE_AT}&points=12`);
+  const history = await get(`/api/history?from=${SAMPLE_AT - 60_000}&to=${SAMPLE_AT}&points=12`);
   assert.equal(history.length, 12);
   assert.deepEqual(api.callsTo('getHistory').at(-1)!.args[0], {
     from: SAMPLE_AT - 60_000,
@@ -130,8 +130,10 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
     points: 12,
   });
 
+  // The UnaMentis plan's shape: {history, count}, the newest `limit` points (100 by default).
   const limited = await get('/api/system/power/history?limit=5');
-  assert.ok(limited.length <= 5 && limited.length > 0);
+  assert.ok(limited.history.length <= 5 && limited.history.length > 0);
+  assert.equal(limited.count, limited.history.length);
   const limitQuery = api.callsTo('getHistory').at(-1)!.args[0] as {
     from: number;
     to: number;
@@ -139,6 +141,11 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
   };
   assert.equal(limitQuery.to, SAMPLE_AT, 'the newest points end at the latest sample');
   assert.equal(limitQuery.from, SAMPLE_AT - 6 * 5000);
+  const byDefault = await get('/api/system/power/history');
+  assert.equal(byDefault.count, byDefault.history.length);
+  assert.equal((api.callsTo('getHistory').at(-1)!.args[0] as { points: number }).points, 100);
+  const ranged = await get(`/api/system/power/history?from=${SAMPLE_AT - 60_000}&to=${SAMPLE_AT}&points=12`);
+  assert.deepEqual(ranged, { history, count: 12 });
 
   const serviceHistory = await get(
     `/api/services/vibevoice/history?from=2025-01-15T09:00:00Z&to=${SAMPLE_AT}`,
@@ -219,6 +226,13 @@ test('agent endpoints summarise the latest sample and the last minute', async (t
   assert.equal(summary.idle.idleDurationSeconds, 600);
   assert.equal(summary.historyLength, 720);
   assert.deepEqual(summary.window, { seconds: 60, samples: 2, from: SAMPLE_AT - 10_000, to: SAMPLE_AT });
+  // The plan's summary fields, beside IdleWatt's own.
+  assert.equal(summary.timestamp, SAMPLE_AT / 1000);
+  assert.equal(summary.power.avg_package_watts, 4.9);
+  assert.equal(summary.power.current_thermal_pressure, 'fair');
+  assert.equal(summary.power.current_cpu_temp, 61.5);
+  assert.deepEqual(summary.processes, { ollama: 0.5, vibevoice: 50, piper: null });
+  assert.equal(summary.history_minutes, (720 * busier.intervalMs) / 60_000);
   const vibevoice = summary.services.find((s: { id: string }) => s.id === 'vibevoice');
   assert.equal(vibevoice.cpuPercent, 50, 'mean of 45 and 55');
   assert.equal(vibevoice.samples, 2);
