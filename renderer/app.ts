@@ -116,7 +116,11 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       topProcesses: state.latest?.topProcesses ?? [],
       // Without a measured power source there is no energy to share out: show "—", not 0.0 Wh.
       idleWattHoursToday: state.today?.powerSource
-        ? Object.fromEntries(state.today.services.map((s) => [s.serviceId, s.idleWattHours]))
+        ? Object.fromEntries(
+            state.today.services.flatMap((s) =>
+              s.idleWattHours === null ? [] : [[s.serviceId, s.idleWattHours]],
+            ),
+          )
         : {},
       alerts: state.alerts,
       configuredCount: state.settings ? state.settings.services.length : null,

@@ -85,7 +85,8 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
       message: wording.message,
     });
   }
-  events.push(...clearDisabledRules(rules, trackers, sample.at));
+  const names = new Map(sample.services.map((s) => [s.id, s.name]));
+  events.push(...clearDisabledRules(rules, trackers, sample.at, names));
   return {
     state: { trackers: forgetSettled(trackers, sample.at, rules.cooldownMinutes * 60_000), rss },
     events,
@@ -125,6 +126,7 @@ function clearDisabledRules(
   rules: AlertSettings,
   trackers: Record<string, RuleTracker>,
   at: number,
+  names: ReadonlyMap<string, string>,
 ): AlertEvent[] {
   const events: AlertEvent[] = [];
   for (const [key, tracker] of Object.entries(trackers)) {
@@ -146,7 +148,7 @@ function clearDisabledRules(
       threshold: null,
       durationSeconds: Math.round((at - (tracker.breachStartedAt ?? at)) / 1000),
       title: `${RULE_NAMES[rule]} alert cleared`,
-      message: `${RULE_NAMES[rule]} alert${subject === 'system' ? '' : ` for ${subject}`} cleared: the rule was turned off in settings`,
+      message: `${RULE_NAMES[rule]} alert${subject === 'system' ? '' : ` for ${names.get(subject) || subject}`} cleared: the rule was turned off in settings`,
     });
   }
   return events;

@@ -37,11 +37,18 @@ export function serviceFacts(service: ServiceSample, at: number): string[] {
   return facts;
 }
 
+/** The name people gave the service ("VibeVoice TTS"); its id only where it has none. */
+function serviceName(input: WordingInput): string {
+  const service = input.subject.service;
+  return service?.name ? oneLine(service.name, 60) : input.subject.subject;
+}
+
 /** "vibevoice ≈ 4.1 W, model loaded, no requests for 2 h" (by CPU where there is no watt estimate). */
 export function describeService(service: ServiceSample, at: number): string {
-  let headline = service.id;
-  if (service.estimatedWatts !== null) headline = `${service.id} ≈ ${formatWatts(service.estimatedWatts)}`;
-  else if (service.cpuPercent !== null) headline = `${service.id} at ${formatCpu(service.cpuPercent)} CPU`;
+  const name = oneLine(service.name || service.id, 60);
+  let headline = name;
+  if (service.estimatedWatts !== null) headline = `${name} ≈ ${formatWatts(service.estimatedWatts)}`;
+  else if (service.cpuPercent !== null) headline = `${name} at ${formatCpu(service.cpuPercent)} CPU`;
   return [headline, ...serviceFacts(service, at)].join(', ');
 }
 
@@ -125,7 +132,7 @@ function idlePowerWording(input: WordingInput): Wording {
 function idleCpuWording(input: WordingInput): Wording {
   const rule = input.rules.idleServiceCpu;
   const threshold = thresholdOf(input, rule);
-  const id = input.subject.subject;
+  const id = serviceName(input);
   const value = input.subject.observation?.value ?? null;
   const base = { unit: UNITS['idle-service-cpu'], threshold };
   if (input.transition === 'cleared') {
@@ -155,7 +162,7 @@ function idleCpuWording(input: WordingInput): Wording {
 function memoryWording(input: WordingInput): Wording {
   const rule = input.rules.memoryGrowth;
   const threshold = thresholdOf(input, rule);
-  const id = input.subject.subject;
+  const id = serviceName(input);
   const value = input.subject.observation?.value ?? null;
   const base = { unit: UNITS['memory-growth'], threshold };
   const rss = input.subject.service?.rssBytes;

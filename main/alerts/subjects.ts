@@ -50,7 +50,7 @@ const stopped = (service: ServiceSample): Observation => ({
   critical: false,
   clearable: true,
   deescalatable: true,
-  note: `${service.id} stopped`,
+  note: `${service.name || service.id} stopped`,
 });
 
 const running = (sample: Sample): ServiceSample[] => sample.services.filter((s) => s.status === 'running');
@@ -117,7 +117,10 @@ export function idleServiceCpuSubjects(rule: ThresholdRule, sample: Sample): Sub
     const cpu = service.cpuPercent;
     if (cpu === null || !Number.isFinite(cpu)) return { ...base, observation: null };
     const idle = isServiceIdle(service, sample.at, windowMs);
-    return { ...base, observation: compare(cpu, rule, idle, `${service.id} is serving requests again`) };
+    return {
+      ...base,
+      observation: compare(cpu, rule, idle, `${service.name || service.id} is serving requests again`),
+    };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { PowerPermission, Sample } from '../contract/index.js';
+import { humanPowerReason } from '../contract/power-reason.js';
 import type { FeedState } from '../collectors/darwin/powermetrics-feed.js';
 import type { PowermetricsCollector } from '../collectors/darwin/powermetrics.js';
 import { runCommand } from '../collectors/exec.js';
@@ -11,6 +12,22 @@ const NOT_NEEDED: PowerPermission = {
   message: 'Power readings need no administrator access here.',
   canRequest: false,
 };
+
+const NO_SENSOR: PowerPermission = {
+  state: 'unsupported',
+  message:
+    'This machine has no power sensor IdleWatt can read, so watts and watt-hours show as unknown; CPU, memory, thermal state and requests are still measured.',
+  canRequest: false,
+};
+
+/** Nothing to ask for: say so only where power is really read, not where there is no sensor at all. */
+function notNeeded(latest: Sample | null): PowerPermission {
+  if (!latest) return NOT_NEEDED;
+  const measured = latest.power.systemWatts !== null || latest.power.packageWatts !== null;
+  if (measured) return NOT_NEEDED;
+  const reason = humanPowerReason(latest.absent['power.systemWatts']);
+  return reason === humanPowerReason('not-present') ? NO_SENSOR : NOT_NEEDED;
+}
 
 function fromFeed(feed: FeedState): PowerPermission {
   switch (feed.state) {
@@ -89,14 +106,14 @@ export function createPowerPermission(options: PowerPermissionOptions): {
         message: `RAPL access was not granted: ${raplAsk.message}`,
         canRequest: true,
       };
-    return needsRoot ? { state: 'needed', message: RAPL_NEEDED, canRequest: true } : NOT_NEEDED;
+    return needsRoot ? { state: 'needed', message: RAPL_NEEDED, canRequest: true } : notNeeded(latest());
   };
 
   const permission = (): PowerPermission => {
     if (replaying) return NOT_NEEDED;
     if (powermetrics) return fromFeed(powermetrics.feedState());
     if (rapl) return raplPermission();
-    return NOT_NEEDED;
+    return notNeeded(latest());
   };
 
   return {

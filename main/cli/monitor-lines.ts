@@ -1,4 +1,5 @@
 import type { Sample, ServiceSample } from '../contract/index.js';
+import { humanPowerReason } from '../contract/power-reason.js';
 
 const fmtWatts = (w: number | null) => (w === null ? '— W' : `${w.toFixed(1)} W`);
 
@@ -30,10 +31,10 @@ export function formatLiveLine(sample: Sample): string {
   return [
     time,
     sample.power.systemWatts === null
-      ? 'power n/a'
+      ? `power unknown (${humanPowerReason(sample.absent['power.systemWatts'])})`
       : `${fmtWatts(sample.power.systemWatts)} (${source ?? 'measured'})`,
     `thermal ${sample.thermal.pressure ?? 'unknown'}`,
-    top ? `busiest ${top.id} ${top.cpuPercent!.toFixed(1)} %` : 'no service running',
+    top ? `busiest ${top.name || top.id} ${top.cpuPercent!.toFixed(1)} %` : 'no service running',
     idle,
   ].join('  ');
 }

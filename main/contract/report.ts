@@ -9,8 +9,9 @@ export interface TimeRange {
 export interface ServiceEnergy {
   serviceId: string;
   name: string;
-  idleWattHours: number;
-  activeWattHours: number;
+  /** Estimated; null when no power figure was measured for it in the range (unknown, not 0). */
+  idleWattHours: number | null;
+  activeWattHours: number | null;
   meanCpuPercent: number | null;
   meanRssBytes: number | null;
   idleSeconds: number;
@@ -45,10 +46,17 @@ export interface Report {
   services: ServiceEnergy[];
   alerts: AlertEvent[];
   recommendations: Recommendation[];
+  /**
+   * What to say when there are no recommendations: "not enough data yet (needs 10 min …)" while the
+   * range holds too little idle time to judge, otherwise that nothing wasted notable energy.
+   */
+  recommendationsNote: string;
 }
 
 export interface CompareFigure {
   label: string;
+  /** Set on per-service figures; the label then carries the service's name. */
+  serviceId?: string;
   unit: string;
   before: number | null;
   after: number | null;

@@ -1,6 +1,6 @@
 import type { AlertEvent, Report, ServiceEnergy, Settings, TimeRange } from '../contract/index.js';
 import type { HistoryStore } from '../store/index.js';
-import { recommend } from './recommendations.js';
+import { recommend, recommendationsNote } from './recommendations.js';
 import { emptyTally, tallySample, type ReportTally } from './report-tally.js';
 
 export type ReportSource = Pick<HistoryStore, 'samples' | 'alerts'>;
@@ -23,6 +23,7 @@ export async function buildReport(
     if (sample.at < range.from || sample.at > range.to) continue;
     tallySample(tally, sample, range.from, configs, idleAfterMs);
   }
+  const recommendations = recommend(tally, settings);
   const alerts = (await store.alerts(range.from)).filter(
     (a) => a.at <= range.to && REPORTED_ALERT_KINDS.includes(a.kind),
   );
@@ -41,7 +42,8 @@ export async function buildReport(
     thermalSeconds: tally.thermalSeconds,
     services: serviceEnergies(tally, settings),
     alerts,
-    recommendations: recommend(tally, settings),
+    recommendations,
+    recommendationsNote: recommendationsNote(tally, settings, recommendations),
   };
 }
 
@@ -52,8 +54,8 @@ function serviceEnergies(tally: ReportTally, settings: Settings): ServiceEnergy[
     .map((t) => ({
       serviceId: t.id,
       name: t.name,
-      idleWattHours: t.idleWattHours,
-      activeWattHours: t.activeWattHours,
+      idleWattHours: t.hasEnergy ? t.idleWattHours : null,
+      activeWattHours: t.hasEnergy ? t.activeWattHours : null,
       meanCpuPercent: t.cpuCount === 0 ? null : t.cpuSum / t.cpuCount,
       meanRssBytes: t.rssCount === 0 ? null : t.rssSum / t.rssCount,
       idleSeconds: t.idleSeconds,

@@ -6,7 +6,7 @@ import {
   type TimeRange,
 } from '../contract/index.js';
 import type { HistoryStore } from '../store/index.js';
-import { formatNumber } from './format-units.js';
+import { formatNumber, formatSigned } from './format-units.js';
 import { noiseBand } from './stats.js';
 
 export type CompareSource = Pick<HistoryStore, 'samples'>;
@@ -24,6 +24,8 @@ interface IdleBlocks {
   packageName: string;
   energy: Map<number, { wattHours: number; seconds: number }>;
   cpu: Map<string, Map<number, { sum: number; n: number }>>;
+  /** Service id → the name it last had, so figures and the verdict name services as people know them. */
+  names: Map<string, string>;
 }
 
 async function idleBlocks(store: CompareSource, range: TimeRange): Promise<IdleBlocks> {
@@ -33,6 +35,7 @@ async function idleBlocks(store: CompareSource, range: TimeRange): Promise<IdleB
     packageName: 'package',
     energy: new Map(),
     cpu: new Map(),
+    names: new Map(),
   };
   const add = (map: Map<number, { sum: number; n: number }>, block: number, value: number): void => {
     const b = map.get(block) ?? { sum: 0, n: 0 };
@@ -51,6 +54,7 @@ async function idleBlocks(store: CompareSource, range: TimeRange): Promise<IdleB
     addEnergy(blocks, block, sample);
     for (const s of sample.services) {
       if (s.status !== 'running' || !isNum(s.cpuPercent)) continue;
+      blocks.names.set(s.id, s.name);
       let perService = blocks.cpu.get(s.id);
       if (!perService) blocks.cpu.set(s.id, (perService = new Map()));
       add(perService, block, s.cpuPercent);
@@ -153,9 +157,11 @@ export async function compareRanges(
   for (const id of serviceIds) {
     const cb = b.cpu.get(id);
     const ca = a.cpu.get(id);
-    figures.push(
-      figure(`CPU while idle: ${id}`, '%', overall(cb), overall(ca), noiseBand(means(cb), means(ca))),
-    );
+    const name = a.names.get(id) ?? b.names.get(id) ?? id;
+    figures.push({
+      ...figure(`CPU while idle: ${name}`, '%', overall(cb), overall(ca), noiseBand(means(cb), means(ca))),
+      serviceId: id,
+    });
   }
   return { before, after, figures, verdict: verdict(figures, b, a) };
 }
@@ -177,7 +183,7 @@ function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string
   }
   const diff = power.difference!;
   const pct = power.before === 0 ? null : (diff / power.before) * 100;
-  const pctText = pct === null ? '' : ` (${pct < 0 ? '−' : '+'}${formatNumber(Math.abs(pct))} %)`;
+  const pctText = pct === null ? '' : ` (${formatSigned(pct)} %)`;
   const direction = diff < 0 ? 'fell' : 'rose';
   let sentence: string;
   if (power.noise === null || power.noise === undefined) {
@@ -189,14 +195,14 @@ function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string
     sentence = `${noun} ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, ${margin} the noise (±${formatNumber(power.noise)} W).`;
   } else {
     sentence =
-      `${noun} changed by ${diff < 0 ? '−' : '+'}${formatNumber(Math.abs(diff))} W${pctText}, within the noise ` +
+      `${noun} changed by ${formatSigned(diff)} W${pctText}, within the noise ` +
       `(±${formatNumber(power.noise)} W): no measurable difference.`;
   }
   const services = figures
-    .filter((f) => f.label.startsWith('CPU while idle: ') && f.significant)
+    .filter((f) => f.serviceId !== undefined && f.significant)
     .map((f) => {
-      const id = f.label.slice('CPU while idle: '.length);
-      return `${id} ${f.difference! < 0 ? 'fell' : 'rose'} from ${formatNumber(f.before!)} % to ${formatNumber(f.after!)} %`;
+      const name = f.label.slice('CPU while idle: '.length);
+      return `${name} ${f.difference! < 0 ? 'fell' : 'rose'} from ${formatNumber(f.before!)} % to ${formatNumber(f.after!)} %`;
     });
   return services.length === 0 ? sentence : `${sentence} CPU while idle: ${services.join('; ')}.`;
 }
@@ -205,7 +211,7 @@ export function formatCompareMarkdown(result: CompareResult): string {
   const iso = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
   const value = (v: number | null, unit: string): string => (v === null ? '—' : `${formatNumber(v)} ${unit}`);
   const signed = (v: number | null, unit: string): string =>
-    v === null ? '—' : `${v < 0 ? '−' : '+'}${formatNumber(Math.abs(v))} ${unit}`;
+    v === null ? '—' : `${formatSigned(v)} ${unit}`;
   return [
     `# IdleWatt compare`,
     '',

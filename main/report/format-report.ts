@@ -7,6 +7,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv'];
 const iso = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
 const orDash = <T>(value: T | null, format: (v: T) => string): string =>
   value === null ? '—' : format(value);
+/** Energy that was never measured is "unknown", never "0 Wh". */
+const orUnknown = (value: number | null): string => (value === null ? 'unknown' : formatWattHours(value));
 
 export function formatReportMarkdown(report: Report): string {
   const lines: string[] = [];
@@ -17,14 +19,14 @@ export function formatReportMarkdown(report: Report): string {
   }
   const wasted = report.systemIdleWattHours;
   lines.push(
-    `**${orDash(wasted, formatWattHours)} wasted while idle** over ${formatDuration(report.idleSeconds)} of idle ` +
+    `**${wasted === null ? 'Energy unknown (no power reading)' : `${formatWattHours(wasted)} wasted`} while idle** over ${formatDuration(report.idleSeconds)} of idle ` +
       `time (${formatDuration(report.coveredSeconds)} measured, ${report.sampleCount} samples).`,
     '',
     '| figure | value |',
     '| --- | --- |',
     `| idle time | ${formatDuration(report.idleSeconds)} |`,
-    `| energy while idle | ${orDash(report.systemIdleWattHours, formatWattHours)} |`,
-    `| energy while active | ${orDash(report.systemActiveWattHours, formatWattHours)} |`,
+    `| energy while idle | ${orUnknown(report.systemIdleWattHours)} |`,
+    `| energy while active | ${orUnknown(report.systemActiveWattHours)} |`,
     `| peak system power | ${orDash(report.peakSystemWatts, formatWatts)} |`,
     `| mean system power | ${orDash(report.meanSystemWatts, formatWatts)} |`,
     `| system power source | ${report.powerSource ?? 'none (no whole-machine power reading)'} |`,
@@ -39,7 +41,7 @@ export function formatReportMarkdown(report: Report): string {
       '| --- | --- | --- | --- | --- | --- |',
       ...report.services.map(
         (s) =>
-          `| ${s.name} | ${formatWattHours(s.idleWattHours)} | ${formatWattHours(s.activeWattHours)} | ` +
+          `| ${s.name} | ${orUnknown(s.idleWattHours)} | ${orUnknown(s.activeWattHours)} | ` +
           `${formatDuration(s.idleSeconds)} | ${orDash(s.meanCpuPercent, (v) => `${formatNumber(v)} %`)} | ` +
           `${orDash(s.meanRssBytes, formatBytes)} |`,
       ),
@@ -66,7 +68,7 @@ export function formatReportMarkdown(report: Report): string {
   lines.push('## Recommendations', '');
   lines.push(
     ...(report.recommendations.length === 0
-      ? ['Nothing to act on: no service wasted measurable energy while idle.']
+      ? [report.recommendationsNote]
       : report.recommendations.map((r) => `- ${r.text}`)),
   );
   return lines.join('\n');

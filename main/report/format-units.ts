@@ -22,13 +22,23 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Two significant figures below 10, whole numbers above: "0.42 Wh", "1.4 Wh", "14 Wh". */
+/**
+ * Two significant figures below 10, whole numbers above: "0.42 Wh", "1.4 Wh", "14 Wh". Floating-point
+ * residue (a difference of equal means, 7.3e-16) is "0.0", never exponent notation.
+ */
 export function formatNumber(value: number): string {
   const a = Math.abs(value);
   if (a >= 10) return String(Math.round(value));
   if (a >= 1) return value.toFixed(1);
-  if (a === 0) return '0';
+  if (a < 0.0005) return '0.0';
   return value.toPrecision(2);
+}
+
+/** A difference with its sign ("−1.2", "+0.40"); one too small to show is "0.0", without a sign. */
+export function formatSigned(value: number): string {
+  const text = formatNumber(Math.abs(value));
+  if (text === '0.0') return text;
+  return `${value < 0 ? '\u2212' : '+'}${text}`;
 }
 
 export const formatWattHours = (wh: number): string => `${formatNumber(wh)} Wh`;

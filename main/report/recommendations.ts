@@ -5,6 +5,11 @@ import type { ReportTally, ServiceTally } from './report-tally.js';
 /** Less than this much quiet or idle time says nothing worth acting on. */
 const MIN_EVIDENCE_SECONDS = 10 * 60;
 
+/** "14.2 Wh" where an estimate exists; otherwise says the energy is unknown rather than 0. */
+function energyOf(t: ServiceTally, wattHours: number): string {
+  return t.hasEnergy ? formatWattHours(wattHours) : 'energy unknown (no power reading)';
+}
+
 function ollamaModels(t: ServiceTally): string {
   const load = t.largestLoad!;
   const size = load.bytes ? formatBytes(load.bytes) : null;
@@ -18,8 +23,8 @@ function keptModelLoaded(t: ServiceTally, minSeconds: number): Recommendation | 
     serviceId: t.id,
     text:
       `${t.name} kept ${ollamaModels(t)} loaded for ${formatDuration(t.loadedQuietSeconds)} with no requests: ` +
-      `${formatWattHours(t.loadedQuietWattHours)}; lower OLLAMA_KEEP_ALIVE or unload it.`,
-    wattHours: t.loadedQuietWattHours,
+      `${energyOf(t, t.loadedQuietWattHours)}; lower OLLAMA_KEEP_ALIVE or unload it.`,
+    wattHours: t.hasEnergy ? t.loadedQuietWattHours : null,
     action: 'unload-ollama',
   };
 }
@@ -36,9 +41,9 @@ function burnedCpuWithoutRequests(
     serviceId: t.id,
     text:
       `${t.name} used ${formatNumber(meanCpu)} % CPU on average for ${formatDuration(t.quietSeconds)} with no ` +
-      `requests: ${formatWattHours(t.quietWattHours)}; it is polling or spinning while idle — stop it when ` +
+      `requests: ${energyOf(t, t.quietWattHours)}; it is polling or spinning while idle — stop it when ` +
       `unused or fix its idle loop.`,
-    wattHours: t.quietWattHours,
+    wattHours: t.hasEnergy ? t.quietWattHours : null,
     action: null,
   };
 }
@@ -100,6 +105,28 @@ function thermalStress(tally: ReportTally): Recommendation | null {
     wattHours: null,
     action: null,
   };
+}
+
+/** Whether the range holds enough idle (or request-free) time for any recommendation to be judged. */
+function evidenceSeconds(tally: ReportTally): number {
+  return Math.max(tally.idleSeconds, ...[...tally.services.values()].map((t) => t.quietSeconds));
+}
+
+/** The sentence shown in place of an empty recommendation list. */
+export function recommendationsNote(
+  tally: ReportTally,
+  settings: Settings,
+  recommendations: readonly Recommendation[],
+): string {
+  const minSeconds = Math.max(MIN_EVIDENCE_SECONDS, settings.sampling.idleAfterMinutes * 60);
+  const have = evidenceSeconds(tally);
+  if (recommendations.length === 0 && have < minSeconds) {
+    const needs = formatDuration(minSeconds);
+    return have <= 0
+      ? `Not enough data yet (needs ${needs} without requests).`
+      : `Not enough data yet (needs ${needs} without requests; ${formatDuration(have)} so far).`;
+  }
+  return 'Nothing to act on: no service wasted measurable energy while idle.';
 }
 
 /** Recommendations derived from the measurements, largest energy first. */

@@ -14,6 +14,8 @@ export interface ServiceTally {
   isOllama: boolean;
   idleWattHours: number;
   activeWattHours: number;
+  /** Whether any sample carried an energy estimate for it; without one its energy is unknown, not 0. */
+  hasEnergy: boolean;
   /** Running while the stack was idle. */
   idleSeconds: number;
   cpuSum: number;
@@ -147,6 +149,7 @@ export function tallySample(
     const running = s.status === 'running';
     const swh = sample.energy.serviceWattHours[s.id];
     const energy = finite(swh) ? swh * share : 0;
+    if (finite(swh)) t.hasEnergy = true;
     if (idle) t.idleWattHours += energy;
     else t.activeWattHours += energy;
     if (!running) continue;
@@ -203,6 +206,7 @@ function serviceTally(
       isOllama: config ? config.probe === 'ollama' : id === 'ollama',
       idleWattHours: 0,
       activeWattHours: 0,
+      hasEnergy: false,
       idleSeconds: 0,
       cpuSum: 0,
       cpuCount: 0,

@@ -1,3 +1,4 @@
+import { humanPowerReason } from '../../main/contract/power-reason.js';
 import { packageLabel, type Sample } from '../../main/contract/sample.js';
 import { formatDuration, formatPercent, formatWatts, thermalBadge } from '../format.js';
 
@@ -10,6 +11,8 @@ export interface HeaderModel {
   secondaryTitle: string;
   source: string;
   sourceTitle: string;
+  /** The collectors' own words behind a missing power figure, shown on request; '' when there is a figure. */
+  details: string;
   thermal: ReturnType<typeof thermalBadge>;
   battery: string;
   idle: string;
@@ -33,6 +36,7 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
       secondaryTitle: '',
       source: 'waiting for the first sample',
       sourceTitle: '',
+      details: '',
       thermal: thermalBadge(null),
       battery: 'Battery —',
       idle: 'Stack state unknown',
@@ -63,13 +67,15 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
   const absentWhy = sample.absent['power.systemWatts'] ?? sample.absent[figure.path];
   const source =
     figure.value === null
-      ? `no power reading${absentWhy ? ` (${absentWhy})` : ''}`
+      ? `no power reading: ${humanPowerReason(absentWhy)}`
       : provenance
         ? `${figure.name} \u00b7 ${provenance.kind} (${provenance.source})`
         : figure.name;
   const sourceTitle = provenance
     ? `${describeFigure(figure.name)} \u00b7 ${provenance.kind === 'measured' ? 'measured' : 'estimated'} by ${provenance.source}`
-    : (absentWhy ?? '');
+    : figure.value === null
+      ? 'Why there is no power figure: see details'
+      : '';
 
   let battery: string;
   if (!sample.battery || sample.battery.percent === null) {
@@ -104,6 +110,7 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
     secondaryTitle,
     source,
     sourceTitle,
+    details: figure.value === null ? powerDetails(sample) : '',
     thermal: thermalBadge(sample.thermal.pressure),
     battery,
     idle: idleText.replace('last request 0 s ago', 'request just now'),
@@ -114,4 +121,13 @@ function describeFigure(name: string): string {
   if (name === 'system') return 'System: the whole machine (display, SSD, Wi-Fi, memory included)';
   if (name === 'SoC') return 'SoC: the Apple silicon package (CPU + GPU + ANE), not the whole machine';
   return 'Package: the CPU package, not the whole machine';
+}
+
+/** One line per power collector that is not reading, in its own words. */
+function powerDetails(sample: Sample): string {
+  const lines = sample.collectors
+    .filter((c) => c.status !== 'ok' && c.reason)
+    .map((c) => `${c.id}: ${c.status}${c.reason ? ` \u2014 ${c.reason}` : ''}`);
+  const why = sample.absent['power.systemWatts'];
+  return lines.length > 0 ? lines.join('\n') : (why ?? 'No collector reported a power figure.');
 }

@@ -7,7 +7,7 @@ export interface IdleRow {
   week: number | null;
 }
 
-/** Per-service idle energy for today and this week, most wasteful (this week) first. */
+/** Per-service idle energy for today and this week (null: unknown), most wasteful (this week) first. */
 export function idleRows(today: Report | null, week: Report | null): IdleRow[] {
   const rows = new Map<string, IdleRow>();
   for (const s of week?.services ?? []) {

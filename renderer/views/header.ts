@@ -12,6 +12,24 @@ export function createHeader(): HeaderView {
   const watts = h('span', { class: 'big-number', id: 'system-watts' });
   const secondary = h('span', { class: 'secondary-figure', id: 'secondary-watts' });
   const source = h('span', { class: 'source' });
+  const detailsText = h('pre', { class: 'source-details', id: 'power-details', hidden: true });
+  const detailsToggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'link-button',
+      id: 'power-details-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': 'power-details',
+      hidden: true,
+    },
+    'details',
+  ) as HTMLButtonElement;
+  detailsToggle.addEventListener('click', () => {
+    const open = detailsToggle.getAttribute('aria-expanded') !== 'true';
+    detailsToggle.setAttribute('aria-expanded', String(open));
+    detailsText.hidden = !open;
+  });
   const badgeText = h('span', { class: 'badge-text' });
   const badge = h(
     'span',
@@ -28,9 +46,10 @@ export function createHeader(): HeaderView {
     h(
       'div',
       { class: 'header-row' },
-      h('div', { class: 'headline' }, label, watts, secondary, source),
+      h('div', { class: 'headline' }, label, watts, secondary, source, detailsToggle),
       badge,
     ),
+    detailsText,
     h('div', { class: 'status-line' }, battery, h('span', { 'aria-hidden': 'true' }, ' \u00b7 '), idle),
   );
   return {
@@ -44,6 +63,12 @@ export function createHeader(): HeaderView {
       watts.title = m.sourceTitle;
       setText(source, m.source);
       source.title = m.sourceTitle;
+      detailsToggle.hidden = m.details === '';
+      if (m.details === '') {
+        detailsText.hidden = true;
+        detailsToggle.setAttribute('aria-expanded', 'false');
+      }
+      setText(detailsText, m.details);
       setText(badgeText, m.thermal.label);
       badge.dataset.tone = m.thermal.tone;
       setText(battery, m.battery);

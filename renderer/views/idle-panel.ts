@@ -5,6 +5,14 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { formatAgo, formatDuration, formatEstimateWattHours, formatWattHours } from '../format.js';
 import { idleRows } from '../model/idle-model.js';
 
+/** "≈ 1.2 Wh" for an estimate; "unknown" where the report had no energy for it (never "0.0 Wh"). */
+function idleEnergyCell(wattHours: number | null, report: Report | null): { text: string; title: string } {
+  if (wattHours !== null) return formatEstimateWattHours(wattHours);
+  return report
+    ? { text: 'unknown', title: 'No power reading, so no energy could be attributed to this service' }
+    : formatEstimateWattHours(null);
+}
+
 export interface IdleInput {
   latest: Sample | null;
   today: Report | null;
@@ -89,7 +97,9 @@ export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult>
         setText(
           totals,
           input.today
-            ? `${formatWattHours(today)} used while idle today \u00b7 ${formatWattHours(week)} this week (whole machine, ${input.today.powerSource ? `measured by ${input.today.powerSource}` : 'no power source'})`
+            ? input.today.powerSource && today !== null
+              ? `${formatWattHours(today)} used while idle today \u00b7 ${formatWattHours(week)} this week (whole machine, measured by ${input.today.powerSource})`
+              : 'Idle energy unknown: no power reading on this machine, so there are no watt-hours to share out. CPU, memory and requests below are measured.'
             : 'Loading the idle report\u2026',
         );
       }
@@ -98,8 +108,8 @@ export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult>
       replaceChildren(
         tbody,
         rows.map((r) => {
-          const today = formatEstimateWattHours(r.today);
-          const week = formatEstimateWattHours(r.week);
+          const today = idleEnergyCell(r.today, input.today);
+          const week = idleEnergyCell(r.week, input.week);
           return h(
             'tr',
             { 'data-service': r.serviceId },
@@ -116,11 +126,7 @@ export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult>
         replaceChildren(
           recommendations,
           recs.length === 0
-            ? h(
-                'li',
-                { class: 'muted' },
-                input.today ? 'Nothing to recommend: no service wasted notable energy while idle.' : '',
-              )
+            ? h('li', { class: 'muted' }, input.today?.recommendationsNote ?? '')
             : recs.map((r) => {
                 const button =
                   r.action === 'unload-ollama'

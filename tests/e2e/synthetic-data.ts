@@ -341,8 +341,8 @@ export function syntheticReport(range: TimeRange, options: SyntheticOptions, ale
     ? SYNTHETIC_SERVICES.filter((s) => s.running).map((s) => ({
         serviceId: s.id,
         name: s.name,
-        idleWattHours: hasData ? Math.round(r.idleWh * s.idleShare * 100) / 100 : 0,
-        activeWattHours: hasData ? Math.round(r.activeWh * s.idleShare * 1.4 * 100) / 100 : 0,
+        idleWattHours: hasData ? Math.round(r.idleWh * s.idleShare * 100) / 100 : null,
+        activeWattHours: hasData ? Math.round(r.activeWh * s.idleShare * 1.4 * 100) / 100 : null,
         meanCpuPercent: s.idleCpu,
         meanRssBytes: s.rssMb * MB,
         idleSeconds: r.idleSeconds,
@@ -366,7 +366,7 @@ export function syntheticReport(range: TimeRange, options: SyntheticOptions, ale
     services,
     alerts: alerts.filter((a) => a.at >= range.from && a.at <= range.to),
     recommendations:
-      hasData && vibe && ollama
+      hasData && vibe?.idleWattHours != null && ollama
         ? [
             {
               serviceId: 'vibevoice',
@@ -382,6 +382,10 @@ export function syntheticReport(range: TimeRange, options: SyntheticOptions, ale
             },
           ]
         : [],
+    recommendationsNote:
+      r.idleSeconds < 600
+        ? 'Not enough data yet (needs 10 min without requests).'
+        : 'Nothing to act on: no service wasted measurable energy while idle.',
   };
 }
 

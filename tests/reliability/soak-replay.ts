@@ -52,7 +52,7 @@ export interface SoakResult {
   alertsKept: string[];
   alertsExpected: string[];
   report: Pick<Report, 'systemIdleWattHours' | 'systemActiveWattHours' | 'idleSeconds' | 'sampleCount'> & {
-    services: Record<string, number>;
+    services: Record<string, number | null>;
   };
   expectedReport: {
     systemIdleWattHours: number;

@@ -103,3 +103,15 @@ test('a service that stops clears its idle-CPU alert after the window', () => {
   ]);
   assert.match(run.events[1]!.message, /vibevoice stopped; the alert lasted/);
 });
+
+test('titles and messages name the service as configured, not by its id', () => {
+  const run = runSeries(
+    onlyRule('idleServiceCpu'),
+    series(20, () => ({ cpuPercent: 30, name: 'VibeVoice TTS' })),
+  );
+  assert.deepEqual(timeline(run), [[12, 'fired', 'critical']], 'above critical from the start: critical');
+  const event = run.events[0]!;
+  assert.equal(event.serviceId, 'vibevoice');
+  assert.equal(event.title, 'VibeVoice TTS: idle CPU above 20 %');
+  assert.match(event.message, /^VibeVoice TTS at 30 % CPU while idle/);
+});

@@ -319,6 +319,7 @@ export class FakeMonitorApi implements MonitorApi {
           action: 'unload-ollama',
         },
       ],
+      recommendationsNote: 'Nothing to act on: no service wasted measurable energy while idle.',
     });
   }
 

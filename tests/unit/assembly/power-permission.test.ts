@@ -87,6 +87,20 @@ test('readable counters, no elevated collector, or a replay need nothing', async
   assert.equal(none.permission().state, 'not-needed');
 });
 
+test('a machine with no power sensor is told so, not that it needs no administrator access', () => {
+  const { collector } = raplCollector();
+  const bare = makeSample();
+  bare.power = { ...bare.power, systemWatts: null, packageWatts: null, cpuWatts: null };
+  bare.absent['power.systemWatts'] =
+    'rapl: not-present: no powercap interface; battery: not-present: no battery';
+  const power = createPowerPermission({ collectors: [collector], latest: () => bare, replaying: false });
+  const state = power.permission();
+  assert.equal(state.state, 'unsupported');
+  assert.match(state.message, /no power sensor/);
+  assert.doesNotMatch(state.message, /administrator/);
+  assert.equal(state.canRequest, false);
+});
+
 test('Linux: a password granted after close() (quit during the prompt) ends the root loop at once', async () => {
   const { collector, used } = raplCollector();
   let grant: () => void = () => {};

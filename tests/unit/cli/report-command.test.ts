@@ -130,10 +130,11 @@ test('compare --before/--after over stored history', async (t) => {
   assert.equal(result.figures[0]!.before, 6);
   assert.equal(result.figures[0]!.after, 6);
   assert.equal(result.figures[0]!.significant, false);
-  assert.match(result.verdict, /within the noise \(±0 W\): no measurable difference/);
+  assert.match(result.verdict, /within the noise \(±0\.0 W\): no measurable difference/);
   const md = recordingIo();
   assert.equal(await main(['compare', '--before', before, '--after', after, '--data-dir', dir], md), 0);
   assert.match(md.stdout.join('\n'), /^# IdleWatt compare/);
+  assert.doesNotMatch(md.stdout.join('\n'), /\de-\d/, 'no floating-point residue such as 7.3e-16');
 });
 
 test('compare errors are one line with the reason', async () => {

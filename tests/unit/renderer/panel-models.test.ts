@@ -28,7 +28,16 @@ test('the header names the measured source, the battery state and how long the s
   assert.match(m.idle, sample.idle.stackIdle ? /^Stack idle for \d/ : /^Stack active/);
   const noPower = headerModel(syntheticSample(NOW, 5000, { ...data, withPower: false }), NOW);
   assert.equal(noPower.watts, '—');
-  assert.equal(noPower.source, 'no power reading (needs permission)');
+  assert.equal(noPower.source, 'no power reading: power readings need permission');
+  assert.equal(m.details, '', 'a measured figure needs no details');
+  assert.match(noPower.details, /permission/, 'the raw reasons stay one click away');
+  const noSensor = syntheticSample(NOW, 5000, { ...data, withPower: false });
+  noSensor.absent['power.systemWatts'] =
+    'rapl: not-present: no powercap interface (no RAPL on this machine or kernel); battery: not-present: no battery';
+  assert.equal(
+    headerModel(noSensor, NOW).source,
+    'no power reading: this machine has no power sensor IdleWatt can read',
+  );
   assert.equal(headerModel(null, NOW).source, 'waiting for the first sample');
 });
 

@@ -79,6 +79,40 @@ test('a quiet, efficient day yields no recommendations', async () => {
   }));
   const report = await buildReport(source(samples), DAY, defaultSettings());
   assert.deepEqual(report.recommendations, []);
+  assert.equal(
+    report.recommendationsNote,
+    'Nothing to act on: no service wasted measurable energy while idle.',
+  );
+});
+
+test('a few minutes of history: not enough data yet, rather than nothing to recommend', async () => {
+  const samples = scriptedDay().filter((s) => s.at <= T0 + 3 * 60_000);
+  const report = await buildReport(source(samples, []), DAY, defaultSettings());
+  assert.deepEqual(report.recommendations, []);
+  assert.match(report.recommendationsNote, /^Not enough data yet \(needs 10 min without requests/);
+  assert.match(formatReport(report, 'md'), /Not enough data yet/);
+});
+
+test('without a power reading, energy is unknown, never 0 Wh', async () => {
+  const samples = scriptedDay().map((s) => ({
+    ...s,
+    power: { ...s.power, systemWatts: null, packageWatts: null, cpuWatts: null },
+    energy: { systemWattHours: null, serviceWattHours: {} },
+    services: s.services.map((x) => ({ ...x, estimatedWatts: null })),
+    sources: {},
+  }));
+  const report = await buildReport(source(samples, []), DAY, defaultSettings());
+  assert.equal(report.systemIdleWattHours, null);
+  assert.ok(report.services.length > 0);
+  for (const service of report.services) {
+    assert.equal(service.idleWattHours, null, service.serviceId);
+    assert.equal(service.activeWattHours, null, service.serviceId);
+  }
+  const md = formatReport(report, 'md');
+  assert.doesNotMatch(md, /\b0(\.0)? Wh\b/);
+  assert.match(md, /Energy unknown \(no power reading\) while idle/);
+  assert.match(md, /\| energy while idle \| unknown \|/);
+  for (const rec of report.recommendations) assert.doesNotMatch(rec.text, /\b0(\.0)? Wh\b/, rec.text);
 });
 
 test('only alerts fired or escalated within the range are reported', async () => {

@@ -48,11 +48,11 @@ test('a real drop in idle power is beyond the noise, with a plain verdict', asyn
     'Wh per hour of steady 5 s samples equals mean W',
   );
   assert.ok(energy!.significant);
-  assert.equal(cpu!.label, 'CPU while idle: ollama');
+  assert.equal(cpu!.label, 'CPU while idle: Ollama', 'the service name, not its id');
   assert.ok(cpu!.significant);
   assert.match(
     result.verdict,
-    /^Idle power fell by 3\.0 W \(−3[78] %\), well beyond the noise \(±0\.\d+ W\)\. CPU while idle: ollama fell from 12 % to 0\.30 %\.$/,
+    /^Idle power fell by 3\.0 W \(−3[78] %\), well beyond the noise \(±0\.\d+ W\)\. CPU while idle: Ollama fell from 12 % to 0\.30 %\.$/,
   );
   assert.match(
     formatCompareMarkdown(result),

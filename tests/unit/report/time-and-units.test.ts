@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import {
   formatBytes,
   formatDuration,
+  formatSigned,
   formatWattHours,
+  formatWatts,
   parseByteSize,
 } from '../../../main/report/format-units.js';
 import { parseLoadedModels } from '../../../main/report/ollama-detail.js';
@@ -65,6 +67,11 @@ test('units read the way the report writes them', () => {
   assert.equal(formatBytes(512e6), '512 MB');
   assert.equal(formatWattHours(14.2), '14 Wh');
   assert.equal(formatWattHours(0.4234), '0.42 Wh');
+  assert.equal(formatWatts(7.3e-16), '0.0 W', 'floating-point residue is zero, not 7.3e-16');
+  assert.equal(formatWatts(0), '0.0 W');
+  assert.equal(formatSigned(-7.3e-16), '0.0');
+  assert.equal(formatSigned(-1.25), '\u22121.3');
+  assert.equal(formatSigned(0.4), '+0.40');
   assert.equal(parseByteSize('9.1 GB'), 9.1e9);
   assert.equal(parseByteSize('800 MiB'), 800 * 1024 ** 2);
   assert.equal(parseByteSize('lots'), null);
