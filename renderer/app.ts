@@ -127,6 +127,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       hasSample: state.latest !== null,
       basisLine: attributionLine(state.latest),
       now,
+      idleAfterMs: state.settings ? state.settings.sampling.idleAfterMinutes * 60_000 : undefined,
     });
     const wasted = state.today?.systemIdleWattHours;
     idleSummary.textContent = !state.today

@@ -6,8 +6,12 @@ import {
   type ServiceSample,
 } from '../../main/contract/sample.js';
 import { formatWatts } from '../format.js';
+import { serviceStatusLabel, STATUS_RANK } from './service-status.js';
 
-export type ServiceSortKey = 'name' | 'cpu' | 'memory' | 'watts' | 'lastActive' | 'idleToday';
+/** The settings' default `sampling.idleAfterMinutes`, for callers that have no settings yet. */
+export const DEFAULT_IDLE_AFTER_MS = 5 * 60_000;
+
+export type ServiceSortKey = 'name' | 'cpu' | 'memory' | 'status' | 'watts' | 'lastActive' | 'idleToday';
 
 export interface ServiceSort {
   key: ServiceSortKey;
@@ -16,7 +20,7 @@ export interface ServiceSort {
 
 export const DEFAULT_SERVICE_SORT: ServiceSort = { key: 'watts', descending: true };
 
-type Extra = { idleWattHoursToday: Record<string, number> };
+type Extra = { idleWattHoursToday: Record<string, number>; now?: number; idleAfterMs?: number };
 
 function sortValue(s: ServiceSample, key: ServiceSortKey, extra: Extra): number | string | null {
   switch (key) {
@@ -26,6 +30,11 @@ function sortValue(s: ServiceSample, key: ServiceSortKey, extra: Extra): number 
       return s.cpuPercent;
     case 'memory':
       return s.rssBytes;
+    case 'status':
+      // Descending (a new column's first click) puts the busiest first.
+      return -STATUS_RANK[
+        serviceStatusLabel(s, extra.now ?? Date.now(), extra.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS)
+      ];
     case 'watts':
       return s.estimatedWatts;
     case 'lastActive':

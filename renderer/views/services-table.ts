@@ -9,7 +9,9 @@ import {
   formatEstimateWattHours,
   formatEstimateWatts,
 } from '../format.js';
+import { serviceStatusLabel } from '../model/service-status.js';
 import {
+  DEFAULT_IDLE_AFTER_MS,
   DEFAULT_SERVICE_SORT,
   nextSort,
   openAlertsByService,
@@ -30,6 +32,8 @@ export interface ServicesInput {
   /** "≈ W split system power 9.1 W: services … + rest …". */
   basisLine: string;
   now: number;
+  /** The settings' idle threshold: a request within it makes a service Active. */
+  idleAfterMs?: number;
 }
 
 interface Row {
@@ -39,7 +43,7 @@ interface Row {
   name: HTMLElement;
   sub: HTMLElement;
   warn: HTMLElement;
-  cells: Record<'cpu' | 'memory' | 'watts' | 'idleToday' | 'lastActive', HTMLTableCellElement>;
+  cells: Record<'cpu' | 'memory' | 'status' | 'watts' | 'idleToday' | 'lastActive', HTMLTableCellElement>;
   canvas: HTMLCanvasElement;
   facts: HTMLElement;
 }
@@ -48,6 +52,11 @@ const COLUMNS: { key: ServiceSortKey; label: string; title: string }[] = [
   { key: 'name', label: 'Service', title: 'Sort by name' },
   { key: 'cpu', label: 'CPU', title: 'Sort by CPU (100 % = one core)' },
   { key: 'memory', label: 'Mem', title: 'Sort by resident memory' },
+  {
+    key: 'status',
+    label: 'Status',
+    title: 'Sort by status: Active (a recent request), Loaded or Idle (no models) as its probe reports, Idle',
+  },
   {
     key: 'watts',
     label: '\u2248 W',
@@ -101,7 +110,7 @@ export function createServicesTable(options: {
     h(
       'caption',
       { class: 'sr-only' },
-      'Configured services: CPU, memory, estimated watts, idle energy today, last request',
+      'Configured services: CPU, memory, status, estimated watts, idle energy today, last request',
     ),
     h(
       'colgroup',
@@ -142,6 +151,7 @@ export function createServicesTable(options: {
     const cells = {
       cpu: cell('cpu'),
       memory: cell('memory'),
+      status: cell('status', 'status'),
       watts: cell('watts', 'num estimate'),
       idleToday: cell('idleToday', 'num estimate'),
       lastActive: cell('lastActive', ''),
@@ -152,6 +162,7 @@ export function createServicesTable(options: {
       h('th', { scope: 'row', class: 'col-name' }, expander, sub),
       cells.cpu,
       cells.memory,
+      cells.status,
       cells.watts,
       cells.idleToday,
       cells.lastActive,
@@ -238,6 +249,9 @@ export function createServicesTable(options: {
     setText(row.sub, s.detail ?? (s.ports.length ? `:${s.ports.join(', :')}` : ''));
     setText(row.cells.cpu, formatCpuPercent(s.cpuPercent));
     setText(row.cells.memory, formatBytes(s.rssBytes));
+    const status = serviceStatusLabel(s, input.now, input.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
+    setText(row.cells.status, status);
+    row.cells.status.dataset.status = status;
     const watts = formatEstimateWatts(s.estimatedWatts);
     setText(row.cells.watts, watts.text.replace(' W', ''));
     row.cells.watts.title = watts.title;
@@ -322,7 +336,7 @@ export function createServicesTable(options: {
     }
 
     stoppedLine.hidden = stopped.length === 0;
-    setText(stoppedLine, stopped.length ? `${stopped.map((s) => s.name).join(', ')} \u2014 stopped` : '');
+    setText(stoppedLine, stopped.length ? `${stopped.map((s) => s.name).join(', ')} \u2014 Stopped` : '');
     const others = input.topProcesses.slice(0, 4);
     otherLine.hidden = others.length === 0;
     // One unbreakable span per process, so a line break never parts a name from its figure.

@@ -57,7 +57,7 @@ test(
       assert.match(watts, /^\d+\.\d W$/);
     }
     assert.match((await page.textContent('.svc-row .svc-name'))!, /Local API/);
-    assert.match((await page.textContent('#stopped-services'))!, /Whisper STT — stopped/);
+    assert.match((await page.textContent('#stopped-services'))!, /Whisper STT — Stopped/);
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'popover-live-machine.png') });
     assert.deepEqual(errors, []);

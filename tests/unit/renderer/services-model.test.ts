@@ -9,6 +9,7 @@ import {
   sortServices,
   splitByStatus,
 } from '../../../renderer/model/services-model.js';
+import { serviceStatusLabel } from '../../../renderer/model/service-status.js';
 
 const svc = (id: string, over: Partial<ServiceSample> = {}): ServiceSample => ({
   id,
@@ -112,5 +113,34 @@ test('alerts merge by id, newest first, bounded', () => {
   assert.deepEqual(
     merged.map((a) => a.id),
     ['2', '3'],
+  );
+});
+
+test("the Status column uses the plan's words: Active, Loaded, Idle (no models), Stopped", () => {
+  const now = 10_000_000;
+  const idleAfter = 5 * 60_000;
+  const label = (over: Partial<ServiceSample>) => serviceStatusLabel(svc('x', over), now, idleAfter);
+  assert.equal(label({ status: 'stopped' }), 'Stopped');
+  assert.equal(label({ active: true }), 'Active');
+  assert.equal(
+    label({ lastActiveAt: now - 60_000, detail: 'idle, no models' }),
+    'Active',
+    'a recent request',
+  );
+  assert.equal(
+    label({ lastActiveAt: now - 2 * 3600_000, detail: '2 models loaded, 9.1 GB, unloads in 3 min' }),
+    'Loaded',
+  );
+  assert.equal(label({ detail: 'model loaded' }), 'Loaded');
+  assert.equal(label({ detail: 'idle, no models' }), 'Idle (no models)');
+  assert.equal(label({ detail: null }), 'Idle', 'nothing says whether a model is held: no guess');
+  const sorted = sortServices(
+    [svc('idle'), svc('busy', { active: true }), svc('loaded', { detail: '1 model loaded, 2.0 GB' })],
+    { key: 'status', descending: true },
+    { idleWattHoursToday: {}, now, idleAfterMs: idleAfter },
+  );
+  assert.deepEqual(
+    sorted.map((s) => s.id),
+    ['busy', 'loaded', 'idle'],
   );
 });
