@@ -3,6 +3,7 @@ import { parseCommand } from './cli/parse-command.js';
 import { REPORT_COMMAND } from './cli/report-command.js';
 import { COMPARE_COMMAND } from './cli/compare-command.js';
 import { mcpCommand } from './cli/mcp-command.js';
+import { BASELINE_COMMAND } from './cli/baseline-command.js';
 import { CliError, processIo, type CliIo } from './cli/io.js';
 import { VERSION } from './version.js';
 
@@ -30,6 +31,7 @@ const COMMANDS: Command[] = [
     summary: 'Serve the running monitor to AI agents over the Model Context Protocol (stdio)',
     run: mcpCommand,
   },
+  BASELINE_COMMAND,
 ];
 
 export function usage(): string {

@@ -1,4 +1,5 @@
 import type { AlertEvent, SnoozeState } from '../main/contract/alerts.js';
+import type { BaselineState } from '../main/contract/baseline.js';
 import type { ConnectionState, MonitorStatus } from '../main/contract/api.js';
 import type { HistoryPoint } from '../main/contract/history.js';
 import type { Report } from '../main/contract/report.js';
@@ -22,6 +23,8 @@ export interface AppState {
   connection: ConnectionState | null;
   loadError: string | null;
   permissionAsking: boolean;
+  /** The idle baseline for the current power source and AC/battery state, refreshed with the reports. */
+  baseline: BaselineState | null;
 }
 
 export function emptyState(): AppState {
@@ -39,6 +42,7 @@ export function emptyState(): AppState {
     connection: null,
     loadError: null,
     permissionAsking: false,
+    baseline: null,
   };
 }
 

@@ -7,6 +7,7 @@ import { applyAlerts, applyConnection, applyPermissionAnswer, applySample, empty
 import { h } from './dom.js';
 import { formatWattHours, plural } from './format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
+import { baselineText } from './model/baseline-model.js';
 import { createLoaders } from './loaders.js';
 import { selfCostLine } from './model/self-cost-model.js';
 import { attributionLine, openAlertsByService } from './model/services-model.js';
@@ -51,7 +52,14 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   });
   const idleSummary = h('button', { type: 'button', class: 'idle-summary', id: 'idle-summary' });
   idleSummary.addEventListener('click', () => tabs.select('idle', true));
-  const idle = createIdlePanel({ unloadOllama: () => api.unloadOllama() });
+  const idle = createIdlePanel({
+    unloadOllama: () => api.unloadOllama(),
+    pinBaseline: async (request) => {
+      state.baseline = await api.pinBaseline(request);
+      renderLive();
+      return state.baseline;
+    },
+  });
   const thermal = createThermalPanel();
   const alertsPanel = createAlertsPanel({
     snooze: async (request) => {
@@ -107,7 +115,10 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     pendingRender = false;
     const now = Date.now();
     if (state.latest) root.dataset.sampleAt = String(state.latest.at);
-    header.update(state.latest, now);
+    header.update(state.latest, now, {
+      text: baselineText(state.latest, state.baseline),
+      title: state.baseline?.note ?? '',
+    });
     chart.setSystemSource(state.latest?.sources['power.systemWatts']?.source ?? null);
     if (state.latest) chart.setPackageName(packageLabel(state.latest));
     renderBanners();
@@ -147,6 +158,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   function renderTab(id: TabId, now: number): void {
     if (id === 'idle') {
       idle.update({
+        baseline: state.baseline,
         latest: state.latest,
         today: state.today,
         week: state.week,

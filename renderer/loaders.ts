@@ -80,11 +80,13 @@ export function createLoaders(d: LoaderDeps): Loaders {
     const now = Date.now();
     if (!force && now - reportsLoadedAt < REPORT_REFRESH_MS) return;
     reportsLoadedAt = now;
-    const [today, week] = await Promise.allSettled([
+    const [today, week, baseline] = await Promise.allSettled([
       api.getReport({ from: startOfLocalDay(now), to: now }),
       api.getReport({ from: weekStart(now), to: now }),
+      api.getBaseline(),
     ]);
     applyReports(state, today, week);
+    if (baseline.status === 'fulfilled') state.baseline = baseline.value;
     d.render.live();
   }
 

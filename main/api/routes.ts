@@ -2,6 +2,7 @@ import {
   SETTINGS_FILE_FIELD,
   HTTP_ROUTES,
   MONITOR_API_METHODS,
+  validateBaselinePin,
   validateSettings,
   validateUnloadRequest,
   type MonitorApi,
@@ -182,6 +183,20 @@ function monitorHandlers(deps: RouteDeps) {
       },
     },
     requestPowerPermission: { query: [], handle: async () => ({ body: await api.requestPowerPermission() }) },
+    getBaseline: { query: [], handle: async () => ({ body: await api.getBaseline() }) },
+    pinBaseline: {
+      query: [],
+      handle: async ({ readJson }) => {
+        const body = await readJson();
+        const checked = validateBaselinePin(body);
+        if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
+        try {
+          return { body: await api.pinBaseline(checked.value) };
+        } catch (error) {
+          throw new HttpError(409, 'no-power-reading', (error as Error).message);
+        }
+      },
+    },
   } satisfies Record<MonitorApiMethod, Pick<ApiRoute, 'query' | 'handle'>>;
   return handlers;
 }

@@ -15,6 +15,7 @@ import { historyNotices, openHistoryStore, type HistoryStore } from '../store/in
 import { VERSION } from '../version.js';
 import { createAlertRunner } from '../alerts/runner.js';
 import { createMonitorCore } from './monitor-core.js';
+import { BaselinePins, BaselineService } from '../baseline/index.js';
 import { createPowerPermission } from './power-permission.js';
 import type { MonitorCore } from './types.js';
 
@@ -87,7 +88,13 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     replaying: Boolean(options.replayDir),
     raplIntervalSeconds: initial.sampling.processIntervalSeconds,
   });
+  const baseline = new BaselineService(new BaselinePins(options.dataDir));
+  // Learn from the stored week in the background; the live samples keep arriving meanwhile.
+  void baseline
+    .warmUp((range) => store.samples(range), Date.now())
+    .catch((error: Error) => options.onError?.(new Error(`baseline: ${error.message}`)));
   const core = createMonitorCore({
+    baseline,
     permission: power.permission,
     notices: () => historyNotices(store.health()),
     requestPermission: power.request,
@@ -96,7 +103,10 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     settings: options.settingsStore,
     alerts: createAlertRunner((message) => options.onError?.(new Error(`alerts: ${message}`))),
     report: (range, s) => buildReport(store, range, s),
-    compare: (before, after) => compareRanges(store, before, after),
+    compare: (before, after) => {
+      const latest = store.latest();
+      return compareRanges(store, before, after, latest ? baseline.baselineFor(latest) : null);
+    },
     mode: options.mode,
     version: VERSION,
     dataDir: options.dataDir,

@@ -15,6 +15,7 @@ import type { Sampler } from '../sampler/sampler.js';
 import type { MonitorCore } from './types.js';
 import { unloadOllamaModels } from './ollama-unload.js';
 import type { AlertRunner } from '../alerts/runner.js';
+import { withBaselineThreshold, type BaselineService } from '../baseline/index.js';
 
 /** The history store as the core uses it (main/store). */
 export interface CoreStore {
@@ -50,6 +51,8 @@ export interface MonitorCoreOptions {
   /** Conditions the UI should show besides the settings' notices (e.g. history not being saved). */
   notices?: () => string[];
   requestPermission?: () => Promise<PowerPermission>;
+  /** The idle baseline, fed with every sample; without it the baseline reads as not learned. */
+  baseline?: BaselineService;
   /** Called for every error a tick or a consumer raised: the sampler keeps running. */
   onError?: (error: Error) => void;
   /** Ends collectors' background work (powermetrics stream, root helpers). */
@@ -85,9 +88,17 @@ export function createMonitorCore(
 
   const handleSample = (sample: Sample) => {
     options.store.append(sample);
+    safely(() => options.baseline?.add(sample), onError);
     for (const listener of sampleListeners) safely(() => listener(sample), onError);
     let events: AlertEvent[] = [];
-    safely(() => (events = options.alerts.evaluate(sample, options.settings.get())), onError);
+    safely(() => {
+      const settings = options.settings.get();
+      const baseline =
+        settings.alerts.idlePowerAboveBaselineWatts === null
+          ? null
+          : (options.baseline?.baselineFor(sample) ?? null);
+      events = options.alerts.evaluate(sample, withBaselineThreshold(settings, baseline));
+    }, onError);
     for (const event of events) emitAlert(event);
   };
 
@@ -130,6 +141,17 @@ export function createMonitorCore(
       ),
     requestPowerPermission: async () =>
       options.requestPermission ? options.requestPermission() : NOT_NEEDED,
+    getBaseline: async () =>
+      options.baseline?.state() ?? {
+        current: null,
+        aboveWatts: null,
+        entries: [],
+        note: 'No idle baseline in this mode.',
+      },
+    async pinBaseline(request) {
+      if (!options.baseline) throw new Error('no idle baseline in this mode');
+      return options.baseline.pin(request);
+    },
     subscribe(subscriber: MonitorSubscriber) {
       const onSample = (s: Sample) => subscriber.onSample?.(s);
       const onAlert = (e: AlertEvent) => subscriber.onAlert?.(e);

@@ -1,11 +1,14 @@
 import { compareRanges, formatCompareMarkdown, parseRangeSpec } from '../report/index.js';
+import { BaselinePins, BaselineService } from '../baseline/index.js';
+import { defaultDataDir } from '../paths.js';
 import { CliError, type CliIo } from './io.js';
 import { openHistoryForReading, parseFormat, parseOptions, storeWarnings } from './report-command.js';
 
 export const COMPARE_USAGE = `Usage: idlewatt compare --before FROM..TO --after FROM..TO [--data-dir D] [--format md|json]
 
 Mean idle system power, idle Wh per hour and per-service CPU while idle, before vs after, with the
-difference and whether it is larger than the noise. FROM and TO are ISO 8601 or epoch milliseconds.`;
+difference and whether it is larger than the noise, and where the after range sits against your idle
+baseline (see \`idlewatt baseline\`). FROM and TO are ISO 8601 or epoch milliseconds.`;
 
 export async function compareCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -21,9 +24,14 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     if (!parsed.ok) throw new CliError(parsed.error, 2);
     return parsed.range;
   });
-  const store = await openHistoryForReading(options.get('data-dir'));
+  const dataDir = options.get('data-dir') ?? defaultDataDir();
+  const store = await openHistoryForReading(dataDir);
   try {
-    const result = await compareRanges(store, ranges[0]!, ranges[1]!);
+    const baseline = new BaselineService(new BaselinePins(dataDir));
+    const latest = store.latest();
+    if (latest) await baseline.warmUp((range) => store.samples(range), latest.at);
+    const entry = latest ? baseline.baselineFor(latest) : null;
+    const result = await compareRanges(store, ranges[0]!, ranges[1]!, entry);
     io.out(format === 'json' ? JSON.stringify(result, null, 2) : formatCompareMarkdown(result));
     for (const warning of storeWarnings(store)) io.err(`idlewatt compare: warning: ${warning}`);
   } finally {

@@ -1,4 +1,5 @@
 import type { AlertEvent, SnoozeRequest, SnoozeState } from './alerts.js';
+import type { BaselinePinRequest, BaselineState } from './baseline.js';
 import type { HistoryPoint, HistoryQuery, ServiceHistoryQuery, ServicePoint } from './history.js';
 import type { CompareResult, Report, TimeRange } from './report.js';
 import type { CollectorHealth, Sample, SelfCost, ServiceSample } from './sample.js';
@@ -110,6 +111,10 @@ export interface MonitorApi {
   compare(before: TimeRange, after: TimeRange): Promise<CompareResult>;
   unloadOllama(request?: UnloadRequest): Promise<UnloadResult>;
   requestPowerPermission(): Promise<PowerPermission>;
+  /** The idle baseline (learned or pinned) for the current power source and power state. */
+  getBaseline(): Promise<BaselineState>;
+  /** "Set baseline now": pins the last minute as the idle baseline, or clears that pin. */
+  pinBaseline(request: BaselinePinRequest): Promise<BaselineState>;
   /** Returns an unsubscribe function. */
   subscribe(subscriber: MonitorSubscriber): () => void;
 }
@@ -130,6 +135,8 @@ export const MONITOR_API_METHODS = [
   'compare',
   'unloadOllama',
   'requestPowerPermission',
+  'getBaseline',
+  'pinBaseline',
 ] as const satisfies readonly Exclude<keyof MonitorApi, 'subscribe'>[];
 
 export type MonitorApiMethod = (typeof MONITOR_API_METHODS)[number];

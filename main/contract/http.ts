@@ -28,6 +28,9 @@ export const HTTP_ROUTES = {
   compare: { method: 'GET', path: '/api/compare' },
   unloadOllama: { method: 'POST', path: '/api/services/ollama/unload' },
   requestPowerPermission: { method: 'POST', path: '/api/power/permission' },
+  getBaseline: { method: 'GET', path: '/api/baseline' },
+  /** body: {} to pin the last minute, {"clear": true} to remove the pin */
+  pinBaseline: { method: 'POST', path: '/api/baseline/pin' },
 } as const satisfies Record<MonitorApiMethod, { method: 'GET' | 'POST' | 'PUT'; path: string }>;
 
 /** Server-sent events: `event: sample` / `event: alert` with JSON data; `: heartbeat` comments. */

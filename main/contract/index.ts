@@ -8,3 +8,5 @@ export * from './settings.js';
 export * from './api.js';
 export * from './ipc.js';
 export * from './http.js';
+export * from './baseline.js';
+export * from './power-reason.js';

@@ -1,3 +1,4 @@
+import type { BaselineEntry } from './baseline.js';
 import type { AlertEvent } from './alerts.js';
 import type { ThermalPressure } from './sample.js';
 
@@ -73,4 +74,8 @@ export interface CompareResult {
   figures: CompareFigure[];
   /** A plain sentence: "Idle power fell by 3.1 W (−40 %), well beyond the noise (±0.4 W)." */
   verdict: string;
+  /** The idle baseline the after range was set against (learned or pinned), when one is known. */
+  baseline?: BaselineEntry | null;
+  /** Mean idle power of the after range minus the baseline's system watts. */
+  afterAboveBaselineWatts?: number | null;
 }

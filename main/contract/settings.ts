@@ -36,6 +36,11 @@ export interface AlertSettings {
   cooldownMinutes: number;
   webhookUrl: string | null;
   idlePower: IdlePowerRule;
+  /**
+   * Optional: the idle-power rule warns when idle power is this many watts above the machine's idle
+   * baseline (learned or pinned) instead of at the fixed warning level; null: off, fixed levels only.
+   */
+  idlePowerAboveBaselineWatts: number | null;
   idleServiceCpu: ThresholdRule;
   /** Thresholds in MB per hour; the window is the least-squares fit length. */
   memoryGrowth: ThresholdRule;
@@ -71,6 +76,7 @@ export function defaultSettings(): Settings {
       cooldownMinutes: 15,
       webhookUrl: null,
       idlePower: { enabled: true, warning: 5, critical: 10, windowSeconds: 60, basis: 'package' },
+      idlePowerAboveBaselineWatts: null,
       idleServiceCpu: { enabled: true, warning: 5, critical: 20, windowSeconds: 60 },
       memoryGrowth: { enabled: true, warning: 100, critical: 500, windowSeconds: 15 * 60 },
       thermalPressure: { enabled: true, warning: 'fair', critical: 'serious', windowSeconds: 30 },
@@ -256,6 +262,10 @@ export function validateSettings(input: unknown): Validated<Settings> {
       cooldownMinutes: c.number(alerts.cooldownMinutes, 'alerts.cooldownMinutes', 0, 24 * 60),
       webhookUrl: c.url(alerts.webhookUrl, 'alerts.webhookUrl'),
       idlePower: checkIdlePower(c, alerts.idlePower),
+      idlePowerAboveBaselineWatts:
+        alerts.idlePowerAboveBaselineWatts === undefined || alerts.idlePowerAboveBaselineWatts === null
+          ? null
+          : c.number(alerts.idlePowerAboveBaselineWatts, 'alerts.idlePowerAboveBaselineWatts', 0.1, 1000),
       idleServiceCpu: checkThreshold(c, alerts.idleServiceCpu, 'alerts.idleServiceCpu', 100_000),
       memoryGrowth: checkThreshold(c, alerts.memoryGrowth, 'alerts.memoryGrowth', 1_000_000),
       thermalPressure: checkThermal(c, alerts.thermalPressure, 'alerts.thermalPressure'),

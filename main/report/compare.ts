@@ -1,5 +1,6 @@
 import {
   packageLabel,
+  type BaselineEntry,
   type CompareFigure,
   type CompareResult,
   type Sample,
@@ -124,6 +125,7 @@ export async function compareRanges(
   store: CompareSource,
   before: TimeRange,
   after: TimeRange,
+  baseline: BaselineEntry | null = null,
 ): Promise<CompareResult> {
   const b = await idleBlocks(store, before);
   const a = await idleBlocks(store, after);
@@ -163,7 +165,19 @@ export async function compareRanges(
       serviceId: id,
     });
   }
-  return { before, after, figures, verdict: verdict(figures, b, a) };
+  const afterWatts = figures[0]!.after;
+  const afterAboveBaselineWatts =
+    baseline?.systemWatts == null || afterWatts === null ? null : afterWatts - baseline.systemWatts;
+  let sentence = verdict(figures, b, a);
+  if (afterAboveBaselineWatts !== null) {
+    const gap = formatNumber(Math.abs(afterAboveBaselineWatts));
+    const where =
+      gap === '0.0'
+        ? 'at your idle baseline'
+        : `${gap} W ${afterAboveBaselineWatts > 0 ? 'above' : 'below'} your idle baseline`;
+    sentence += ` After: ${where} (${formatNumber(baseline!.systemWatts!)} W, ${baseline!.kind}).`;
+  }
+  return { before, after, figures, verdict: sentence, baseline, afterAboveBaselineWatts };
 }
 
 /** The verdict judges system power; where it is not measured on both sides, the package figure. */

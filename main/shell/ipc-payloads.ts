@@ -1,4 +1,4 @@
-import { ALERT_RULE_IDS, type MonitorApiMethod } from '../contract/index.js';
+import { ALERT_RULE_IDS, validateBaselinePin, type MonitorApiMethod } from '../contract/index.js';
 
 /**
  * Shape checks for what the renderer sends over IPC, one per MonitorApi method. Settings are only
@@ -84,6 +84,10 @@ const SIGNATURES: Record<MonitorApiMethod, readonly [string, ArgCheck][]> = {
   ],
   unloadOllama: [],
   requestPowerPermission: [],
+  getBaseline: [],
+  pinBaseline: [
+    ['request', (v, name) => (validateBaselinePin(v).ok ? null : `${name} must be {} or {clear: boolean}`)],
+  ],
 };
 
 export function checkIpcPayload(method: MonitorApiMethod, args: readonly unknown[]): PayloadCheck {

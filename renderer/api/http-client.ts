@@ -1,3 +1,4 @@
+import type { BaselinePinRequest, BaselineState } from '../../main/contract/baseline.js';
 import type { AlertEvent, SnoozeRequest, SnoozeState } from '../../main/contract/alerts.js';
 import type {
   ConnectionState,
@@ -165,6 +166,9 @@ export function createHttpClient(baseUrl: string, transport: HttpTransport): Mon
       }),
     unloadOllama: () => call<UnloadResult>(HTTP_ROUTES.unloadOllama, { body: {} }),
     requestPowerPermission: () => call<PowerPermission>(HTTP_ROUTES.requestPowerPermission, { body: {} }),
+    getBaseline: () => call<BaselineState>(HTTP_ROUTES.getBaseline),
+    pinBaseline: (request: BaselinePinRequest) =>
+      call<BaselineState>(HTTP_ROUTES.pinBaseline, { body: request }),
     subscribe,
   };
 }

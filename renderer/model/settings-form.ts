@@ -2,7 +2,14 @@ import type { FieldError, Settings } from '../../main/contract/settings.js';
 
 /** How a form control's text becomes a settings value. */
 export type FieldKind =
-  'number' | 'text' | 'optional-text' | 'boolean' | 'number-list' | 'text-list' | 'select';
+  | 'number'
+  | 'optional-number'
+  | 'text'
+  | 'optional-text'
+  | 'boolean'
+  | 'number-list'
+  | 'text-list'
+  | 'select';
 
 type PathPart = string | number;
 
@@ -44,6 +51,9 @@ export function parseFieldValue(kind: FieldKind, raw: string | boolean): unknown
             .filter(Boolean);
     case 'optional-text':
       return text === '' ? undefined : text;
+    case 'optional-number':
+      // Blank means "off": saved as null.
+      return text === '' ? null : Number.isFinite(Number(text)) ? Number(text) : text;
     case 'text':
     case 'select':
       return text;

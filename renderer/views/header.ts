@@ -4,7 +4,7 @@ import { headerModel } from '../model/header-model.js';
 
 export interface HeaderView {
   element: HTMLElement;
-  update(sample: Sample | null, now: number): void;
+  update(sample: Sample | null, now: number, baseline?: { text: string; title: string }): void;
 }
 
 export function createHeader(): HeaderView {
@@ -40,6 +40,8 @@ export function createHeader(): HeaderView {
   );
   const battery = h('span', { id: 'battery' });
   const idle = h('span', { id: 'idle-state' });
+  const baselineSeparator = h('span', { 'aria-hidden': 'true', hidden: true }, ' \u00b7 ');
+  const baseline = h('span', { id: 'baseline-state', hidden: true });
   const element = h(
     'header',
     { class: 'header' },
@@ -50,11 +52,19 @@ export function createHeader(): HeaderView {
       badge,
     ),
     detailsText,
-    h('div', { class: 'status-line' }, battery, h('span', { 'aria-hidden': 'true' }, ' \u00b7 '), idle),
+    h(
+      'div',
+      { class: 'status-line' },
+      battery,
+      h('span', { 'aria-hidden': 'true' }, ' \u00b7 '),
+      idle,
+      baselineSeparator,
+      baseline,
+    ),
   );
   return {
     element,
-    update(sample, now) {
+    update(sample, now, baselineLine) {
       const m = headerModel(sample, now);
       setText(label, m.label);
       setText(watts, m.watts);
@@ -73,6 +83,11 @@ export function createHeader(): HeaderView {
       badge.dataset.tone = m.thermal.tone;
       setText(battery, m.battery);
       setText(idle, m.idle);
+      const shown = Boolean(baselineLine?.text);
+      baseline.hidden = !shown;
+      baselineSeparator.hidden = !shown;
+      setText(baseline, baselineLine?.text ?? '');
+      baseline.title = baselineLine?.title ?? '';
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { UnloadResult } from '../../main/contract/api.js';
+import type { BaselinePinRequest, BaselineState } from '../../main/contract/baseline.js';
+import { baselineText } from '../model/baseline-model.js';
 import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
 import { h, replaceChildren, setText } from '../dom.js';
@@ -14,6 +16,7 @@ function idleEnergyCell(wattHours: number | null, report: Report | null): { text
 }
 
 export interface IdleInput {
+  baseline?: BaselineState | null;
   latest: Sample | null;
   today: Report | null;
   week: Report | null;
@@ -26,8 +29,60 @@ export interface IdlePanelView {
   update(input: IdleInput): void;
 }
 
-export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult> }): IdlePanelView {
+export function createIdlePanel(options: {
+  unloadOllama(): Promise<UnloadResult>;
+  pinBaseline?(request: BaselinePinRequest): Promise<BaselineState>;
+}): IdlePanelView {
   const since = h('p', { class: 'lead', id: 'idle-since' });
+  const baselineLead = h('strong', { id: 'baseline-above' });
+  const baselineNote = h('span', { class: 'muted', id: 'baseline-note' });
+  const pinButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button small',
+      id: 'baseline-pin',
+      title:
+        'Use the last minute of power as this machine\u2019s idle baseline (for this power source and AC/battery)',
+    },
+    'Set baseline now',
+  ) as HTMLButtonElement;
+  const unpinButton = h(
+    'button',
+    { type: 'button', class: 'button small', id: 'baseline-unpin', hidden: true },
+    'Use the learned baseline',
+  ) as HTMLButtonElement;
+  const baselineStatus = h('span', { class: 'action-status', role: 'status', id: 'baseline-status' });
+  const baselineBlock = h(
+    'div',
+    { class: 'baseline', id: 'baseline' },
+    h('p', {}, baselineLead, ' ', baselineNote),
+    h('p', { class: 'baseline-actions' }, pinButton, ' ', unpinButton, ' ', baselineStatus),
+  );
+  async function pin(request: BaselinePinRequest, button: HTMLButtonElement) {
+    if (!options.pinBaseline) return;
+    button.disabled = true;
+    try {
+      const state = await options.pinBaseline(request);
+      setText(baselineStatus, request.clear ? 'Pin removed.' : 'Baseline set.');
+      baselineStatus.dataset.tone = 'ok';
+      showBaseline(state, null);
+    } catch (e) {
+      setText(baselineStatus, `Could not set the baseline: ${(e as Error).message}`);
+      baselineStatus.dataset.tone = 'error';
+    } finally {
+      button.disabled = false;
+    }
+  }
+  pinButton.addEventListener('click', () => void pin({}, pinButton));
+  unpinButton.addEventListener('click', () => void pin({ clear: true }, unpinButton));
+  function showBaseline(state: BaselineState | null | undefined, latest: Sample | null): void {
+    baselineBlock.hidden = !options.pinBaseline || !state;
+    if (!state) return;
+    setText(baselineLead, latest ? baselineText(latest, state) : '');
+    setText(baselineNote, state.note);
+    unpinButton.hidden = state.current?.kind !== 'pinned';
+  }
   const totals = h('p', { id: 'idle-totals' });
   const tbody = h('tbody');
   const table = h(
@@ -54,6 +109,7 @@ export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult>
     { class: 'card', 'aria-labelledby': 'idle-title' },
     h('div', { class: 'card-head' }, h('h2', { id: 'idle-title' }, 'Idle analysis')),
     since,
+    baselineBlock,
     totals,
     table,
     h('h3', {}, 'Recommendations'),
@@ -80,6 +136,7 @@ export function createIdlePanel(options: { unloadOllama(): Promise<UnloadResult>
   return {
     element,
     update(input) {
+      showBaseline(input.baseline, input.latest);
       const idle = input.latest?.idle;
       if (!idle) setText(since, 'No samples yet.');
       else if (idle.stackIdle && idle.stackIdleSinceAt)

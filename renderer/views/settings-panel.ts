@@ -42,6 +42,13 @@ const SECTIONS: { title: string; controls: ControlSpec[]; appOnly?: boolean }[] 
       { path: 'alerts.notifications', label: 'Show notifications', kind: 'boolean' },
       { path: 'alerts.cooldownMinutes', label: 'Cooldown between repeats', kind: 'number', unit: 'min' },
       ...thresholdControls('idlePower', 'Idle power', 'W'),
+      {
+        path: 'alerts.idlePowerAboveBaselineWatts',
+        label: 'Or warn above baseline by',
+        kind: 'optional-number',
+        unit: 'W',
+        hint: 'blank: off; otherwise idle power warns this far above your idle baseline',
+      },
       ...thresholdControls('idleServiceCpu', 'Idle service CPU', '%'),
       ...thresholdControls('memoryGrowth', 'Memory growth', 'MB/h'),
       { path: 'alerts.thermalPressure.enabled', label: 'Thermal pressure alert', kind: 'boolean' },

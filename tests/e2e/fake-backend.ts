@@ -299,6 +299,32 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
         message: 'Asked Ollama to unload llama3.1:8b and qwen2.5:14b.',
       });
     }
+    if (is(HTTP_ROUTES.getBaseline) || is(HTTP_ROUTES.pinBaseline)) {
+      const latest = data.withPower ? syntheticSample(now(), 5000, data) : null;
+      if (!latest || latest.power.systemWatts === null) {
+        return send(res, 200, {
+          current: null,
+          aboveWatts: null,
+          entries: [],
+          note: 'No idle baseline: there is no power reading to learn it from.',
+        });
+      }
+      const base = Math.round((latest.power.systemWatts - 1.8) * 10) / 10;
+      return send(res, 200, {
+        current: {
+          source: 'rapl',
+          powerState: 'battery',
+          systemWatts: base,
+          packageWatts: null,
+          kind: is(HTTP_ROUTES.pinBaseline) ? 'pinned' : 'learned',
+          minutes: 3000,
+          at: now(),
+        },
+        aboveWatts: latest.power.systemWatts - base,
+        entries: [],
+        note: `Idle baseline ${base} W, learned from 2 d of idle time, on battery, rapl.`,
+      });
+    }
     if (is(HTTP_ROUTES.requestPowerPermission)) {
       permission = { state: 'granted', message: 'Power readings enabled.', canRequest: false };
       data.withPower = true;

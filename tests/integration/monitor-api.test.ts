@@ -46,6 +46,7 @@ test('every endpoint of the real monitor answers, guarded by token and Host, wit
     `/api/alerts?since=${now - 86_400_000}`,
     '/api/settings',
     '/api/report?since=1h',
+    '/api/baseline',
     `/api/compare?before=${range}&after=${range}`,
   ];
   for (const path of gets) {

@@ -2,6 +2,8 @@ import {
   defaultSettings,
   validateSettings,
   type AlertEvent,
+  type BaselinePinRequest,
+  type BaselineState,
   type CollectorHealth,
   type CompareResult,
   type HistoryPoint,
@@ -348,6 +350,38 @@ export class FakeMonitorApi implements MonitorApi {
       message: 'RAPL is readable.',
       canRequest: false,
     });
+  }
+
+  /** A learned baseline 1.6 W under the fake's 7.8 W; a pin replaces it with 7.8 W. */
+  baseline: BaselineState = {
+    current: {
+      source: 'rapl',
+      powerState: 'battery',
+      systemWatts: 6.2,
+      packageWatts: 3.9,
+      kind: 'learned',
+      minutes: 600,
+      at: SAMPLE_AT - 60_000,
+    },
+    aboveWatts: 1.6,
+    entries: [],
+    note: 'Idle baseline 6.2 W, learned from 10 h of idle time, on battery, rapl.',
+  };
+
+  getBaseline(): Promise<BaselineState> {
+    return this.record('getBaseline', [], this.baseline);
+  }
+
+  pinBaseline(request: BaselinePinRequest): Promise<BaselineState> {
+    if (!request.clear) {
+      this.baseline = {
+        ...this.baseline,
+        current: { ...this.baseline.current!, systemWatts: 7.8, kind: 'pinned', minutes: 1, at: SAMPLE_AT },
+        aboveWatts: 0,
+        note: 'Idle baseline 7.8 W, pinned.',
+      };
+    }
+    return this.record('pinBaseline', [request], this.baseline);
   }
 
   subscribe(subscriber: MonitorSubscriber): () => void {

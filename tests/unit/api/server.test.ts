@@ -209,6 +209,21 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
     /models\[0\] must be an Ollama model name.*extra unknown field|extra unknown field.*models\[0\]/,
   );
   assert.equal((await post(HTTP_ROUTES.requestPowerPermission.path, 'POST')).state, 'not-needed');
+  const baseline = await get('/api/baseline');
+  assert.equal(baseline.current.kind, 'learned');
+  assert.equal(baseline.aboveWatts, 1.6);
+  const pinned = await post('/api/baseline/pin', 'POST', {});
+  assert.equal(pinned.current.kind, 'pinned');
+  assert.deepEqual(api.callsTo('pinBaseline').at(-1)!.args[0], {});
+  await post('/api/baseline/pin', 'POST', { clear: true });
+  assert.deepEqual(api.callsTo('pinBaseline').at(-1)!.args[0], { clear: true });
+  const bad = await request(port, '/api/baseline/pin', {
+    method: 'POST',
+    headers: { ...auth, ...json },
+    body: JSON.stringify({ clear: 'soon' }),
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json().fields[0].field, 'clear');
 });
 
 test('agent endpoints summarise the latest sample and the last minute', async (t) => {

@@ -106,3 +106,22 @@ test('noiseBand is 2 × the Welch standard error', () => {
   const se = Math.sqrt(((5 / 3) * 1) / 4 + 20 / 3 / 4);
   assert.ok(Math.abs(noiseBand(b, a)! - 2 * se) < 1e-12);
 });
+
+test('the verdict places the after range against the idle baseline', async () => {
+  const samples = [...idleHour(T0, 8, 0.5, 12, 1), ...idleHour(T0 + 2 * HOUR, 5, 0.5, 0.3, 2)];
+  const baseline = {
+    source: 'rapl',
+    powerState: 'battery' as const,
+    systemWatts: 4,
+    packageWatts: null,
+    kind: 'learned' as const,
+    minutes: 600,
+    at: T0,
+  };
+  const result = await compareRanges(source(samples), BEFORE, AFTER, baseline);
+  assert.ok(Math.abs(result.afterAboveBaselineWatts! - 1) < 0.1);
+  assert.match(result.verdict, / After: (0\.99|1\.0) W above your idle baseline \(4\.0 W, learned\)\.$/);
+  const none = await compareRanges(source(samples), BEFORE, AFTER);
+  assert.equal(none.afterAboveBaselineWatts, null);
+  assert.doesNotMatch(none.verdict, /baseline/);
+});
