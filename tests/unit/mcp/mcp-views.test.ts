@@ -33,6 +33,7 @@ function reportWith(
     recommendations: recommendation
       ? [{ serviceId: services[0]!.serviceId, text: recommendation, wattHours: 1, action: null }]
       : [],
+    recommendationsNote: 'Nothing to act on: no service wasted measurable energy while idle.',
   };
 }
 
