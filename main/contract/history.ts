@@ -6,6 +6,8 @@ export interface HistoryPoint {
   systemWattsMax: number | null;
   cpuWatts: number | null;
   gpuWatts: number | null;
+  /** Apple Neural Engine watts (powermetrics); from raw samples only, absent from per-minute rollups. */
+  aneWatts?: number | null;
   packageWatts: number | null;
   cpuTempCelsius: number | null;
   /** 0 nominal … 3 critical; null when unknown. */

@@ -75,6 +75,7 @@ export function toHistoryPoint(agg: Aggregate): HistoryPoint {
     systemWattsMax: maxOf(agg.systemWatts),
     cpuWatts: meanOf(agg.cpuWatts),
     gpuWatts: meanOf(agg.gpuWatts),
+    aneWatts: meanOf(agg.aneWatts),
     packageWatts: meanOf(agg.packageWatts),
     cpuTempCelsius: meanOf(agg.cpuTempCelsius),
     thermalLevel: agg.thermalLevel,

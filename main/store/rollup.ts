@@ -54,6 +54,8 @@ export interface Aggregate {
   systemWatts: Stat;
   cpuWatts: Stat;
   gpuWatts: Stat;
+  /** Kept while aggregating raw samples; the on-disk rollup format does not carry it. */
+  aneWatts: Stat;
   packageWatts: Stat;
   cpuTempCelsius: Stat;
   thermalLevel: number | null;
@@ -77,6 +79,7 @@ export function emptyAggregate(at: number): Aggregate {
     systemWatts: emptyStat(),
     cpuWatts: emptyStat(),
     gpuWatts: emptyStat(),
+    aneWatts: emptyStat(),
     packageWatts: emptyStat(),
     cpuTempCelsius: emptyStat(),
     thermalLevel: null,
@@ -112,6 +115,7 @@ export function addSample(agg: Aggregate, sample: Sample): void {
   addToStat(agg.systemWatts, sample.power.systemWatts);
   addToStat(agg.cpuWatts, sample.power.cpuWatts);
   addToStat(agg.gpuWatts, sample.power.gpuWatts);
+  addToStat(agg.aneWatts, sample.power.aneWatts);
   addToStat(agg.packageWatts, sample.power.packageWatts);
   addToStat(agg.cpuTempCelsius, sample.thermal.cpuTempCelsius);
   const level = sample.thermal.pressure === null ? null : THERMAL_PRESSURES.indexOf(sample.thermal.pressure);
@@ -148,6 +152,7 @@ export function mergeAggregate(into: Aggregate, other: Aggregate): void {
   mergeStat(into.systemWatts, other.systemWatts);
   mergeStat(into.cpuWatts, other.cpuWatts);
   mergeStat(into.gpuWatts, other.gpuWatts);
+  mergeStat(into.aneWatts, other.aneWatts);
   mergeStat(into.packageWatts, other.packageWatts);
   mergeStat(into.cpuTempCelsius, other.cpuTempCelsius);
   into.thermalLevel = maxLevel(into.thermalLevel, other.thermalLevel);

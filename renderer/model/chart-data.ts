@@ -37,8 +37,10 @@ export interface PowerSeries {
   package: XY[];
   cpu: XY[];
   gpu: XY[];
+  /** Apple Neural Engine, where powermetrics measures it. */
+  ane: XY[];
   /** Whether any point of the series has a value (empty series are hidden from the legend). */
-  has: { system: boolean; package: boolean; cpu: boolean; gpu: boolean };
+  has: { system: boolean; package: boolean; cpu: boolean; gpu: boolean; ane: boolean };
 }
 
 const finite = (v: number | null): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -51,7 +53,8 @@ export function toPowerSeries(points: readonly HistoryPoint[]): PowerSeries {
     package: [],
     cpu: [],
     gpu: [],
-    has: { system: false, package: false, cpu: false, gpu: false },
+    ane: [],
+    has: { system: false, package: false, cpu: false, gpu: false, ane: false },
   };
   for (const p of sorted) {
     const system = p.gap ? null : finite(p.systemWatts);
@@ -62,6 +65,9 @@ export function toPowerSeries(points: readonly HistoryPoint[]): PowerSeries {
     series.package.push({ x: p.at, y: pkg });
     series.cpu.push({ x: p.at, y: cpu });
     series.gpu.push({ x: p.at, y: gpu });
+    const ane = p.gap ? null : finite(p.aneWatts ?? null);
+    series.ane.push({ x: p.at, y: ane });
+    series.has.ane ||= ane !== null;
     series.has.system ||= system !== null;
     series.has.package ||= pkg !== null;
     series.has.cpu ||= cpu !== null;
@@ -139,6 +145,7 @@ export function sampleToHistoryPoint(sample: Sample): HistoryPoint {
     systemWattsMax: sample.power.systemWatts,
     cpuWatts: sample.power.cpuWatts,
     gpuWatts: sample.power.gpuWatts,
+    aneWatts: sample.power.aneWatts,
     packageWatts: sample.power.packageWatts,
     cpuTempCelsius: sample.thermal.cpuTempCelsius,
     thermalLevel: level === null || level < 0 ? null : level,

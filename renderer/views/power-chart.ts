@@ -33,6 +33,7 @@ interface Palette extends OverlayColours {
   system: string;
   cpu: string;
   gpu: string;
+  ane: string;
   grid: string;
   text: string;
 }
@@ -42,6 +43,7 @@ function readPalette(): Palette {
     system: cssVar('--series-system', '#2563eb'),
     cpu: cssVar('--series-cpu', '#0f766e'),
     gpu: cssVar('--series-gpu', '#b45309'),
+    ane: cssVar('--series-ane', '#7c3aed'),
     idle: cssVar('--idle-shade', 'rgba(100,116,139,0.14)'),
     activity: cssVar('--activity', '#0f766e'),
     alert: cssVar('--alert', '#c2410c'),
@@ -114,7 +116,9 @@ export function createPowerChart(options: {
     packageLegend,
     legendItem('l-cpu', 'cpu'),
     legendItem('l-gpu', 'gpu'),
+    legendItem('l-ane off', 'ANE'),
     legendItem('l-idle', 'idle'),
+    legendItem('l-requests', 'requests'),
     legendItem('l-alert', 'alert'),
   );
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Power over time: no data yet' });
@@ -151,6 +155,7 @@ export function createPowerChart(options: {
         { ...dataset('Package', palette.system, 1.25), borderDash: [4, 3] },
         dataset('CPU', palette.cpu, 1.25),
         dataset('GPU', palette.gpu, 1.25),
+        dataset('ANE', palette.ane, 1.25),
       ],
     },
     options: {
@@ -231,11 +236,12 @@ export function createPowerChart(options: {
     }
     dirty = false;
     const series = toPowerSeries(points);
-    const [system, pkg, cpu, gpu] = chart.data.datasets;
+    const [system, pkg, cpu, gpu, ane] = chart.data.datasets;
     system!.data = series.system;
     pkg!.data = series.package;
     cpu!.data = series.cpu;
     gpu!.data = series.gpu;
+    ane!.data = series.ane;
     system!.hidden = !series.has.system;
     pkg!.hidden = !series.has.package;
     pkg!.label = packageName;
@@ -244,8 +250,14 @@ export function createPowerChart(options: {
     legend.querySelector('.l-package')?.classList.toggle('off', !series.has.package);
     cpu!.hidden = !series.has.cpu;
     gpu!.hidden = !series.has.gpu;
+    // The Neural Engine line appears only where powermetrics measured it (not from minute rollups).
+    ane!.hidden = !series.has.ane;
     legend.querySelector('.l-cpu')?.classList.toggle('off', !series.has.cpu);
     legend.querySelector('.l-gpu')?.classList.toggle('off', !series.has.gpu);
+    legend.querySelector('.l-ane')?.classList.toggle('off', !series.has.ane);
+    legend
+      .querySelector('.l-requests')
+      ?.classList.toggle('off', !points.some((p) => p.activeServices.length > 0));
     spans = idleSpans(points);
     markers = chartMarkers(points, alerts, shown.from, shown.to);
     const scaleX = chart.options.scales!.x!;
@@ -266,12 +278,13 @@ export function createPowerChart(options: {
 
   const onSchemeChange = () => {
     palette = readPalette();
-    const [system, pkg, cpu, gpu] = chart.data.datasets;
+    const [system, pkg, cpu, gpu, ane] = chart.data.datasets;
     for (const [ds, colour] of [
       [system, palette.system],
       [pkg, palette.system],
       [cpu, palette.cpu],
       [gpu, palette.gpu],
+      [ane, palette.ane],
     ] as const) {
       ds!.borderColor = colour;
       ds!.backgroundColor = colour;

@@ -40,7 +40,23 @@ test('power series are sorted by time, gaps become holes, empty series are flagg
     { x: 2000, y: 7 },
     { x: 3000, y: 7 },
   ]);
-  assert.deepEqual(series.has, { system: true, package: true, cpu: true, gpu: false });
+  assert.deepEqual(series.has, { system: true, package: true, cpu: true, gpu: false, ane: false });
+});
+});
+
+test('the Neural Engine line exists only where it was measured', () => {
+  const series = toPowerSeries([
+    point(1000, { aneWatts: 0.4 }),
+    point(2000),
+    point(3000, { aneWatts: 0.2, gap: true }),
+  ]);
+  assert.deepEqual(series.ane, [
+    { x: 1000, y: 0.4 },
+    { x: 2000, y: null },
+    { x: 3000, y: null },
+  ]);
+  assert.equal(series.has.ane, true);
+  assert.equal(toPowerSeries([point(1000)]).has.ane, false, 'no ANE reading: no ANE line');
 });
 
 test('idle spans merge contiguous idle points and stop at active points and gaps', () => {
