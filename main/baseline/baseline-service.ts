@@ -115,9 +115,15 @@ export class BaselineService {
           `(or pin one now with "Set baseline now").`,
       };
     }
-    const nowWatts = mean(samples.map((s) => s.power.systemWatts));
+    const nowSystem = mean(samples.map((s) => s.power.systemWatts));
+    const nowPackage = mean(samples.map((s) => s.power.packageWatts));
+    // Whole-system watts where both sides have them, else package watts (a CPU-package-only machine).
     const aboveWatts =
-      nowWatts === null || current.systemWatts === null ? null : nowWatts - current.systemWatts;
+      nowSystem !== null && current.systemWatts !== null
+        ? nowSystem - current.systemWatts
+        : nowPackage !== null && current.packageWatts !== null
+          ? nowPackage - current.packageWatts
+          : null;
     return {
       current,
       aboveWatts,

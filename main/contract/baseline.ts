@@ -60,14 +60,25 @@ export function powerStateOf(sample: Sample): PowerState {
   return 'unknown';
 }
 
-/** The source of the sample's system watts, or null when it has none. */
+/** The source of the sample's system watts (else of its package watts), or null when it has neither. */
 export function powerSourceOf(sample: Sample): string | null {
-  return sample.power.systemWatts === null ? null : (sample.sources['power.systemWatts']?.source ?? null);
+  if (sample.power.systemWatts !== null) return sample.sources['power.systemWatts']?.source ?? null;
+  if (sample.power.packageWatts !== null) return sample.sources['power.packageWatts']?.source ?? null;
+  return null;
 }
 
-/** How far the sample's system watts sit above the baseline, when both were measured the same way. */
+/**
+ * How far the sample sits above the baseline, when both were measured the same way: whole-system
+ * watts where both have them, else package watts (a machine that measures only its CPU package).
+ */
 export function wattsAboveBaseline(sample: Sample, baseline: BaselineEntry | null): number | null {
-  if (!baseline || baseline.systemWatts === null || sample.power.systemWatts === null) return null;
+  if (!baseline) return null;
   if (powerSourceOf(sample) !== baseline.source || powerStateOf(sample) !== baseline.powerState) return null;
-  return sample.power.systemWatts - baseline.systemWatts;
+  if (baseline.systemWatts !== null && sample.power.systemWatts !== null) {
+    return sample.power.systemWatts - baseline.systemWatts;
+  }
+  if (baseline.packageWatts !== null && sample.power.packageWatts !== null) {
+    return sample.power.packageWatts - baseline.packageWatts;
+  }
+  return null;
 }

@@ -42,7 +42,6 @@ test('power series are sorted by time, gaps become holes, empty series are flagg
   ]);
   assert.deepEqual(series.has, { system: true, package: true, cpu: true, gpu: false, ane: false });
 });
-});
 
 test('the Neural Engine line exists only where it was measured', () => {
   const series = toPowerSeries([
