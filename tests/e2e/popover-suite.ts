@@ -170,10 +170,15 @@ export function definePopoverSuite(
         ),
       );
       assert.ok(rows.length > 0, 'at least one running service');
-      for (const [nameCell, cpu, memory, watts] of rows) {
+      for (const [nameCell, cpu, memory, status, watts] of rows) {
         assert.ok(nameCell!.length > 0);
         assert.match(cpu!, /^(\d+(\.\d)? %|—)$/);
         assert.match(memory!, /^(\d+(\.\d)? (MB|GB)|—)$/);
+        assert.match(
+          status!,
+          /^(Active|Loaded|Idle \(no models\)|Idle)$/,
+          "the Status column uses the plan's words",
+        );
         assert.match(watts!, /^(\u2248 \d+\.\d|—)$/);
       }
 

@@ -165,7 +165,7 @@ test('idlewatt mcp answers every tool and resource from the running monitor, as 
   assert.ok(!history.isError, text(history));
   const { from, to, points } = history.structuredContent;
   assert.ok(points.length > 0 && points.length <= 30);
-  const apiHistory = await monitor.api(`/api/system/power/history?from=${from}&to=${to}&points=30`);
+  const apiHistory = await monitor.api(`/api/history?from=${from}&to=${to}&points=30`);
   assert.deepEqual(points, apiHistory.body);
 
   // report and compare over fixed ranges agree with the API.
