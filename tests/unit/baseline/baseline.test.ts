@@ -44,12 +44,12 @@ test('the learned baseline is a low percentile of idle minutes, per source and A
   const entries = learner.learned();
   assert.equal(entries.length, 1);
   const [battery] = entries;
-  assert.equal(battery!.source, 'rapl');
+  assert.equal(battery!.source, 'power-supply-discharge');
   assert.equal(battery!.powerState, 'battery');
   assert.ok(Math.abs(battery!.systemWatts! - 5.9) < 1e-9, String(battery!.systemWatts));
   assert.ok(Math.abs(battery!.packageWatts! - 4.9) < 1e-9);
   assert.equal(battery!.minutes, 100);
-  assert.equal(learner.minutesFor('rapl', 'ac'), 10);
+  assert.equal(learner.minutesFor('power-supply-discharge', 'ac'), 10);
   assert.ok(10 < MIN_LEARNING_MINUTES);
 });
 
@@ -72,7 +72,10 @@ test('a pin wins over the learned baseline, survives a restart, and can be clear
   assert.equal(learned.current?.kind, 'learned');
   assert.equal(learned.current?.systemWatts, 6);
   assert.equal(learned.aboveWatts, 0);
-  assert.match(learned.note, /^Idle baseline 6\.0 W, learned from 1 h of idle time, on battery, rapl\.$/);
+  assert.match(
+    learned.note,
+    /^Idle baseline 6\.0 W, learned from 1 h of idle time, on battery, power-supply-discharge\.$/,
+  );
 
   for (const s of idleMinutes(T0 + 60 * MINUTE, 2, () => 7.5)) service.add(s);
   const pinned = service.pin({});
@@ -113,7 +116,7 @@ test('a corrupt baseline file counts as no pins and says so', (t) => {
 
 test('watts above the baseline only compare like with like; pin requests are validated', () => {
   const entry = {
-    source: 'rapl',
+    source: 'power-supply-discharge',
     powerState: 'battery' as const,
     systemWatts: 6,
     packageWatts: null,
@@ -134,7 +137,7 @@ test('watts above the baseline only compare like with like; pin requests are val
 test('the optional rule moves the idle-power warning to baseline + margin; off by default', () => {
   const settings = defaultSettings();
   const entry = {
-    source: 'rapl',
+    source: 'power-supply-discharge',
     powerState: 'battery' as const,
     systemWatts: 6,
     packageWatts: null,

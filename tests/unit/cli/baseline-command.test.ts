@@ -21,7 +21,10 @@ test('idlewatt baseline learns from stored history, and --set pins the last minu
   assert.equal(await main(['baseline', '--data-dir', dir], io), 0, io.stderr.join('\n'));
   const text = io.stdout.join('\n');
   assert.match(text, /^Now 0\.50 W above your idle baseline\.$/m);
-  assert.match(text, /^Idle baseline 6\.0 W, learned from \d+ min of idle time, on battery, rapl\.$/m);
+  assert.match(
+    text,
+    /^Idle baseline 6\.0 W, learned from \d+ min of idle time, on battery, power-supply-discharge\.$/m,
+  );
 
   const set = recordingIo();
   assert.equal(await main(['baseline', '--set', '--data-dir', dir, '--format', 'json'], set), 0);
