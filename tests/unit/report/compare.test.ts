@@ -37,7 +37,7 @@ test('a real drop in idle power is beyond the noise, with a plain verdict', asyn
   const samples = [...idleHour(T0, 8, 0.5, 12, 1), ...idleHour(T0 + 2 * HOUR, 5, 0.5, 0.3, 2)];
   const result = await compareRanges(source(samples), BEFORE, AFTER);
   const [power, energy] = result.figures;
-  const cpu = result.figures.find((f) => f.label === 'CPU while idle: ollama');
+  const cpu = result.figures.find((f) => f.serviceId === 'ollama');
   assert.equal(power!.label, 'Mean idle system power');
   assert.ok(Math.abs(power!.before! - 8) < 0.1 && Math.abs(power!.after! - 5) < 0.1);
   assert.ok(power!.significant);
