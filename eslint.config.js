@@ -12,7 +12,7 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
  * The layers of main/, lowest first. A folder may import its own layer's files only where `peers`
  * allows it, and any lower layer; never a higher one. See docs/ARCHITECTURE.md.
  *
- *   contract ← collectors ← sampler ← store/settings/alerts/report ← api/exporters/mcp ← assembly ← cli/shell
+ *   contract ← collectors ← sampler ← store/settings/alerts/report ← api/exporters/mcp/baseline ← assembly ← cli/shell
  *
  * paths.ts and version.ts are leaf helpers any main/ folder above the contract may use; main/index.ts
  * and main/cli.ts are the entry points. The renderer and the preload see main/ only through the contract.
@@ -23,7 +23,7 @@ const LAYERS = [
   ['collectors'],
   ['sampler'],
   ['store', 'settings', 'alerts', 'report'],
-  ['api', 'exporters', 'mcp'],
+  ['api', 'exporters', 'mcp', 'baseline'],
   ['assembly'],
   ['cli', 'shell'],
   ['entry'],
@@ -59,7 +59,7 @@ const layerDirection = {
     schema: [],
     messages: {
       upward:
-        '{{from}} may not import {{to}}: layers import only downwards (contract ← collectors ← sampler ← store/settings/alerts/report ← api/exporters/mcp ← assembly ← cli/shell).',
+        '{{from}} may not import {{to}}: layers import only downwards (contract ← collectors ← sampler ← store/settings/alerts/report ← api/exporters/mcp/baseline ← assembly ← cli/shell).',
       outside: 'The {{from}} may import from main/ only through main/contract (layering rule).',
       unplaced: 'main/{{area}} has no place in the layer order: add it to LAYERS in eslint.config.js.',
     },
