@@ -1,6 +1,7 @@
 import type {
   BatteryState,
   GpuDevice,
+  OsThermalLevel,
   Reading,
   TemperatureSensor,
   ThermalPressure,
@@ -59,6 +60,8 @@ export interface PowerObservation {
 export interface ThermalObservation {
   source: string;
   pressure?: ThermalPressure;
+  /** macOS's raw five-level value, where the source gives it. */
+  osLevel?: OsThermalLevel;
   cpuTempCelsius?: number;
   gpuTempCelsius?: number;
   fanRpm?: number[];

@@ -3,6 +3,37 @@
 export type ThermalPressure = 'nominal' | 'fair' | 'serious' | 'critical';
 export const THERMAL_PRESSURES: readonly ThermalPressure[] = ['nominal', 'fair', 'serious', 'critical'];
 
+/**
+ * macOS's own five thermal pressure levels, in the order of their values (OSThermalPressureLevel,
+ * libkern/OSThermalNotification.h: 0 nominal … 4 sleeping on macOS), as published through the
+ * notify(3) key `com.apple.system.thermalpressurelevel` and printed by older powermetrics.
+ */
+export type OsThermalLevel = 'nominal' | 'moderate' | 'heavy' | 'trapping' | 'sleeping';
+export const OS_THERMAL_LEVELS: readonly OsThermalLevel[] = [
+  'nominal',
+  'moderate',
+  'heavy',
+  'trapping',
+  'sleeping',
+];
+
+/**
+ * The four-level scale the UI shows, mapped the way macOS maps its levels to
+ * ProcessInfo.thermalState: moderate and heavy are both "fair", trapping is "serious", sleeping is
+ * "critical" (documented by MacThrottle's README, which reads the same notify key).
+ */
+const OS_LEVEL_PRESSURE: Readonly<Record<OsThermalLevel, ThermalPressure>> = {
+  nominal: 'nominal',
+  moderate: 'fair',
+  heavy: 'fair',
+  trapping: 'serious',
+  sleeping: 'critical',
+};
+
+export function pressureOfOsLevel(level: OsThermalLevel): ThermalPressure {
+  return OS_LEVEL_PRESSURE[level];
+}
+
 export type Platform = 'darwin' | 'linux' | 'other';
 
 /** Where a figure came from: e.g. `{source: 'rapl', kind: 'measured'}` or `{source: 'cpu-share', kind: 'estimated'}`. */
@@ -67,6 +98,8 @@ export interface TemperatureSensor {
 
 export interface ThermalFigures {
   pressure: ThermalPressure | null;
+  /** macOS's raw five-level value where the source gives it (`pressure` is its mapping); else null. */
+  osLevel: OsThermalLevel | null;
   cpuTempCelsius: number | null;
   gpuTempCelsius: number | null;
   fanRpm: number[];

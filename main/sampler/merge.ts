@@ -98,6 +98,7 @@ export function mergeFigures(
   const fansFrom = thermals.find((t) => (t.fanRpm?.length ?? 0) > 0);
   const thermal: ThermalFigures = {
     pressure: null,
+    osLevel: null,
     cpuTempCelsius: null,
     gpuTempCelsius: null,
     // One source's fans: two sources reading the same fans must not double them.
@@ -106,6 +107,8 @@ export function mergeFigures(
     throttled: null,
   };
   if (fansFrom) sources['thermal.fanRpm'] = measured(fansFrom.sources?.fanRpm ?? fansFrom.source);
+  const pressureFrom = thermals.find((t) => t.pressure !== undefined);
+  if (pressureFrom?.osLevel) thermal.osLevel = pressureFrom.osLevel;
   for (const field of ['pressure', 'cpuTempCelsius', 'gpuTempCelsius', 'throttled'] as const) {
     const from = thermals.find((t) => t[field] !== undefined && t[field] !== null);
     if (from) {

@@ -1,5 +1,6 @@
 import {
   attributionBasis,
+  OS_THERMAL_LEVELS,
   POWER_BASIS_PATH,
   THERMAL_PRESSURES,
   type BatteryFigures,
@@ -87,7 +88,13 @@ export function encodeSample(sample: Sample): string {
       power.packageWatts,
       power.systemWatts,
     ].map((w) => round(w, W)),
-    [pressure, round(thermal.cpuTempCelsius, 1), round(thermal.gpuTempCelsius, 1), flag(thermal.throttled)],
+    [
+      pressure,
+      round(thermal.cpuTempCelsius, 1),
+      round(thermal.gpuTempCelsius, 1),
+      flag(thermal.throttled),
+      thermal.osLevel === null ? null : OS_THERMAL_LEVELS.indexOf(thermal.osLevel),
+    ],
     battery === null
       ? null
       : [
@@ -257,6 +264,8 @@ function decodeSystem(parsed: unknown): Sample {
   const p = arr(r[5], 6).map(num);
   const th = arr(r[6], 4);
   const level = num(th[0]);
+  // Records written before the raw macOS level was kept have four thermal fields.
+  const osLevel = th[4] === undefined ? null : num(th[4]);
   const idle = arr(r[8], 4);
   const source = r[10] === null ? null : arr(r[10], 2);
   arr(r[11]);
@@ -280,6 +289,7 @@ function decodeSystem(parsed: unknown): Sample {
     power,
     thermal: {
       pressure,
+      osLevel: osLevel === null ? null : (OS_THERMAL_LEVELS[osLevel] ?? null),
       cpuTempCelsius: num(th[1]),
       gpuTempCelsius: num(th[2]),
       fanRpm: [],

@@ -202,6 +202,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
       systemWatts: watts,
     },
     thermal: {
+      osLevel: null,
       pressure: (['nominal', 'fair', 'serious', 'critical'] as const)[thermalLevelAt(t)]!,
       cpuTempCelsius: Math.round((44 + (watts ?? 7) * 1.6) * 10) / 10,
       gpuTempCelsius: null,

@@ -16,7 +16,9 @@ export type LsofOutcome = { ok: true; value: LsofTcp } | { ok: false; error: str
 export function parseLsofTcp(text: string): LsofOutcome {
   const lines = text.split(/\r?\n/).filter((l) => l !== '');
   if (lines.length === 0) return { ok: true, value: { listening: [], connections: [], unresolved: [] } };
-  if (/^COMMAND\s+PID\s/.test(lines[0]!)) return parseTable(lines);
+  if (/^COMMAND\s+PID\s/.test(lines[0]!)) return parseTable(lines.slice(1));
+  // The table without its header (piped through grep): recognised by its columns.
+  if (lines.every((l) => TABLE_ROW.test(l))) return parseTable(lines);
   if (!lines.every((l) => /^[a-zA-Z]/.test(l))) return { ok: false, error: 'not lsof field or table output' };
   if (!lines.some((l) => l.startsWith('p')))
     return { ok: false, error: 'no p (pid) field in lsof -F output' };
@@ -47,9 +49,12 @@ export function parseLsofTcp(text: string): LsofOutcome {
   return { ok: true, value: result };
 }
 
-function parseTable(lines: string[]): LsofOutcome {
+/** COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME, as lsof lays out a TCP socket row. */
+const TABLE_ROW = /^\S+\s+\d+\s+\S+\s+\d+[a-zA-Z]*\s+IPv[46]\s.*\sTCP\s+\S+(?:\s+\(\w+\))?\s*$/;
+
+function parseTable(rows: string[]): LsofOutcome {
   const result: LsofTcp = { listening: [], connections: [], unresolved: [] };
-  for (const line of lines.slice(1)) {
+  for (const line of rows) {
     const match = /^(\S+)\s+(\d+)\s.*\sTCP\s+(\S+)(?:\s+\((\w+)\))?\s*$/.exec(line);
     if (!match) continue;
     addSocket(result, Number(match[2]), match[1]!, match[3]!, match[4] ?? null);

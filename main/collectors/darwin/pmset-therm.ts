@@ -1,4 +1,4 @@
-import { failed, ok, type Reading, type ThermalPressure } from '../../contract/index.js';
+import { absent, failed, ok, type Reading, type ThermalPressure } from '../../contract/index.js';
 import type { CollectorEnv, CollectorInstance, Observation } from '../types.js';
 import { unusable } from './run-output.js';
 
@@ -9,9 +9,13 @@ export interface PmsetTherm {
   /** null when pmset says none has been recorded. */
   thermalWarningLevel: number | null;
   performanceWarningLevel: number | null;
-  /** Derived: the worse of what the speed limit and the warning level imply. */
-  pressure: ThermalPressure;
-  throttled: boolean;
+  /**
+   * Derived: the worse of what the speed limit and the warning level imply. null when pmset has
+   * recorded nothing ("Note: No thermal warning level has been recorded" and no CPU limits), which is
+   * all Apple silicon prints: that is no reading, not a nominal one.
+   */
+  pressure: ThermalPressure | null;
+  throttled: boolean | null;
 }
 
 export type PmsetOutcome = { ok: true; value: PmsetTherm } | { ok: false; error: string };
@@ -34,6 +38,20 @@ export function parsePmsetTherm(text: string): PmsetOutcome {
   const mentionsWarnings = /No thermal warning level|Thermal Warning Level/i.test(text);
   if (speed === null && scheduler === null && thermalWarning === null && !mentionsWarnings) {
     return { ok: false, error: 'no CPU_Speed_Limit or thermal warning lines found' };
+  }
+  if (speed === null && scheduler === null && thermalWarning === null) {
+    return {
+      ok: true,
+      value: {
+        cpuSpeedLimitPercent: null,
+        cpuSchedulerLimitPercent: null,
+        availableCpus: value('CPU_Available_CPUs'),
+        thermalWarningLevel: null,
+        performanceWarningLevel: performanceWarning,
+        pressure: null,
+        throttled: null,
+      },
+    };
   }
   const fromSpeed = speedPressure(speed);
   const fromWarning = warningPressure(thermalWarning);
@@ -83,10 +101,11 @@ export function createPmsetThermCollector(env: CollectorEnv): CollectorInstance 
       if (problem) return problem;
       const parsed = parsePmsetTherm(result.stdout);
       if (!parsed.ok) return failed(`pmset -g therm: ${parsed.error}`);
-      return ok(
-        { thermal: { source: 'pmset', pressure: parsed.value.pressure, throttled: parsed.value.throttled } },
-        env.now(),
-      );
+      const { pressure, throttled } = parsed.value;
+      if (pressure === null) {
+        return absent('unsupported', 'pmset -g therm records no thermal levels on this Mac (Apple silicon)');
+      }
+      return ok({ thermal: { source: 'pmset', pressure, throttled: throttled ?? false } }, env.now());
     },
   };
 }

@@ -1,6 +1,6 @@
 import { isDict, numberAt, parsePlist, stringAt, type PlistDict, type PlistValue } from './plist.js';
 import { roundWatts, type PowermetricsSample, type PowermetricsTask } from './powermetrics-sample.js';
-import { thermalPressureFrom } from './thermal-pressure.js';
+import { osThermalLevelFrom, thermalPressureFrom } from './thermal-pressure.js';
 
 export type DocumentOutcome = { ok: true; value: PowermetricsSample } | { ok: false; error: string };
 
@@ -56,6 +56,7 @@ export function parsePowermetricsDocument(text: string): DocumentOutcome {
       dramWatts: power(['dram'], processor),
       packageWatts: power(['combined', 'package'], processor, root),
       thermalPressure: thermalPressureFrom(stringAt(root, 'thermal_pressure') ?? ''),
+      thermalOsLevel: osThermalLevelFrom(stringAt(root, 'thermal_pressure') ?? ''),
       cpuTempCelsius: numberAt(smc, 'cpu_die') ?? null,
       gpuTempCelsius: numberAt(smc, 'gpu_die') ?? null,
       fanRpm: fans(smc),

@@ -1,4 +1,4 @@
-import type { ThermalPressure } from '../../contract/index.js';
+import type { OsThermalLevel, ThermalPressure } from '../../contract/index.js';
 
 /** One powermetrics task row: rates over the sample interval. */
 export interface PowermetricsTask {
@@ -26,6 +26,8 @@ export interface PowermetricsSample {
   /** combined_power on Apple Silicon (CPU + GPU + ANE), package power on Intel. */
   packageWatts: number | null;
   thermalPressure: ThermalPressure | null;
+  /** The raw five-level name where powermetrics printed one (Moderate, Heavy, Trapping…). */
+  thermalOsLevel: OsThermalLevel | null;
   cpuTempCelsius: number | null;
   gpuTempCelsius: number | null;
   fanRpm: number[];

@@ -1,5 +1,5 @@
 import { roundWatts, type PowermetricsSample, type PowermetricsTask } from './powermetrics-sample.js';
-import { thermalPressureFrom } from './thermal-pressure.js';
+import { osThermalLevelFrom, thermalPressureFrom } from './thermal-pressure.js';
 
 export type TextOutcome = { ok: true; value: PowermetricsSample[] } | { ok: false; error: string };
 
@@ -38,6 +38,7 @@ function parseSection(lines: string[], hwModel: string | null): PowermetricsSamp
     dramWatts: null,
     packageWatts: null,
     thermalPressure: null,
+    thermalOsLevel: null,
     cpuTempCelsius: null,
     gpuTempCelsius: null,
     fanRpm: [],
@@ -49,6 +50,10 @@ function parseSection(lines: string[], hwModel: string | null): PowermetricsSamp
     if (rest === null) continue;
     switch (label) {
       case 'CPU Power':
+        sample.cpuWatts = watts(rest) ?? sample.cpuWatts;
+        break;
+      // macOS 11 prints no "CPU Power" line: the CPU figure is the clusters' total.
+      case 'Clusters Total Power':
         sample.cpuWatts ??= watts(rest);
         break;
       case 'GPU Power':
@@ -67,6 +72,7 @@ function parseSection(lines: string[], hwModel: string | null): PowermetricsSamp
         break;
       case 'Current pressure level':
         sample.thermalPressure = thermalPressureFrom(rest);
+        sample.thermalOsLevel = osThermalLevelFrom(rest);
         break;
       case 'CPU die temperature':
         sample.cpuTempCelsius = celsius(rest);

@@ -161,6 +161,7 @@ export function combine(samples: PowermetricsSample[]): PowermetricsSample {
     dramWatts: mean((s) => s.dramWatts),
     packageWatts: mean((s) => s.packageWatts),
     thermalPressure: lastOf((s) => s.thermalPressure),
+    thermalOsLevel: latest.thermalOsLevel,
     cpuTempCelsius: lastOf((s) => s.cpuTempCelsius),
     gpuTempCelsius: lastOf((s) => s.gpuTempCelsius),
     fanRpm: lastOf((s) => (s.fanRpm.length > 0 ? s.fanRpm : null)) ?? [],
@@ -187,6 +188,8 @@ export function toObservation(sample: PowermetricsSample): Observation {
   if (Object.keys(power).length > 1) observation.power = power;
   const thermal: ThermalObservation = { source: 'powermetrics' };
   if (sample.thermalPressure !== null) thermal.pressure = sample.thermalPressure;
+  if (sample.thermalPressure !== null && sample.thermalOsLevel !== null)
+    thermal.osLevel = sample.thermalOsLevel;
   if (sample.cpuTempCelsius !== null) thermal.cpuTempCelsius = sample.cpuTempCelsius;
   if (sample.gpuTempCelsius !== null) thermal.gpuTempCelsius = sample.gpuTempCelsius;
   if (sample.fanRpm.length > 0) thermal.fanRpm = sample.fanRpm;

@@ -81,7 +81,7 @@ function parseHeaded(lines: string[]): PsOutcome {
       ppid: wholeNumber(ppid),
       rssBytes: rssKb === null ? null : rssKb * 1024,
       cpuSeconds,
-      name: baseName(command.split(' ')[0]!),
+      name: baseName(executableOf(command)),
       command,
     });
   }
@@ -94,6 +94,43 @@ export function parseCpuTime(text: string): number | null {
   if (!match) return null;
   const [, days, hours, minutes, seconds] = match;
   return Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
+const BUNDLE = /\.(app|appex|framework|xpc|bundle|plugin)$/;
+const BUNDLE_INSIDE = /\.(app|appex|framework|xpc|bundle|plugin)\//;
+
+/**
+ * The executable of a command line whose path may hold spaces
+ * (`/System/Library/CoreServices/Software Update.app/Contents/Resources/softwareupdated`,
+ * `/Library/Application Support/X.app/…`): a following word continues the path when it leads into an
+ * app, framework or other bundle; an argument (`-x`, `/other/path`, `560`) ends it. Elsewhere the
+ * first word.
+ */
+export function executableOf(command: string): string {
+  const words = command.split(' ');
+  if (!words[0]!.startsWith('/')) return words[0]!;
+  let end = 0;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.startsWith('-') || word.startsWith('/')) break;
+    const slash = word.indexOf('/');
+    if (slash >= 0) {
+      const component = [...words.slice(end + 1, i), word.slice(0, slash)].join(' ');
+      if (!BUNDLE.test(component) && !BUNDLE_INSIDE.test(word.slice(slash))) break;
+      end = i;
+    }
+  }
+  const path = words.slice(0, end + 1).join(' ');
+  // An app's executable is usually named like its bundle ("Microsoft Outlook.app/Contents/MacOS/
+  // Microsoft Outlook"): when the words that follow spell that name, they are part of it.
+  const bundle = /([^/]+)\.app\/Contents\/MacOS\/([^/]*)$/.exec(path);
+  if (bundle && bundle[1]!.startsWith(`${bundle[2]} `)) {
+    const rest = [bundle[2], ...words.slice(end + 1)].join(' ');
+    if (rest === bundle[1] || rest.startsWith(`${bundle[1]} `)) {
+      return `${path.slice(0, path.length - bundle[2]!.length)}${bundle[1]}`;
+    }
+  }
+  return path;
 }
 
 function baseName(command: string): string {

@@ -1,21 +1,26 @@
-import type { ThermalPressure } from '../../contract/index.js';
+import {
+  OS_THERMAL_LEVELS,
+  pressureOfOsLevel,
+  THERMAL_PRESSURES,
+  type OsThermalLevel,
+  type ThermalPressure,
+} from '../../contract/index.js';
 
 /**
- * macOS names its thermal pressure levels differently across releases: powermetrics says Nominal,
- * Fair, Serious, Critical on current systems and Nominal, Moderate, Heavy, Trapping, Sleeping on
- * older ones. Both map onto the four levels the UI shows.
+ * powermetrics prints either scale: the OS's five levels (Nominal, Moderate, Heavy, Trapping,
+ * Sleeping) or ProcessInfo.thermalState's four (Nominal, Fair, Serious, Critical). The five map the
+ * way macOS maps them to thermalState (moderate/heavy → fair, trapping → serious, sleeping →
+ * critical); the four are already on the UI's scale.
  */
-const LEVELS: Record<string, ThermalPressure> = {
-  nominal: 'nominal',
-  fair: 'fair',
-  moderate: 'fair',
-  serious: 'serious',
-  heavy: 'serious',
-  critical: 'critical',
-  trapping: 'critical',
-  sleeping: 'critical',
-};
-
 export function thermalPressureFrom(name: string): ThermalPressure | null {
-  return LEVELS[name.trim().toLowerCase()] ?? null;
+  const key = name.trim().toLowerCase();
+  const level = osThermalLevelFrom(key);
+  if (level) return pressureOfOsLevel(level);
+  return (THERMAL_PRESSURES as readonly string[]).includes(key) ? (key as ThermalPressure) : null;
+}
+
+/** The raw five-level value where the name is one of them ('nominal' is on both scales). */
+export function osThermalLevelFrom(name: string): OsThermalLevel | null {
+  const key = name.trim().toLowerCase();
+  return (OS_THERMAL_LEVELS as readonly string[]).includes(key) ? (key as OsThermalLevel) : null;
 }

@@ -50,6 +50,7 @@ export function sample(spec: SampleSpec): Sample {
       systemWatts: spec.systemWatts === undefined ? 2 : spec.systemWatts,
     },
     thermal: {
+      osLevel: null,
       pressure: spec.pressure === undefined ? 'nominal' : spec.pressure,
       cpuTempCelsius: null,
       gpuTempCelsius: null,

@@ -43,6 +43,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
       systemWatts: 7.8,
     },
     thermal: {
+      osLevel: null,
       pressure: 'fair',
       cpuTempCelsius: 61.5,
       gpuTempCelsius: 48,

@@ -25,6 +25,7 @@ export function makeSample(
       systemWatts,
     },
     thermal: {
+      osLevel: null,
       pressure: overrides.pressure === undefined ? 'nominal' : overrides.pressure,
       cpuTempCelsius: null,
       gpuTempCelsius: null,

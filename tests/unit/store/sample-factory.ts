@@ -53,6 +53,7 @@ export function makeSample(overrides: SampleOverrides = {}): Sample {
     platform: 'linux',
     power: { cpuWatts: 6, gpuWatts: null, aneWatts: null, dramWatts: 1, packageWatts: 7, systemWatts: 8 },
     thermal: {
+      osLevel: null,
       pressure: 'nominal',
       cpuTempCelsius: 45,
       gpuTempCelsius: null,

@@ -8,7 +8,12 @@ import { parseIoregValue } from '../../../../main/collectors/darwin/ioreg-value.
 import { parseLsofTcp, parseOpenFileCounts } from '../../../../main/collectors/darwin/lsof.js';
 import { parseNetstat } from '../../../../main/collectors/darwin/netstat.js';
 import { parsePmsetTherm } from '../../../../main/collectors/darwin/pmset-therm.js';
-import { parseCpuTime, parsePs, parseThreadCounts } from '../../../../main/collectors/darwin/ps.js';
+import {
+  executableOf,
+  parseCpuTime,
+  parsePs,
+  parseThreadCounts,
+} from '../../../../main/collectors/darwin/ps.js';
 import { FIXTURES } from '../../../helpers.js';
 
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -245,4 +250,49 @@ test('HIDIdleTime nanoseconds → seconds', () => {
   const parsed = parseHidIdle(fixture('replay/darwin-m4max-stack/outputs/ioreg-hid-idle.txt'));
   assert.deepEqual(parsed, { ok: true, value: 754.21 });
   assert.equal(parseHidIdle('{}').ok, false);
+});
+
+test('ps aux / ps -ef: the name is the executable, even where its path holds spaces', () => {
+  const parsed = parsePs(fixture('ps/jc-osx-10.14.6-ps-axu-first22lines.txt'));
+  assert.ok(parsed.ok);
+  const name = (pid: number) => parsed.value.find((p) => p.pid === pid)!.name;
+  assert.equal(name(556), 'Terminal');
+  assert.equal(name(633), 'plugin_host', '/Applications/Sublime Text.app/…/plugin_host 560 --auto-shell-env');
+  assert.equal(name(58), 'JamfDaemon');
+  assert.equal(name(8297), 'Microsoft Outlook');
+  assert.equal(name(560), 'Sublime Text');
+  assert.equal(name(842), 'Microsoft Teams Helper');
+  assert.equal(name(571), 'Teams');
+  const ef = parsePs(
+    '  UID   PID  PPID   C STIME   TTY           TIME CMD\n' +
+      '    0   412     1   0 Mon09AM ??         0:01.92 /System/Library/CoreServices/Software Update.app/Contents/Resources/softwareupdated\n' +
+      '  501  7202  7101   0 10:02AM ttys001    0:03.10 /opt/homebrew/bin/python3 server.py --port 8880\n',
+  );
+  assert.ok(ef.ok, ef.ok ? '' : ef.error);
+  assert.deepEqual(
+    ef.value.map((p) => [p.pid, p.ppid, p.name]),
+    [
+      [412, 1, 'softwareupdated'],
+      [7202, 7101, 'python3'],
+    ],
+  );
+  assert.equal(executableOf('/usr/bin/python3 relative/app.py'), '/usr/bin/python3');
+});
+
+test('pmset -g therm on Apple silicon records nothing: no pressure (absent), never a measured nominal', () => {
+  const parsed = parsePmsetTherm(fixture('pmset/written-sample-apple-silicon-pmset-g-therm.txt'));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.pressure, null);
+  assert.equal(parsed.value.throttled, null);
+});
+
+test('lsof table whose header line was dropped (piped through grep) is recognised by its columns', () => {
+  const table = fixture('lsof/written-sample-lsof-i-no-nP-table.txt');
+  const headerless = table.split('\n').slice(1).join('\n');
+  const withHeader = parseLsofTcp(table);
+  const without = parseLsofTcp(headerless);
+  assert.ok(withHeader.ok && without.ok);
+  assert.deepEqual(without.value, withHeader.value);
+  assert.ok(without.value.listening.length > 0);
+  assert.equal(parseLsofTcp('node 7303 dev hello world').ok, false);
 });

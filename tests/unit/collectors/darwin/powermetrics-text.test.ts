@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parsePowermetricsText } from '../../../../main/collectors/darwin/powermetrics-text.js';
+import {
+  osThermalLevelFrom,
+  thermalPressureFrom,
+} from '../../../../main/collectors/darwin/thermal-pressure.js';
 import { FIXTURES } from '../../../helpers.js';
 
 const fixture = (name: string): string => readFileSync(join(FIXTURES, 'powermetrics', name), 'utf8');
@@ -90,4 +94,34 @@ test('text that is not powermetrics output is a one-line error', () => {
   const parsed = parsePowermetricsText('hello\nworld\n');
   assert.equal(parsed.ok, false);
   if (!parsed.ok) assert.doesNotMatch(parsed.error, /\n/);
+});
+
+test('macOS 11 (Big Sur) text has no "CPU Power" line: cpuWatts is "Clusters Total Power", package is "Package Power"', () => {
+  const parsed = parsePowermetricsText(fixture('written-sample-m1-macos11-text-cpu_power.txt'));
+  assert.ok(parsed.ok);
+  const s = parsed.value[0]!;
+  assert.equal(s.cpuWatts, 0.079);
+  assert.equal(s.gpuWatts, 0.006);
+  assert.equal(s.dramWatts, 0.022);
+  assert.equal(s.packageWatts, 0.131);
+  assert.equal(s.thermalPressure, 'fair', 'Moderate maps to fair, as ProcessInfo.thermalState does');
+  assert.equal(s.thermalOsLevel, 'moderate');
+});
+
+test('the five OS levels map as macOS maps them to ProcessInfo.thermalState; the four pass through', () => {
+  const cases: [string, string | null, string | null][] = [
+    ['Nominal', 'nominal', 'nominal'],
+    ['Moderate', 'fair', 'moderate'],
+    ['Heavy', 'fair', 'heavy'],
+    ['Trapping', 'serious', 'trapping'],
+    ['Sleeping', 'critical', 'sleeping'],
+    ['Fair', 'fair', null],
+    ['Serious', 'serious', null],
+    ['Critical', 'critical', null],
+    ['Toasty', null, null],
+  ];
+  for (const [name, pressure, level] of cases) {
+    assert.equal(thermalPressureFrom(name), pressure, name);
+    assert.equal(osThermalLevelFrom(name), level, name);
+  }
 });
