@@ -4,7 +4,7 @@ import { REPORT_COMMAND } from './cli/report-command.js';
 import { COMPARE_COMMAND } from './cli/compare-command.js';
 import { mcpCommand } from './cli/mcp-command.js';
 import { BASELINE_COMMAND } from './cli/baseline-command.js';
-import { CliError, processIo, type CliIo } from './cli/io.js';
+import { CliError, endQuietlyWhenStdoutCloses, processIo, type CliIo } from './cli/io.js';
 import { VERSION } from './version.js';
 
 interface Command {
@@ -81,6 +81,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 const isEntry =
   typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('cli.ts');
 if (isEntry) {
+  endQuietlyWhenStdoutCloses();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -25,3 +25,16 @@ export const processIo: CliIo = {
   },
   isTTY: Boolean(process.stdout.isTTY),
 };
+
+/**
+ * `idlewatt … | head -1`: once the reader has gone, writing to stdout fails with EPIPE. Every
+ * command then ends quietly, without a stack trace: a running monitor through its own SIGTERM
+ * shutdown (so the store is flushed), anything else at once with status 0.
+ */
+export function endQuietlyWhenStdoutCloses(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (process.listenerCount('SIGTERM') > 0) process.kill(process.pid, 'SIGTERM');
+    else process.exit(0);
+  });
+}

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../main/cli.js';
-import { recordingIo, REPO_ROOT } from '../../helpers.js';
+import { recordingIo, REPO_ROOT, tempDir } from '../../helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -53,4 +53,22 @@ test('monitor --once refuses --replay and --record instead of silently measuring
     assert.match(io.stderr[0]!, /--once .* cannot be combined with --replay or --record/);
     assert.deepEqual(io.stdout, []);
   }
+});
+
+test('a command whose reader goes away (| head -c 1) ends quietly: status 0, nothing on stderr', (t) => {
+  const bin = join(REPO_ROOT, 'dist', 'cli.cjs');
+  const dir = tempDir(t);
+  const input = join(dir, 'ps.txt');
+  const row = (i: number) => `${1000 + i} 1 2048 0:0${i % 10}.00 /usr/bin/worker-${i} --flag`;
+  writeFileSync(input, Array.from({ length: 20_000 }, (_, i) => row(i)).join('\n') + '\n');
+  const run = spawnSync(
+    'bash',
+    ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" parse ps "${input}" | head -c 1`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout.length, 1);
+  assert.equal(run.stderr, '', 'no EPIPE, no stack trace');
 });
