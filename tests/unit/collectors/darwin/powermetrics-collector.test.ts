@@ -59,7 +59,11 @@ test('a sample maps to power, thermal and tasks (DEAD_TASKS left out); nothing n
     aneWatts: 0,
     packageWatts: 3.248,
   });
-  assert.deepEqual(reading.value.thermal, { source: 'powermetrics', pressure: 'nominal' });
+  assert.deepEqual(reading.value.thermal, {
+    source: 'powermetrics',
+    pressure: 'nominal',
+    osLevel: 'nominal',
+  });
   assert.equal(reading.value.tasks!.length, 104);
   assert.ok(reading.value.tasks!.every((t) => t.pid >= 0));
   assert.deepEqual(

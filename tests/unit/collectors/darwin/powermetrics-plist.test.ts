@@ -94,17 +94,19 @@ test('energy in mJ is used when the mW figure is missing', () => {
   assert.equal(parsed.value.cpuWatts, 1.5);
 });
 
-test('thermal pressure names from older releases map onto the four levels', () => {
-  for (const [name, level] of [
-    ['Moderate', 'fair'],
-    ['Heavy', 'serious'],
-    ['Serious', 'serious'],
-    ['Critical', 'critical'],
-    ['Trapping', 'critical'],
+test('the OS five-level names map as macOS maps them to ProcessInfo.thermalState, the raw one kept', () => {
+  for (const [name, level, raw] of [
+    ['Moderate', 'fair', 'moderate'],
+    ['Heavy', 'fair', 'heavy'],
+    ['Serious', 'serious', null],
+    ['Critical', 'critical', null],
+    ['Trapping', 'serious', 'trapping'],
+    ['Sleeping', 'critical', 'sleeping'],
   ] as const) {
     const parsed = parsePowermetricsDocument(plist(`<key>thermal_pressure</key><string>${name}</string>`));
     assert.ok(parsed.ok);
     assert.equal(parsed.value.thermalPressure, level, name);
+    assert.equal(parsed.value.thermalOsLevel, raw, name);
   }
 });
 
