@@ -25,6 +25,8 @@ export interface AppState {
   permissionAsking: boolean;
   /** The idle baseline for the current power source and AC/battery state, refreshed with the reports. */
   baseline: BaselineState | null;
+  /** The user chose "Not now" on the first-run explanation. */
+  explanationDeclined: boolean;
 }
 
 export function emptyState(): AppState {
@@ -43,6 +45,7 @@ export function emptyState(): AppState {
     loadError: null,
     permissionAsking: false,
     baseline: null,
+    explanationDeclined: false,
   };
 }
 

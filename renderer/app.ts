@@ -102,6 +102,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
         connection: state.connection,
         loadError: state.loadError,
         permissionAsking: state.permissionAsking,
+        explanationDeclined: state.explanationDeclined,
         intervalSeconds: state.settings?.sampling.intervalSeconds ?? null,
       }),
     );
@@ -228,6 +229,12 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       subscribe();
       await loaders.load();
       button.disabled = false;
+      return;
+    }
+    if (kind === 'decline-permission') {
+      // Nothing asks; the plain permission banner keeps offering the prompt.
+      state.explanationDeclined = true;
+      renderBanners();
       return;
     }
     // No button while the password prompt is up; afterwards the monitor's answer decides (a cancelled

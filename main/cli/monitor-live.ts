@@ -3,15 +3,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AlertEvent, Sample, Settings } from '../contract/index.js';
-import { createPlatformNotifier, createWebhookSink, formatAlertLine } from '../alerts/index.js';
-import { loadOrCreateToken } from '../api/auth.js';
-import { startApiServer, type ApiServer } from '../api/server.js';
+import { createPlatformNotifier, formatAlertLine } from '../alerts/index.js';
 import { runCommand } from '../collectors/exec.js';
 import { raiseFileLimit } from '../api/file-limit.js';
+import { wireConsumers, type Consumers } from '../assembly/consumers.js';
 import { openLocalCore, type LocalCore } from '../assembly/local-core.js';
-import { historyNotices } from '../store/index.js';
-import { createPrometheusMetrics } from '../exporters/prometheus.js';
-import { startOtlpExport, type OtlpExport } from '../exporters/otlp.js';
 import type { SettingsStore } from '../settings/index.js';
 import { VERSION } from '../version.js';
 import { CliError, type CliIo } from './io.js';
@@ -67,75 +63,43 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
     throw new CliError(`${what}: ${(error as Error).message}`);
   }
   const { core, store } = opened;
-  // History problems (read-only or full disk, torn lines, quarantined files) are printed once each
-  // when they appear, and when saving resumes.
-  let historyWritable = true;
-  const printed = new Set<string>();
-  const reportHistory = () => {
-    const health = store.health();
-    for (const notice of historyNotices(health)) {
-      const key = notice.replace(/\(\d+ lines unsaved(, \d+ lost)?\)/, '');
-      if (printed.has(key)) continue;
-      printed.add(key);
-      io.err(`idlewatt monitor: ${notice.replace(/^History: /, 'history: ')}`);
-    }
-    if (health.writable && !historyWritable && !health.error)
-      io.err('idlewatt monitor: history: writes resumed');
-    if (health.writable) for (const key of printed) if (key.includes('cannot save')) printed.delete(key);
-    historyWritable = health.writable;
-  };
-  reportHistory();
-  core.onSample(reportHistory);
+  const log = (line: string) => io.err(`idlewatt monitor: ${line}`);
 
-  const metrics = createPrometheusMetrics();
-  core.onSample((sample) => metrics.update(sample));
-  let otlp: OtlpExport | null = null;
-  if (settings.export.otlpEndpoint) {
-    otlp = startOtlpExport({
-      endpoint: settings.export.otlpEndpoint,
-      intervalSeconds: settings.export.otlpIntervalSeconds,
-      log: (line) => io.err(`idlewatt monitor: otlp: ${line}`),
-    });
-    core.onSample((sample) => otlp!.update(sample));
-  }
-
-  // Alert sinks: a line on stdout always; desktop notifications and a webhook where configured.
+  // Alert sinks: a line on stdout always; desktop notifications where configured (the webhook is wired
+  // with the other consumers).
   const notifier = createPlatformNotifier({
     platform: process.platform,
     exec: runCommand,
     enabled: () => hasDesktopSession() && effectiveSettings().alerts.notifications,
     env: process.env,
   });
-  const webhook = createWebhookSink({ url: () => effectiveSettings().alerts.webhookUrl, fetch });
-  core.onAlert((event: AlertEvent) => {
+  const printAndNotify = (event: AlertEvent) => {
     io.out(formatAlertLine(event));
     if (event.kind === 'fired' || event.kind === 'escalated') void notifier.notify(event);
-    webhook.notify(event);
-  });
-  if (io.isTTY && !options.quiet) core.onSample((sample: Sample) => io.out(formatLiveLine(sample)));
-
-  const host = options.host ?? undefined;
-  let server: ApiServer;
+  };
+  let consumers: Consumers;
   try {
-    const token = await loadOrCreateToken(dataDir);
-    server = await startApiServer({
-      api: core.api,
-      host,
-      allowedHosts: options.allowHosts,
-      port: options.port ?? settings.api.port,
-      token,
-      staticDir: rendererDir(),
-      metrics,
-      log: (line) => io.err(`idlewatt monitor: ${line}`),
-      // Sample faster only while a dashboard is open.
-      onStreamClients: (count) => core.signals.setWatched(count > 0),
+    consumers = await wireConsumers({
+      core,
+      store,
+      settings: effectiveSettings,
+      dataDir,
+      log,
+      api: {
+        host: options.host ?? undefined,
+        port: options.port ?? settings.api.port,
+        staticDir: rendererDir(),
+        allowedHosts: options.allowHosts,
+        required: true,
+      },
+      alertSinks: [printAndNotify],
     });
   } catch (error) {
-    await otlp?.close();
-    await metrics.close();
     await core.close();
     throw new CliError((error as Error).message);
   }
+  const server = consumers.server!;
+  if (io.isTTY && !options.quiet) core.onSample((sample: Sample) => io.out(formatLiveLine(sample)));
   core.start();
   io.out(
     `IdleWatt ${VERSION} monitor${options.replay ? ` (replaying ${options.replay})` : ''} — data in ${dataDir}`,
@@ -150,12 +114,7 @@ export async function runLiveMonitor(ctx: LiveMonitorContext): Promise<number> {
 
   await (ctx.stopSignal ?? waitForSignal());
   io.out('idlewatt monitor: stopping…');
-  // The sampler stops first, so no alert or export starts after its sink has been drained.
-  await server.close();
-  await core.close();
-  await otlp?.close();
-  await metrics.close();
-  await webhook.settled();
+  await consumers.close();
   return 0;
 }
 

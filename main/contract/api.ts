@@ -12,6 +12,18 @@ export interface PowerPermission {
   message: string;
   /** True when the UI may offer a button that asks (at most once per run). */
   canRequest: boolean;
+  /**
+   * First launch of the app on macOS: why the password is needed, shown in the popover with
+   * "Allow once" (requestPowerPermission) and "Not now" before anything asks.
+   */
+  explain?: PowerExplanation;
+}
+
+export interface PowerExplanation {
+  title: string;
+  text: string;
+  allowLabel: string;
+  declineLabel: string;
 }
 
 export interface MonitorStatus {

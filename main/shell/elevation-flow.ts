@@ -1,93 +1,122 @@
-import type { PowerPermission } from '../contract/index.js';
+import type { MonitorStatus, PowerExplanation, PowerPermission } from '../contract/index.js';
 
-export type ElevationOutcome = 'granted' | 'denied' | 'unsupported';
-
-/** What the shell remembers between runs about the explanation dialog. */
+/** What the shell remembers between runs about power readings. */
 export interface ElevationMemory {
+  /** The first-run panel has been offered once. */
   explained: boolean;
-  /** The user chose "Not now": do not ask at launch; the popover still offers the button. */
-  declinedAtLaunch: boolean;
+  /** The user chose "Allow once" (and did not cancel the prompt since): ask when the app starts. */
+  askAtLaunch: boolean;
 }
 
 export interface ElevationFlowOptions {
   platform: NodeJS.Platform;
-  memory: { read(): ElevationMemory; write(memory: ElevationMemory): void };
-  /** The first-launch dialog; resolves with the user's choice. */
-  explain(): Promise<'continue' | 'not-now'>;
-  /** The powermetrics elevation (main/collectors/darwin/elevation.ts), injected. */
-  requestElevation(): Promise<ElevationOutcome>;
+  mode: MonitorStatus['mode'];
+  memory: { read(): unknown; write(memory: ElevationMemory): void };
+  /** The core's requestPowerPermission: one prompt, its answer in the core's own words. */
+  request(): Promise<PowerPermission>;
+  log(line: string): void;
 }
 
-export const ELEVATION_EXPLANATION = {
-  title: 'Power readings need your password',
-  message: 'IdleWatt reads power with macOS powermetrics, which only runs as administrator.',
-  detail:
-    'macOS asks for an administrator password once each time IdleWatt starts. The password goes to ' +
-    'macOS, not to IdleWatt, and only powermetrics runs with it; it stops when IdleWatt quits.\n\n' +
-    'Choose "Not now" to use IdleWatt without power readings: thermal state, battery, and each ' +
-    "service's CPU, memory and activity keep working. You can ask later from the popover.",
-  continueLabel: 'Continue',
-  notNowLabel: 'Not now',
-} as const;
+export interface ElevationFlow {
+  /**
+   * At launch: on the very first launch, returns 'explain' (the popover should open on the panel);
+   * after an earlier "Allow once", asks at once and returns the answer; otherwise asks nothing.
+   */
+  atLaunch(): Promise<
+    { kind: 'explain' } | { kind: 'asked'; permission: PowerPermission } | { kind: 'quiet' }
+  >;
+  /** The core's status with the first-run explanation attached while it is due. */
+  decorate(status: MonitorStatus): MonitorStatus;
+  /** "Allow once" or "Allow power readings" in the popover (or the API): asks and remembers the answer. */
+  request(): Promise<PowerPermission>;
+}
 
-const NEEDED: PowerPermission = {
-  state: 'needed',
-  message: 'Power readings need an administrator password once per run.',
-  canRequest: true,
+export const POWER_EXPLANATION: PowerExplanation = {
+  title: 'Power readings need your password',
+  text:
+    'IdleWatt reads power with macOS powermetrics, which only runs as administrator. macOS asks for ' +
+    'an administrator password once each time IdleWatt starts; the password goes to macOS, not to ' +
+    'IdleWatt, and only powermetrics runs with it, until IdleWatt quits. "Not now" keeps everything ' +
+    "else working — thermal state, battery, each service's CPU, memory and activity — and you can " +
+    'allow it later from here.',
+  allowLabel: 'Allow once',
+  declineLabel: 'Not now',
 };
 
+/** Reads the stored memory, including the older shape ({ explained, declinedAtLaunch }). */
+export function readElevationMemory(raw: unknown): ElevationMemory {
+  const value = (raw ?? {}) as Record<string, unknown>;
+  const explained = value.explained === true;
+  if (typeof value.askAtLaunch === 'boolean') return { explained, askAtLaunch: value.askAtLaunch };
+  // Before the first-run panel, "Continue" in a dialog meant "ask at every launch".
+  return { explained, askAtLaunch: explained && value.declinedAtLaunch === false };
+}
+
+const failedAsking = (error: unknown): PowerPermission => ({
+  state: 'denied',
+  message: `Power readings are off: the password prompt failed (${(error as Error).message}).`,
+  canRequest: true,
+});
+
 /**
- * The launch-time elevation UX on macOS: explain once (first launch), then ask through the injected
- * elevation; "Not now" or a cancelled prompt leaves every reading that needs no root running.
- * Returns null on platforms where launch does not ask. Never rejects.
+ * The macOS elevation UX, with no modal anywhere: the first launch explains inside the popover
+ * ("Allow once" / "Not now"); later launches ask at start only after the user once allowed it. The
+ * answers are the core's own (granted, cancelled, the helper failed, powermetrics missing). Replay
+ * mode and other platforms never explain or ask at launch.
  */
-export async function runElevationFlow(options: ElevationFlowOptions): Promise<PowerPermission | null> {
-  if (options.platform !== 'darwin') return null;
+export function createElevationFlow(options: ElevationFlowOptions): ElevationFlow {
+  const active = options.platform === 'darwin' && options.mode === 'app';
   let memory: ElevationMemory;
   try {
-    memory = options.memory.read();
+    memory = readElevationMemory(options.memory.read());
   } catch {
-    memory = { explained: false, declinedAtLaunch: false };
+    memory = { explained: false, askAtLaunch: false };
   }
-  if (!memory.explained) {
-    let choice: 'continue' | 'not-now';
+  let explaining = false;
+  const remember = (next: ElevationMemory): void => {
+    memory = next;
     try {
-      choice = await options.explain();
-    } catch {
-      choice = 'not-now';
+      options.memory.write(next);
+    } catch (error) {
+      // Forgetting only means the panel shows again, or nothing asks at the next launch.
+      options.log(`IdleWatt: could not remember the power-readings choice: ${(error as Error).message}`);
     }
-    memory = { explained: true, declinedAtLaunch: choice === 'not-now' };
+  };
+  const ask = async (): Promise<PowerPermission> => {
+    let permission: PowerPermission;
     try {
-      options.memory.write(memory);
-    } catch {
-      // Forgetting the choice only means the explanation shows again next launch.
+      permission = await options.request();
+    } catch (error) {
+      permission = failedAsking(error);
     }
-  }
-  if (memory.declinedAtLaunch) return NEEDED;
-  let outcome: ElevationOutcome;
-  try {
-    outcome = await options.requestElevation();
-  } catch (error) {
-    return {
-      state: 'denied',
-      message: `Power readings are off: the password prompt failed (${(error as Error).message}).`,
-      canRequest: true,
-    };
-  }
-  switch (outcome) {
-    case 'granted':
-      return { state: 'granted', message: 'Power readings are on for this run.', canRequest: false };
-    case 'denied':
-      return {
-        state: 'denied',
-        message: 'Power readings are off for this run: the password prompt was cancelled.',
-        canRequest: true,
-      };
-    case 'unsupported':
-      return {
-        state: 'unsupported',
-        message: 'Power readings are not available on this Mac (powermetrics is missing).',
-        canRequest: false,
-      };
-  }
+    options.log(`IdleWatt: ${permission.message}`);
+    return permission;
+  };
+
+  return {
+    async atLaunch() {
+      if (!active) return { kind: 'quiet' };
+      if (!memory.explained) {
+        explaining = true;
+        remember({ ...memory, explained: true });
+        return { kind: 'explain' };
+      }
+      if (!memory.askAtLaunch) return { kind: 'quiet' };
+      const permission = await ask();
+      // A cancelled prompt at launch means "not at every start": the popover still offers it.
+      if (permission.state === 'denied' || permission.state === 'needed')
+        remember({ ...memory, askAtLaunch: false });
+      return { kind: 'asked', permission };
+    },
+    decorate(status) {
+      if (!explaining || status.permission.state !== 'needed') return status;
+      return { ...status, permission: { ...status.permission, explain: POWER_EXPLANATION } };
+    },
+    async request() {
+      explaining = false;
+      const permission = await ask();
+      if (active) remember({ explained: true, askAtLaunch: permission.state === 'granted' });
+      return permission;
+    },
+  };
 }

@@ -2,9 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** The part of Electron's app used here (macOS and Windows). */
+/**
+ * The part of Electron's app used here (macOS and Windows). Electron 45's login item settings have
+ * no `openAsHidden` any more (macOS 13's SMAppService has no such option); a menu-bar app starts
+ * without a window anyway.
+ */
 export interface LoginItemPort {
-  setLoginItemSettings(settings: { openAtLogin: boolean; openAsHidden?: boolean }): void;
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
 }
 
 export type LoginItemResult = { ok: true; detail: string } | { ok: false; detail: string };
@@ -41,11 +45,21 @@ export function applyLaunchAtLogin(options: {
   app: LoginItemPort;
   /** Linux: the command that starts the app (the AppImage path when packaged as one). */
   command: readonly string[];
+  /** Run from a package (app.isPackaged). From source, a macOS login item would start bare Electron.app. */
+  packaged: boolean;
   env?: NodeJS.ProcessEnv;
 }): LoginItemResult {
   try {
     if (options.platform !== 'linux') {
-      options.app.setLoginItemSettings({ openAtLogin: options.enabled, openAsHidden: true });
+      if (!options.packaged) {
+        return options.enabled
+          ? {
+              ok: false,
+              detail: 'launch at login needs the packaged app (npm run dist); from source it is not set',
+            }
+          : { ok: true, detail: 'no login item from source' };
+      }
+      options.app.setLoginItemSettings({ openAtLogin: options.enabled });
       return { ok: true, detail: options.enabled ? 'login item set' : 'login item removed' };
     }
     const file = autostartFile(options.env);

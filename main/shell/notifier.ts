@@ -15,6 +15,11 @@ export interface NotificationRequest {
 export interface NotificationPort {
   show(): void;
   on(event: 'click' | 'close', listener: () => void): unknown;
+  /**
+   * macOS and Windows: showing failed. On Electron 42+ an unsigned macOS app gets this for every
+   * notification while isSupported() still says true (electron/electron Notification docs).
+   */
+  on(event: 'failed', listener: (event: unknown, error: string) => void): unknown;
 }
 
 export interface NotifierOptions {
@@ -24,6 +29,8 @@ export interface NotifierOptions {
   settings(): { notifications: boolean; services: readonly ServiceConfig[] };
   /** Shows the popover and asks the renderer to focus that service (null: just open it). */
   openPopoverOn(serviceId: string | null): void;
+  /** The OS would not show it: the shell falls back to the popover and the tray. */
+  onFailed?(event: AlertEvent, request: NotificationRequest, error: string): void;
   now(): number;
 }
 
@@ -81,13 +88,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!settings.notifications || snoozed(event) || !options.isSupported()) return false;
       seen.add(event.id);
       if (seen.size > REMEMBERED_EVENT_IDS) seen.delete(seen.values().next().value as string);
-      const notification = options.createNotification(notificationRequest(event, settings.services));
+      const request = notificationRequest(event, settings.services);
+      const notification = options.createNotification(request);
       live.add(notification);
       notification.on('click', () => {
         live.delete(notification);
         options.openPopoverOn(event.serviceId);
       });
       notification.on('close', () => live.delete(notification));
+      notification.on('failed', (_failure, error) => {
+        live.delete(notification);
+        options.onFailed?.(event, request, String(error));
+      });
       notification.show();
       return true;
     },

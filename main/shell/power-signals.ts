@@ -78,8 +78,13 @@ export function attachPowerSignals(options: PowerSignalsOptions): () => void {
 
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('resume', onResume);
-  powerMonitor.on('on-ac', onAc);
-  powerMonitor.on('on-battery', onBattery);
+  // Linux emits on-ac/on-battery only on some systems (electron/electron powerMonitor docs list them
+  // for macOS and Windows): there the state is polled, and the battery collector reads sysfs each tick.
+  const batteryEvents = options.platform !== 'linux';
+  if (batteryEvents) {
+    powerMonitor.on('on-ac', onAc);
+    powerMonitor.on('on-battery', onBattery);
+  }
   const watchThermal = options.platform === 'darwin';
   if (watchThermal) {
     powerMonitor.on('thermal-state-change', onThermal);
@@ -91,14 +96,19 @@ export function attachPowerSignals(options: PowerSignalsOptions): () => void {
   }
   readBattery();
   readIdle();
-  const poll = timers.setInterval(readIdle, options.idlePollMs ?? 10_000);
+  const poll = timers.setInterval(() => {
+    readIdle();
+    if (!batteryEvents) readBattery();
+  }, options.idlePollMs ?? 10_000);
 
   return () => {
     timers.clearInterval(poll);
     powerMonitor.removeListener('suspend', onSuspend);
     powerMonitor.removeListener('resume', onResume);
-    powerMonitor.removeListener('on-ac', onAc);
-    powerMonitor.removeListener('on-battery', onBattery);
+    if (batteryEvents) {
+      powerMonitor.removeListener('on-ac', onAc);
+      powerMonitor.removeListener('on-battery', onBattery);
+    }
     if (watchThermal) powerMonitor.removeListener('thermal-state-change', onThermal);
   };
 }

@@ -31,6 +31,10 @@ export interface TrayController {
   /** powerMonitor's thermal state (macOS, no root needed): used while samples carry no pressure. */
   setPlatformThermalState(state: TrayState | null): void;
   setAlertsPausedUntil(at: number | null): void;
+  /** An alert the OS would not show as a notification: named in the tooltip (and the title on macOS) until seen. */
+  setUndeliveredAlert(title: string | null): void;
+  /** The monitor could not start: the tooltip says why; the menu still quits. */
+  setStartError(message: string | null): void;
   readonly view: TrayView;
 }
 
@@ -77,9 +81,16 @@ const clock = (at: number): string => {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 };
 
-export function trayTooltip(sample: Sample | null, state: TrayState, pausedUntil: number | null): string {
+export function trayTooltip(
+  sample: Sample | null,
+  state: TrayState,
+  pausedUntil: number | null,
+  notes: { undeliveredAlert?: string | null; startError?: string | null } = {},
+): string {
   const lines = ['IdleWatt'];
-  if (sample) {
+  if (notes.startError) {
+    lines.push(`Could not start: ${notes.startError}`);
+  } else if (sample) {
     if (sample.power.systemWatts === null && sample.power.packageWatts === null) {
       const why = [
         ...new Set([sample.absent['power.systemWatts'], sample.absent['power.packageWatts']].filter(Boolean)),
@@ -95,6 +106,7 @@ export function trayTooltip(sample: Sample | null, state: TrayState, pausedUntil
   lines.push(`Thermal: ${STATE_LABELS[state]}`);
   if (sample?.idle.stackIdle) lines.push('Stack: idle');
   if (pausedUntil !== null) lines.push(`Alerts paused until ${clock(pausedUntil)}`);
+  if (notes.undeliveredAlert) lines.push(`Alert: ${notes.undeliveredAlert} (open IdleWatt for details)`);
   return lines.join('\n');
 }
 
@@ -130,6 +142,8 @@ export function createTrayController<Image, Menu>(options: {
   let sample: Sample | null = null;
   let platformState: TrayState | null = null;
   let pausedUntil: number | null = null;
+  let undeliveredAlert: string | null = null;
+  let startError: string | null = null;
   const view: TrayView = { state: 'unknown', title: '', tooltip: '' };
   let shownState: TrayState | null = null;
   let menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
@@ -151,10 +165,11 @@ export function createTrayController<Image, Menu>(options: {
       shownState = state;
     }
     view.state = state;
-    const title = sample ? formatTrayWatts(sample) : '';
+    const watts = sample ? formatTrayWatts(sample) : '';
+    const title = undeliveredAlert ? `\u26A0${watts ? ` ${watts}` : ''}` : watts;
     if (platform === 'darwin' && title !== view.title) tray.setTitle(title, { fontType: 'monospacedDigit' });
     view.title = title;
-    const tooltip = trayTooltip(sample, state, pausedUntil);
+    const tooltip = trayTooltip(sample, state, pausedUntil, { undeliveredAlert, startError });
     if (tooltip !== view.tooltip) tray.setToolTip(tooltip);
     view.tooltip = tooltip;
   };
@@ -175,6 +190,14 @@ export function createTrayController<Image, Menu>(options: {
     setAlertsPausedUntil(at) {
       pausedUntil = at;
       installMenu();
+      render();
+    },
+    setUndeliveredAlert(title) {
+      undeliveredAlert = title;
+      render();
+    },
+    setStartError(message) {
+      startError = message;
       render();
     },
     view,

@@ -2,7 +2,7 @@ import type { ConnectionState, MonitorStatus } from '../../main/contract/api.js'
 import type { Sample } from '../../main/contract/sample.js';
 import { formatClock } from '../format.js';
 
-export type BannerAction = 'retry' | 'request-permission';
+export type BannerAction = 'retry' | 'request-permission' | 'decline-permission';
 
 export interface Banner {
   id: string;
@@ -10,6 +10,8 @@ export interface Banner {
   title: string;
   text: string;
   action: { kind: BannerAction; label: string } | null;
+  /** A second, quieter choice beside the action (the first-run panel's "Not now"). */
+  secondary?: { kind: BannerAction; label: string };
 }
 
 export interface BannerInput {
@@ -20,6 +22,8 @@ export interface BannerInput {
   loadError: string | null;
   /** A permission request is in flight (its prompt is showing): no second button meanwhile. */
   permissionAsking: boolean;
+  /** The user chose "Not now" on the first-run explanation: show the plain permission banner. */
+  explanationDeclined?: boolean;
   intervalSeconds: number | null;
 }
 
@@ -55,7 +59,23 @@ export function bannersFor(input: BannerInput): Banner[] {
     });
   }
   const permission = input.status?.permission;
-  if (permission && (permission.state === 'needed' || permission.state === 'denied')) {
+  const explain =
+    permission?.state === 'needed' && !input.explanationDeclined ? permission.explain : undefined;
+  if (permission && explain) {
+    banners.push({
+      id: 'first-run-power',
+      tone: 'info',
+      title: explain.title,
+      text: explain.text,
+      action:
+        permission.canRequest && !input.permissionAsking
+          ? { kind: 'request-permission', label: explain.allowLabel }
+          : null,
+      ...(input.permissionAsking
+        ? {}
+        : { secondary: { kind: 'decline-permission', label: explain.declineLabel } }),
+    });
+  } else if (permission && (permission.state === 'needed' || permission.state === 'denied')) {
     banners.push({
       id: 'permission',
       tone: 'warning',

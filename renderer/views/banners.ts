@@ -29,12 +29,20 @@ export function createBanners(
             const kind = b.action.kind;
             button.addEventListener('click', () => onAction(kind, button));
           }
+          const secondary = b.secondary
+            ? h('button', { type: 'button', class: 'button small' }, b.secondary.label)
+            : null;
+          if (secondary && b.secondary) {
+            const kind = b.secondary.kind;
+            secondary.addEventListener('click', () => onAction(kind, secondary));
+          }
           return h(
             'div',
             { class: `banner ${b.tone}`, 'data-banner': b.id },
             h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, ICONS[b.tone]),
             h('div', { class: 'banner-body' }, h('strong', {}, b.title), h('span', {}, ` ${b.text}`)),
             button,
+            secondary,
           );
         }),
       );

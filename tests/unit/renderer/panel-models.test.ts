@@ -103,6 +103,29 @@ test('a cancelled password prompt can be asked again, but not while one is showi
   assert.equal(bannersFor(input({ status: stopped }))[0]!.action, null);
 });
 
+test('first launch on macOS: a panel explains the password with "Allow once" and "Not now"', () => {
+  const explain = {
+    title: 'Power readings need your password',
+    text: 'Why…',
+    allowLabel: 'Allow once',
+    declineLabel: 'Not now',
+  };
+  const first = status({
+    permission: { state: 'needed', message: 'Needs a password.', canRequest: true, explain },
+  });
+  const panel = bannersFor(input({ status: first }))[0]!;
+  assert.equal(panel.id, 'first-run-power');
+  assert.equal(panel.title, explain.title);
+  assert.deepEqual(panel.action, { kind: 'request-permission', label: 'Allow once' });
+  assert.deepEqual(panel.secondary, { kind: 'decline-permission', label: 'Not now' });
+  const asking = bannersFor(input({ status: first, permissionAsking: true }))[0]!;
+  assert.equal(asking.action, null);
+  assert.equal(asking.secondary, undefined, 'no choice while the prompt is up');
+  const declined = bannersFor(input({ status: first, explanationDeclined: true }))[0]!;
+  assert.equal(declined.id, 'permission', '"Not now" leaves the plain banner that still offers the prompt');
+  assert.equal(declined.action?.label, 'Allow power readings');
+});
+
 test('an unreachable monitor says how old the figures still on screen are', () => {
   const latest = syntheticSample(new Date(2024, 4, 6, 14, 5).getTime(), 5000, data);
   const down = bannersFor(input({ loadError: 'The IdleWatt monitor is unreachable (refused)', latest }));

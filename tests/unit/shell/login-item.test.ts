@@ -5,15 +5,22 @@ import { test } from 'node:test';
 import { applyLaunchAtLogin, autostartDesktopEntry } from '../../../main/shell/login-item.js';
 import { tempDir } from '../../helpers.js';
 
-test('macOS: launch at login goes through app.setLoginItemSettings', () => {
+test('macOS: launch at login goes through app.setLoginItemSettings, without the removed openAsHidden', () => {
   const calls: unknown[] = [];
   const app = { setLoginItemSettings: (s: unknown) => void calls.push(s) };
-  assert.ok(applyLaunchAtLogin({ enabled: true, platform: 'darwin', app, command: [] }).ok);
-  assert.ok(applyLaunchAtLogin({ enabled: false, platform: 'darwin', app, command: [] }).ok);
-  assert.deepEqual(calls, [
-    { openAtLogin: true, openAsHidden: true },
-    { openAtLogin: false, openAsHidden: true },
-  ]);
+  assert.ok(applyLaunchAtLogin({ enabled: true, platform: 'darwin', app, command: [], packaged: true }).ok);
+  assert.ok(applyLaunchAtLogin({ enabled: false, platform: 'darwin', app, command: [], packaged: true }).ok);
+  assert.deepEqual(calls, [{ openAtLogin: true }, { openAtLogin: false }]);
+});
+
+test('macOS from source: no login item (it would start bare Electron.app), and the result says so', () => {
+  const app = { setLoginItemSettings: () => assert.fail('from source, nothing is registered') };
+  const on = applyLaunchAtLogin({ enabled: true, platform: 'darwin', app, command: [], packaged: false });
+  assert.deepEqual(on, {
+    ok: false,
+    detail: 'launch at login needs the packaged app (npm run dist); from source it is not set',
+  });
+  assert.ok(applyLaunchAtLogin({ enabled: false, platform: 'darwin', app, command: [], packaged: false }).ok);
 });
 
 test('Linux: an XDG autostart entry is written and removed', (t) => {
@@ -27,10 +34,13 @@ test('Linux: an XDG autostart entry is written and removed', (t) => {
     app,
     command: ['/opt/Idle Watt/idlewatt'],
     env,
+    packaged: true,
   });
   assert.deepEqual(on, { ok: true, detail: `wrote ${file}` });
   assert.match(readFileSync(file, 'utf8'), /^Exec="\/opt\/Idle Watt\/idlewatt"$/m);
-  assert.ok(applyLaunchAtLogin({ enabled: false, platform: 'linux', app, command: [], env }).ok);
+  assert.ok(
+    applyLaunchAtLogin({ enabled: false, platform: 'linux', app, command: [], env, packaged: true }).ok,
+  );
   assert.equal(existsSync(file), false);
 });
 
@@ -47,6 +57,7 @@ test('a failure is a labelled result, not an exception', (t) => {
     app: { setLoginItemSettings: () => {} },
     command: ['idlewatt'],
     env: { XDG_CONFIG_HOME: dir },
+    packaged: false,
   });
   assert.equal(result.ok, false);
   assert.match(result.detail, /launch at login could not be changed/);
@@ -59,6 +70,7 @@ test('a failure is a labelled result, not an exception', (t) => {
       },
     },
     command: [],
+    packaged: true,
   });
   assert.deepEqual(mac, { ok: false, detail: 'launch at login could not be changed: not signed' });
 });

@@ -14,6 +14,7 @@ const NOW = 1_700_000_000_000;
 function setup(options: { notifications?: boolean; supported?: boolean } = {}) {
   const shown: { request: NotificationRequest; emitter: FakeEmitter; shows: number }[] = [];
   const opened: (string | null)[] = [];
+  const failed: [string, string, string][] = [];
   const notifier = createNotifier({
     createNotification: (request) => {
       const entry = { request, emitter: new FakeEmitter(), shows: 0 };
@@ -27,8 +28,9 @@ function setup(options: { notifications?: boolean; supported?: boolean } = {}) {
     settings: () => ({ notifications: options.notifications ?? true, services: DEFAULT_SERVICES }),
     openPopoverOn: (serviceId) => opened.push(serviceId),
     now: () => NOW,
+    onFailed: (event, request, error) => failed.push([event.id, request.title, error]),
   });
-  return { notifier, shown, opened };
+  return { notifier, shown, opened, failed };
 }
 
 test('an alert event becomes exactly one notification naming the culprit, and its click opens the popover there', () => {
@@ -120,4 +122,13 @@ test('observeSnooze reports every snooze result and passes other calls through t
   assert.deepEqual(seen, [result]);
   assert.equal(await wrapped.getSettings(), 'settings');
   assert.equal(api.calls, 2);
+});
+
+test("a notification the OS refuses ('failed', e.g. an unsigned macOS app) is handed to the fallback", () => {
+  const { notifier, shown, failed } = setup();
+  assert.equal(notifier.handle(makeAlert({ id: 'evt-9' })), true);
+  shown[0]!.emitter.emit('failed', {}, 'Notifications are not allowed for this application');
+  assert.deepEqual(failed, [
+    ['evt-9', 'A service burns CPU while idle', 'Notifications are not allowed for this application'],
+  ]);
 });

@@ -45,14 +45,25 @@ test('suspend and resume each mark exactly one gap in the sampler', () => {
   assert.deepEqual(signals.log.named('markGap'), [['system suspended'], ['system resumed']]);
 });
 
-test('battery state: read at start, on resume, and on each AC/battery event', () => {
-  const harness = setup('linux');
+test('macOS battery state: read at start, on resume, and on each AC/battery event', () => {
+  const harness = setup('darwin');
   assert.deepEqual(harness.signals.log.named('setOnBattery'), [[false]]);
   harness.emitter.emit('on-battery');
   harness.emitter.emit('on-ac');
   harness.setBattery(true);
   harness.emitter.emit('resume');
   assert.deepEqual(harness.signals.log.named('setOnBattery'), [[false], [true], [false], [true]]);
+});
+
+test('Linux battery state is polled, not taken from on-ac/on-battery (which only some systems send)', () => {
+  const harness = setup('linux');
+  assert.equal(harness.emitter.count('on-ac'), 0);
+  assert.equal(harness.emitter.count('on-battery'), 0);
+  harness.setBattery(true);
+  harness.ticks[0]!();
+  harness.setBattery(false);
+  harness.ticks[0]!();
+  assert.deepEqual(harness.signals.log.named('setOnBattery'), [[false], [true], [false]]);
 });
 
 test('user idle time is read at start and on every poll; a failing read becomes null', () => {

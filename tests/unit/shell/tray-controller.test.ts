@@ -166,3 +166,31 @@ test('a pause that ran out is no longer shown: tooltip and menu drop it at the n
   const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
   assert.equal((menu.items[1] as { label: string }).label, 'Pause alerts for 1 h');
 });
+
+test('an alert the OS would not show is named in the tooltip and flagged in the macOS title until seen', () => {
+  const { controller } = setup('darwin');
+  controller.update(makeSample({ systemWatts: 4.2 }));
+  controller.setUndeliveredAlert('A service burns CPU while idle');
+  assert.equal(controller.view.title, '\u26A0 4.2 W');
+  assert.match(
+    controller.view.tooltip,
+    /Alert: A service burns CPU while idle \(open IdleWatt for details\)/,
+  );
+  controller.setUndeliveredAlert(null);
+  assert.equal(controller.view.title, '4.2 W');
+  assert.doesNotMatch(controller.view.tooltip, /Alert:/);
+});
+
+test('a monitor that could not start says why in the tooltip, and the menu still offers Quit', () => {
+  const { controller, log, actions } = setup('linux');
+  controller.setStartError('cannot replay /nowhere: no such directory');
+  assert.match(
+    controller.view.tooltip,
+    /^IdleWatt\nCould not start: cannot replay \/nowhere: no such directory/,
+  );
+  const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
+  const quit = menu.items.find((item) => 'label' in item && item.label === 'Quit');
+  assert.ok(quit && 'click' in quit);
+  quit.click();
+  assert.deepEqual(actions.named('quit'), [[]]);
+});
