@@ -28,7 +28,7 @@ startApp({
         log: (line) => context.log(`IdleWatt: ${line}`),
         // Another IdleWatt (e.g. a headless monitor) may hold the port: the app runs without its API then.
         api: {
-          port: context.settings.get().api.port,
+          port: context.apiPort ?? context.settings.get().api.port,
           staticDir: join(__dirname, 'renderer'),
           required: false,
         },

@@ -37,6 +37,8 @@ export interface CoreContext {
   dataDir: string;
   /** A recording to replay instead of live collectors (IDLEWATT_REPLAY or --replay DIR). */
   replayDir: string | null;
+  /** IDLEWATT_API_PORT overrides settings.api.port for this run (0: any free port, e.g. in tests). */
+  apiPort: number | null;
   log(line: string): void;
 }
 
@@ -59,6 +61,15 @@ function replayDirFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv): str
   const flag = argv.indexOf('--replay');
   if (flag >= 0 && argv[flag + 1]) return argv[flag + 1]!;
   return env.IDLEWATT_REPLAY || null;
+}
+
+function apiPortFromEnv(env: NodeJS.ProcessEnv): number | null {
+  const value = env.IDLEWATT_API_PORT;
+  if (value === undefined || value === '') return null;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+  log(`IdleWatt: IDLEWATT_API_PORT=${value} is not a port (0–65535); using the api.port setting`);
+  return null;
 }
 
 function buildMenu(items: TrayMenuItem[]): Electron.Menu {
@@ -311,7 +322,10 @@ function launchApp(deps: AppDependencies, dataDir: string): void {
       },
     });
     if (hooks) hooks.tray = tray;
-    if (quitting) return;
+    if (quitting) {
+      startMonitorThen?.reject(new Error('IdleWatt quit before the monitor started'));
+      return;
+    }
 
     mb = menubar({
       index: indexUrl,
@@ -361,12 +375,16 @@ function launchApp(deps: AppDependencies, dataDir: string): void {
       log,
     });
 
+    if (quitting) {
+      startMonitorThen?.reject(new Error('IdleWatt quit before the monitor started'));
+      return;
+    }
     let running: RunningMonitor;
     try {
-      running = await deps.startMonitor({ mode, settings, dataDir, replayDir, log }, [
-        (event) => notifier.handle(event),
-        (event) => sendToPopover(IPC_EVENTS.alert, event),
-      ]);
+      running = await deps.startMonitor(
+        { mode, settings, dataDir, replayDir, apiPort: apiPortFromEnv(process.env), log },
+        [(event) => notifier.handle(event), (event) => sendToPopover(IPC_EVENTS.alert, event)],
+      );
     } catch (error) {
       const startError = (error as Error).message;
       log(`IdleWatt could not start: ${startError}`);

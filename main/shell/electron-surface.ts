@@ -2,7 +2,7 @@ import type * as ElectronModule from 'electron';
 
 /**
  * The members of Electron that the shell uses, and those the bundled `menubar` (with
- * electron-positioner) calls: each a Pick of Electron's own typings, so a renamed or removed
+ * electron-positioner) and `electron-store` call: each a Pick of Electron's own typings, so a renamed or removed
  * member fails the type check. The shell reaches Electron only through this type, so using a member
  * not listed here fails too; the shell test harness's fake Electron (tests/shell/fake-electron.ts)
  * implements exactly this type.
@@ -14,6 +14,7 @@ type App = Pick<
   | 'setPath'
   | 'getPath'
   | 'getAppPath'
+  | 'getVersion'
   | 'requestSingleInstanceLock'
   | 'quit'
   | 'exit'
@@ -70,7 +71,7 @@ export interface ElectronSurface {
     new (options?: Electron.NotificationConstructorOptions): NotificationSurface;
     isSupported(): boolean;
   };
-  ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler'>;
+  ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler' | 'on'>;
   powerMonitor: Pick<
     Electron.PowerMonitor,
     'on' | 'removeListener' | 'getSystemIdleTime' | 'isOnBatteryPower' | 'getCurrentThermalState'
