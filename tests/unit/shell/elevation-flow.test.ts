@@ -24,6 +24,7 @@ function status(permission: PowerPermission = NEEDED): MonitorStatus {
     dataDir: null,
     permission,
     notices: [],
+    self: null,
   };
 }
 
