@@ -72,3 +72,18 @@ export function apiErrorFromBody(status: number, body: unknown): ApiError {
   }
   return new ApiError(`The monitor answered HTTP ${status}`, status);
 }
+
+/** The JSON body of an API answer: an ApiError for a non-2xx status, or for a 2xx that is not JSON. */
+export async function readApiResponse<T>(response: Response, path: string): Promise<T> {
+  const text = await response.text().catch(() => '');
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (response.ok) throw new ApiError(`${path} answered with invalid JSON`, response.status);
+    }
+  }
+  if (!response.ok) throw apiErrorFromBody(response.status, body);
+  return body as T;
+}

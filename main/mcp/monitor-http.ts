@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError, apiErrorFromBody } from '../contract/index.js';
+import { readApiResponse } from '../contract/index.js';
 import { TOKEN_FILE_NAME } from '../api/auth.js';
 import { readSettingsFile, SETTINGS_FILE_NAME } from '../settings/index.js';
 
@@ -85,23 +85,14 @@ export function createMonitorHttp(endpoint: MonitorEndpoint, fetchImpl: typeof f
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new MonitorUnavailable(`No IdleWatt monitor is answering at ${endpoint.baseUrl} (${cause}).`);
     }
-    const text = await response.text().catch(() => '');
-    let parsed: unknown = null;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        if (response.ok) throw new ApiError(`${path} answered with invalid JSON`, response.status);
-      }
-    }
     if (response.status === 401) {
+      await response.body?.cancel();
       throw new MonitorUnavailable(
         `The monitor at ${endpoint.baseUrl} refused the token in ${join(endpoint.dataDir, TOKEN_FILE_NAME)}; ` +
           'it was probably started with another --data-dir.',
       );
     }
-    if (!response.ok) throw apiErrorFromBody(response.status, parsed);
-    return parsed as T;
+    return readApiResponse<T>(response, path);
   }
   return {
     endpoint,

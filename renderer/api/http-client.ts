@@ -15,7 +15,7 @@ import type {
   ServiceHistoryQuery,
   ServicePoint,
 } from '../../main/contract/history.js';
-import { ApiError, apiErrorFromBody, HTTP_ROUTES, HTTP_STREAM_PATH } from '../../main/contract/http.js';
+import { ApiError, HTTP_ROUTES, HTTP_STREAM_PATH, readApiResponse } from '../../main/contract/http.js';
 import type { CompareResult, Report, TimeRange } from '../../main/contract/report.js';
 import type { CollectorHealth, Sample, ServiceSample } from '../../main/contract/sample.js';
 import type { Settings } from '../../main/contract/settings.js';
@@ -75,17 +75,7 @@ export function createHttpClient(baseUrl: string, transport: HttpTransport): Mon
     } catch (e) {
       throw new ApiError(`The IdleWatt monitor is unreachable (${(e as Error).message})`, null);
     }
-    const text = await response.text().catch(() => '');
-    let body: unknown = null;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        if (response.ok) throw new ApiError(`${route.path} answered with invalid JSON`, response.status);
-      }
-    }
-    if (!response.ok) throw apiErrorFromBody(response.status, body);
-    return body as T;
+    return readApiResponse<T>(response, route.path);
   }
 
   function subscribe(subscriber: MonitorSubscriber): () => void {
