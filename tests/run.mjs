@@ -32,7 +32,8 @@ const changedTracked = () => {
   return diff.status === 0 ? new Set(diff.stdout.split('\n').filter(Boolean)) : null;
 };
 const before = changedTracked();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
+// A test that stalls fails with its name after 10 minutes instead of holding the whole run.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=600000', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, IDLEWATT_TEST: '1' },

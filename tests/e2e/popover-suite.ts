@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { HTTP_ROUTES } from '../../main/contract/http.js';
 import { REPO_ROOT } from '../helpers.js';
 import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 import type { Backend, Scenario, StartBackend } from './fake-backend.js';
@@ -48,6 +49,15 @@ async function drawnPixels(page: Page): Promise<number> {
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count += 1;
     return count;
   });
+}
+
+/** A promise that rejects with `message` after `ms`, so a request that never comes fails the test. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
@@ -251,7 +261,8 @@ export function definePopoverSuite(
       // the 24 h chart.
       let weekServed!: () => void;
       const served = new Promise<void>((resolve) => (weekServed = resolve));
-      const historyUrl = /\/api\/system\/power\/history\?/;
+      // The renderer's range query, wherever the contract puts it.
+      const historyUrl = (url: URL) => url.pathname === HTTP_ROUTES.getHistory.path;
       await page.route(historyUrl, async (route) => {
         const url = new URL(route.request().url());
         const to = Number(url.searchParams.get('to'));
@@ -276,7 +287,7 @@ export function definePopoverSuite(
       });
       await page.click('button[data-range="7d"]');
       await page.click('button[data-range="24h"]');
-      await served;
+      await withTimeout(served, 15_000, 'the 7 d history request never reached the route');
       await page.waitForTimeout(300);
       assert.ok(
         (await page.evaluate(() => (globalThis as any).idlewattUi.chartPointCount())) > 200,
