@@ -5,11 +5,10 @@ import {
   type SnoozeRequest,
   type SnoozeState,
 } from '../contract/alerts.js';
+import { validateSnoozeRequest } from '../contract/requests.js';
 import { formatSpan } from './format.js';
 
 const DAY_MS = 24 * 3_600_000;
-/** The longest snooze a request may ask for. */
-export const MAX_SNOOZE_MINUTES = 7 * 24 * 60;
 
 export function emptySnooze(): SnoozeState {
   return { snoozedUntil: {} };
@@ -53,21 +52,23 @@ export function applySnooze(
   now: number,
   options: SnoozeOptions = {},
 ): SnoozeResult {
-  const target = validateTarget(request);
-  if (typeof target === 'string') return { ok: false, error: target };
+  const checked = validateSnoozeRequest(request);
+  if (!checked.ok) return { ok: false, error: describeSnoozeError(checked.errors[0]!) };
+  const target = checked.value;
   if (!Number.isFinite(now)) return { ok: false, error: 'snooze: the time must be a finite epoch-ms number' };
   const offset = options.utcOffsetMinutes;
   if (offset !== undefined && (!Number.isFinite(offset) || Math.abs(offset) > 14 * 60)) {
     return { ok: false, error: 'snooze: utcOffsetMinutes must be between -840 and 840' };
   }
-  const until = request.until === 'tomorrow' ? nextLocalMidnight(now, offset) : now + target.minutes * 60_000;
-  const snoozedUntil = { ...pruneExpired(snooze, now).snoozedUntil, [request.rule]: until };
-  const rules = request.rule === 'all' ? ALERT_RULE_IDS : [request.rule];
+  const until =
+    target.until === 'tomorrow' ? nextLocalMidnight(now, offset) : now + target.until.minutes * 60_000;
+  const snoozedUntil = { ...pruneExpired(snooze, now).snoozedUntil, [target.rule]: until };
+  const rules = target.rule === 'all' ? ALERT_RULE_IDS : [target.rule];
   const span = formatSpan(until - now);
-  const scope = request.rule === 'all' ? 'All alerts' : `${RULE_NAMES[request.rule]} alerts`;
-  const when = request.until === 'tomorrow' ? `until midnight (${span})` : `for ${span}`;
+  const scope = target.rule === 'all' ? 'All alerts' : `${RULE_NAMES[target.rule]} alerts`;
+  const when = target.until === 'tomorrow' ? `until midnight (${span})` : `for ${span}`;
   const events = rules.map((rule): AlertEvent => ({
-    id: `${rule}:${request.rule === 'all' ? 'all' : 'system'}:${now}:snoozed`,
+    id: `${rule}:${target.rule === 'all' ? 'all' : 'system'}:${now}:snoozed`,
     at: now,
     rule,
     kind: 'snoozed',
@@ -105,21 +106,9 @@ export const RULE_NAMES: Record<AlertRuleId, string> = {
   'thermal-pressure': 'Thermal pressure',
 };
 
-function validateTarget(request: SnoozeRequest): { minutes: number } | string {
-  const raw = request as unknown as { rule?: unknown; until?: unknown } | null;
-  if (typeof raw !== 'object' || raw === null) return 'snooze: the request must be an object';
-  if (raw.rule !== 'all' && !ALERT_RULE_IDS.includes(raw.rule as AlertRuleId)) {
-    return `snooze.rule: must be 'all' or one of ${ALERT_RULE_IDS.join(', ')}`;
-  }
-  if (raw.until === 'tomorrow') return { minutes: 0 };
-  const minutes = (raw.until as { minutes?: unknown } | null)?.minutes;
-  if (
-    typeof minutes !== 'number' ||
-    !Number.isFinite(minutes) ||
-    minutes <= 0 ||
-    minutes > MAX_SNOOZE_MINUTES
-  ) {
-    return `snooze.until: must be 'tomorrow' or { minutes } with 0 < minutes <= ${MAX_SNOOZE_MINUTES}`;
-  }
-  return { minutes };
+/** `snooze.until: minutes must be …`: the first problem, named from the request's top field. */
+function describeSnoozeError(error: { field: string; reason: string }): string {
+  if (error.field === '(root)') return `snooze: the request ${error.reason}`;
+  const [head, ...rest] = error.field.split('.');
+  return `snooze.${head}: ${[...rest, error.reason].join(' ')}`;
 }

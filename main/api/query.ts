@@ -1,4 +1,4 @@
-import type { TimeRange } from '../contract/index.js';
+import { rangeOrderProblem, type TimeRange } from '../contract/index.js';
 import { parseDuration, parseInstant } from '../report/time-range.js';
 import { badRequest } from './errors.js';
 
@@ -39,7 +39,6 @@ export function parseInteger(name: string, value: string, min: number, max: numb
 
 const TIME_EXPECTED = 'a time: epoch milliseconds or an ISO 8601 date';
 
-/** Epoch milliseconds (digits) or an ISO 8601 date/time. */
 /** Epoch milliseconds (digits) or an ISO 8601 date/time: the same rules as the CLI's. */
 export function parseTime(name: string, value: string): number {
   const at = parseInstant(value);
@@ -73,10 +72,9 @@ export function parseRange(name: string, value: string): TimeRange {
 }
 
 export function checkOrder(name: string, range: TimeRange): void {
-  if (range.from >= range.to) {
-    throw badRequest(`'${name}' must start before it ends`, [
-      { field: name, reason: 'from must be before to' },
-    ]);
+  const problem = rangeOrderProblem(range);
+  if (problem) {
+    throw badRequest(`'${name}' must start before it ends`, [{ field: name, reason: `from ${problem}` }]);
   }
 }
 

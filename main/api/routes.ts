@@ -1,10 +1,16 @@
 import {
+  describeFieldErrors,
   SETTINGS_FILE_FIELD,
   HTTP_ROUTES,
+  isServiceId,
+  MAX_HISTORY_POINTS,
   MONITOR_API_METHODS,
+  SERVICE_ID_RULE,
   validateBaselinePin,
   validateSettings,
+  validateSnoozeRequest,
   validateUnloadRequest,
+  type FieldError,
   type MonitorApi,
   type HistoryPoint,
   type MonitorApiMethod,
@@ -21,7 +27,6 @@ import {
   thermalView,
   type RecentSamples,
 } from './summary.js';
-import { validateSnoozeRequest } from './validate.js';
 
 export interface RouteContext {
   params: Record<string, string>;
@@ -52,11 +57,9 @@ export interface RouteDeps {
   now: () => number;
 }
 
-const MAX_POINTS = 10_000;
 /** The UnaMentis plan's `/api/system/power/history` answers its newest 100 points unless asked otherwise. */
 const DEFAULT_HISTORY_LIMIT = 100;
 const DEFAULT_REPORT_SINCE = '24h';
-const SERVICE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 function noSample(): HttpError {
   return new HttpError(
@@ -82,7 +85,9 @@ function rangeQuery(
 ): TimeRange & { points: number } {
   const to = optionalTime(query, 'to') ?? now;
   const from = optionalTime(query, 'from') ?? to - defaultSpanMs;
-  const points = query.has('points') ? parseInteger('points', query.get('points')!, 1, MAX_POINTS) : 300;
+  const points = query.has('points')
+    ? parseInteger('points', query.get('points')!, 1, MAX_HISTORY_POINTS)
+    : 300;
   checkOrder('from/to', { from, to });
   return { from, to, points };
 }
@@ -102,9 +107,9 @@ function monitorHandlers(deps: RouteDeps) {
       query: ['from', 'to', 'points'],
       handle: async ({ params, query }) => {
         const serviceId = params.id ?? '';
-        if (!SERVICE_ID.test(serviceId)) {
+        if (!isServiceId(serviceId)) {
           throw badRequest(`'${serviceId.slice(0, 40)}' is not a service id`, [
-            { field: 'id', reason: 'invalid' },
+            { field: 'id', reason: SERVICE_ID_RULE },
           ]);
         }
         const settings = await api.getSettings();
@@ -201,10 +206,9 @@ function monitorHandlers(deps: RouteDeps) {
   return handlers;
 }
 
-function describeFields(errors: { field: string; reason: string }[]): string {
-  const shown = errors.slice(0, 3).map((e) => `${e.field} ${e.reason}`);
+function describeFields(errors: readonly FieldError[]): string {
   const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-  return `invalid body: ${shown.join('; ')}${more}`;
+  return `invalid body: ${describeFieldErrors(errors.slice(0, 3))}${more}`;
 }
 
 /** The latest-sample views agents ask for; the summary is serialised once per sample. */
@@ -265,7 +269,7 @@ async function powerHistory(deps: RouteDeps, query: Map<string, string>): Promis
     return api.getHistory(rangeQuery(query, now, 3_600_000));
   }
   const limit = query.has('limit')
-    ? parseInteger('limit', query.get('limit')!, 1, MAX_POINTS)
+    ? parseInteger('limit', query.get('limit')!, 1, MAX_HISTORY_POINTS)
     : DEFAULT_HISTORY_LIMIT;
   const intervalMs = recent.latest?.intervalMs || (await api.getSettings()).sampling.intervalSeconds * 1000;
   // One interval of slack so the newest N raw points all fall inside the range.

@@ -5,6 +5,7 @@ export * from './alerts.js';
 export * from './history.js';
 export * from './report.js';
 export * from './settings.js';
+export * from './requests.js';
 export * from './api.js';
 export * from './ipc.js';
 export * from './http.js';

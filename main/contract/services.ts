@@ -1,5 +1,13 @@
 export type ServiceProbe = 'ollama';
 
+/** A service id as a regular-expression source (JSON Schema takes it as text): a lower-case slug. */
+export const SERVICE_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,39}$';
+const SERVICE_ID = new RegExp(SERVICE_ID_PATTERN);
+/** What a service id must be, for error messages. */
+export const SERVICE_ID_RULE = 'must be lower-case letters, digits and dashes (at most 40)';
+
+export const isServiceId = (v: unknown): boolean => typeof v === 'string' && SERVICE_ID.test(v);
+
 export interface ServiceConfig {
   /** Lower-case slug: letters, digits and dashes. */
   id: string;

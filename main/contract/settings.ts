@@ -1,5 +1,5 @@
 import { ALERT_RULE_IDS } from './alerts.js';
-import { DEFAULT_SERVICES, type ServiceConfig } from './services.js';
+import { DEFAULT_SERVICES, isServiceId, SERVICE_ID_RULE, type ServiceConfig } from './services.js';
 import type { PowerBasis, ThermalPressure } from './sample.js';
 import { compileServicePattern } from './service-pattern.js';
 
@@ -140,14 +140,13 @@ class Checker {
   }
 }
 
-const SERVICE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const PRESSURES: readonly string[] = ['nominal', 'fair', 'serious', 'critical'];
 
 function checkService(c: Checker, raw: unknown, field: string): ServiceConfig {
   const o = c.object(raw, field);
   const id = c.string(o.id, `${field}.id`, 40);
-  if (typeof o.id === 'string' && !SERVICE_ID.test(id)) {
-    c.fail(`${field}.id`, 'must be lower-case letters, digits and dashes');
+  if (typeof o.id === 'string' && !isServiceId(id)) {
+    c.fail(`${field}.id`, SERVICE_ID_RULE);
   }
   const name = c.string(o.name, `${field}.name`, 80);
   if (typeof o.name === 'string' && name.trim() === '') c.fail(`${field}.name`, 'must not be empty');

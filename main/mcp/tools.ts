@@ -2,6 +2,8 @@ import * as z from 'zod';
 import {
   ALERT_RULE_IDS,
   HTTP_ROUTES,
+  MAX_HISTORY_POINTS,
+  MAX_SNOOZE_MINUTES,
   MAX_UNLOAD_MODELS,
   OLLAMA_MODEL_NAME_PATTERN,
   type AlertEvent,
@@ -14,7 +16,6 @@ import {
   type UnloadResult,
 } from '../contract/index.js';
 import { formatAlertLine } from '../alerts/index.js';
-import { MAX_SNOOZE_MINUTES } from '../alerts/snooze.js';
 import { formatCompareMarkdown, formatReport, parseDuration } from '../report/index.js';
 import type { MonitorHttp } from './monitor-http.js';
 import {
@@ -49,8 +50,6 @@ export interface IdleWattTool<Shape extends z.ZodRawShape = z.ZodRawShape> {
 }
 
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, openWorldHint: false };
-/** The history API's own limit on points per answer. */
-const MAX_HISTORY_POINTS = 10_000;
 
 const time = z
   .string()

@@ -1,3 +1,4 @@
+import { SERVICE_ID_PATTERN } from '../contract/services.js';
 import { SETTINGS_SCHEMA_VERSION } from '../contract/settings.js';
 
 /**
@@ -36,7 +37,7 @@ const ALERT_LEVELS = ['fair', 'serious', 'critical'];
 
 const service: JsonSchema = object(
   {
-    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' },
+    id: { type: 'string', pattern: SERVICE_ID_PATTERN },
     name: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' },
     ports: { type: 'array', items: integer(1, 65535) },
     processNames: { type: 'array', items: { type: 'string', maxLength: 100 } },

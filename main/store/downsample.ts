@@ -1,7 +1,12 @@
-import type { HistoryPoint, HistoryQuery, Sample, ServicePoint } from '../contract/index.js';
+import {
+  MAX_HISTORY_POINTS,
+  rangeOrderProblem,
+  type HistoryPoint,
+  type HistoryQuery,
+  type Sample,
+  type ServicePoint,
+} from '../contract/index.js';
 import { addSample, emptyAggregate, maxOf, meanOf, minOf, type Aggregate } from './rollup.js';
-
-export const MAX_POINTS = 10_000;
 
 /**
  * At most `q.points` equal-width buckets over [from, to]. When there are no more items than points,
@@ -98,12 +103,13 @@ export function toServicePoint(agg: Aggregate, serviceId: string): ServicePoint 
   };
 }
 
-/** Rejects what no chart can ask for on purpose; clamps points to MAX_POINTS. */
+/** Rejects what no chart can ask for on purpose; clamps points to MAX_HISTORY_POINTS. */
 export function checkQuery(q: HistoryQuery): HistoryQuery {
   if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) {
     throw new Error('history query: from and to must be epoch milliseconds');
   }
-  if (q.from >= q.to) throw new Error('history query: from must be before to');
+  const order = rangeOrderProblem(q);
+  if (order) throw new Error(`history query: from ${order}`);
   if (!Number.isFinite(q.points) || q.points < 1) throw new Error('history query: points must be at least 1');
-  return { from: q.from, to: q.to, points: Math.min(MAX_POINTS, Math.floor(q.points)) };
+  return { from: q.from, to: q.to, points: Math.min(MAX_HISTORY_POINTS, Math.floor(q.points)) };
 }

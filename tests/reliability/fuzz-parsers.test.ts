@@ -49,7 +49,7 @@ import {
   parseTime,
   readQuery,
 } from '../../main/api/query.js';
-import { validateSnoozeRequest } from '../../main/api/validate.js';
+import { validateSnoozeRequest } from '../../main/contract/requests.js';
 import { defaultSettings, validateSettings, type Settings } from '../../main/contract/index.js';
 import { parseByteSize } from '../../main/report/format-units.js';
 import { parseLoadedModels } from '../../main/report/ollama-detail.js';

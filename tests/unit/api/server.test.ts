@@ -353,6 +353,14 @@ test('bad bodies: invalid JSON, wrong type, invalid settings and snoozes are 400
     snooze.json().fields.map((f: { field: string }) => f.field),
     ['rule', 'until.minutes'],
   );
+  // The same rule as over IPC: whole minutes only.
+  const fraction = await send(
+    '/api/alerts/snooze',
+    'POST',
+    JSON.stringify({ rule: 'all', until: { minutes: 1.5 } }),
+  );
+  assert.equal(fraction.status, 400);
+  assert.match(fraction.json().detail, /until\.minutes must be a whole number from 1 to 10080/);
 });
 
 test('a body over 64 KB is refused with 413, declared or streamed', async (t) => {

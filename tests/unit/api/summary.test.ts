@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateSnoozeRequest } from '../../../main/api/validate.js';
+import { validateSnoozeRequest } from '../../../main/contract/requests.js';
 import { averageServices, buildSystemSummary, RecentSamples } from '../../../main/api/summary.js';
 import { makeSample, SAMPLE_AT } from './fake-monitor-api.js';
 
