@@ -70,6 +70,7 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     procRoot: options.procRoot ?? '/proc',
     exec,
     deferElevation: options.deferElevation,
+    powerIntervalMs: settings().sampling.intervalSeconds * 1000,
     // A recording holds command outputs only: an HTTP probe would read this machine, not that Mac.
   }).filter((c) => !(options.replayDir && HTTP_PROBES.has(c.definition.id)));
   const sampler = new Sampler({

@@ -42,6 +42,9 @@ async function runOnce(options: MonitorOptions, settings: () => Settings, io: Cl
     platform: process.platform,
     sysRoot: options.sysRoot,
     procRoot: options.procRoot,
+    // A one-shot command never opens a password prompt.
+    elevation: 'non-interactive',
+    powerIntervalMs: (options.intervalSeconds ?? ONCE_DEFAULT_SECONDS) * 1000,
   });
   const sampler = new Sampler({ collectors, settings });
   try {

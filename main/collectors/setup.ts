@@ -12,6 +12,10 @@ export interface CollectorSetup {
   now?: () => number;
   /** See CollectorEnv.deferElevation. */
   deferElevation?: boolean;
+  /** See CollectorEnv.elevation. */
+  elevation?: 'prompt' | 'non-interactive';
+  /** See CollectorEnv.powerIntervalMs. */
+  powerIntervalMs?: number;
 }
 
 /** Instantiates the registry's collectors for a platform with the injected roots and runner. */
@@ -23,6 +27,8 @@ export function createCollectors(setup: CollectorSetup): SamplerCollector[] {
     now: setup.now ?? Date.now,
     fetch: setup.fetch ?? fetch,
     deferElevation: setup.deferElevation ?? false,
+    elevation: setup.elevation ?? 'prompt',
+    ...(setup.powerIntervalMs !== undefined ? { powerIntervalMs: setup.powerIntervalMs } : {}),
   };
   return collectorsFor(setup.platform).map((definition) => ({
     definition,

@@ -36,6 +36,13 @@ export interface CollectorEnv {
    * on their first tick (the app explains why before it asks).
    */
   deferElevation?: boolean;
+  /**
+   * 'non-interactive' never opens a password prompt (`monitor --once`): root-only sources run when
+   * already root or when `sudo -n` needs no password, and are absent otherwise. Default 'prompt'.
+   */
+  elevation?: 'prompt' | 'non-interactive';
+  /** The power tick in ms: sources that sample on their own clock (powermetrics -i) follow it. */
+  powerIntervalMs?: number;
 }
 
 /** What a collector can observe. Each collector fills the parts its source provides. */

@@ -26,12 +26,18 @@ test('monitor --replay serves the recorded Mac through the API and /metrics', as
   assert.equal(sample.power.packageWatts, 3.248, 'the M4 Max plist package watts');
   assert.equal(sample.power.cpuWatts, 2.978);
   assert.deepEqual(sample.sources['power.packageWatts'], { source: 'powermetrics', kind: 'measured' });
+  assert.equal(sample.power.systemWatts, 9.12, 'PowerTelemetryData.SystemLoad, never the SoC figure');
+  assert.deepEqual(sample.sources['power.systemWatts'], { source: 'ioreg-telemetry', kind: 'measured' });
+  assert.equal(sample.attribution.basis, 'system');
   assert.equal(sample.thermal.pressure, 'nominal');
   // SMC readings recorded with the commands: no password needed for these on the Mac.
   assert.equal(sample.thermal.fanRpm.length, 2);
   assert.deepEqual(sample.sources['thermal.fanRpm'], { source: 'smc', kind: 'measured' });
   assert.deepEqual(sample.sources['thermal.cpuTempCelsius'], { source: 'smc', kind: 'measured' });
   assert.ok(sample.thermal.cpuTempCelsius > 40 && sample.thermal.cpuTempCelsius < 60);
+  assert.equal(sample.thermal.osLevel, 'nominal');
+  const pmset = sample.collectors.find((c: { id: string }) => c.id === 'darwin-pmset-therm');
+  assert.equal(pmset.status, 'absent', "Apple silicon's pmset records nothing: no reading, not nominal");
   const running = sample.services.filter((s: { status: string }) => s.status === 'running');
   assert.ok(running.length >= 4, `replayed services running: ${running.map((s: { id: string }) => s.id)}`);
   const estimated = running.filter((s: { estimatedWatts: number | null }) => s.estimatedWatts !== null);

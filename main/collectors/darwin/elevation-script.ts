@@ -62,7 +62,7 @@ run() {
   delay=1
   while app_alive; do
     if [ "$detail" = 1 ]; then
-      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu --show-process-energy >&3 2>/dev/null 4<&- &
+      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu >&3 2>/dev/null 4<&- &
     else
       "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>/dev/null 4<&- &
     fi

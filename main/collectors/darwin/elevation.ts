@@ -18,7 +18,7 @@ export interface ElevationRequest {
   runDir: string;
   intervalMs: number;
   samplers: readonly string[];
-  /** Adds --show-process-gpu --show-process-energy (per-task GPU time and energy impact). */
+  /** Adds --show-process-gpu (per-task GPU time, used to share GPU watts between services). */
   processDetail: boolean;
   /** Tests substitute a stand-in; production always uses /usr/bin/powermetrics. */
   powermetricsPath?: string;

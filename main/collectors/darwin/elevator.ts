@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 /** How a root helper start ended: `exited` 0 means the helper is running, detached. */
 export type ElevationResult =
@@ -51,3 +51,32 @@ export function createOsascriptElevator(options: OsascriptElevatorOptions = {}):
 }
 
 export const osascriptElevator: Elevator = createOsascriptElevator();
+
+/**
+ * Never prompts (`monitor --once`): runs the command directly when already root, else through
+ * `sudo -n`, which fails at once when a password would be needed. That is 'denied', and nothing was
+ * shown to anyone. Like the prompt, it resolves with the helper's stdout (the detached loop's pid).
+ */
+export const nonInteractiveElevator: Elevator = (command) =>
+  new Promise((resolve) => {
+    const root = process.getuid?.() === 0;
+    const [file, args] = root ? ['/bin/sh', ['-c', command]] : ['sudo', ['-n', '/bin/sh', '-c', command]];
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdout.length < 4096) stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error) =>
+      resolve({ outcome: 'failed', message: `cannot run ${file}: ${error.message}` }),
+    );
+    child.on('close', (code) => {
+      if (!root && code !== 0 && /password is required|a terminal is required/i.test(stderr)) {
+        resolve({ outcome: 'denied' });
+      } else if (code === 0) resolve({ outcome: 'exited', code, stdout: stdout.trim() });
+      else resolve({ outcome: 'exited', code });
+    });
+  });

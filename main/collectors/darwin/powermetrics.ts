@@ -7,7 +7,7 @@ import type {
   TaskObservation,
   ThermalObservation,
 } from '../types.js';
-import { osascriptElevator, type Elevator } from './elevator.js';
+import { nonInteractiveElevator, osascriptElevator, type Elevator } from './elevator.js';
 import {
   ElevatedPowermetricsFeed,
   ReplayPowermetricsFeed,
@@ -42,7 +42,8 @@ export function createPowermetricsCollector(
   env: CollectorEnv,
   options: PowermetricsCollectorOptions = {},
 ): PowermetricsCollector {
-  const intervalMs = options.intervalMs ?? DEFAULT_POWERMETRICS_INTERVAL_MS;
+  const intervalMs = options.intervalMs ?? env.powerIntervalMs ?? DEFAULT_POWERMETRICS_INTERVAL_MS;
+  const elevate = options.elevate ?? elevatorFor(env);
   const replay = replayOf(env.exec);
   const recording = recordingOf(env.exec);
   const feed =
@@ -51,7 +52,7 @@ export function createPowermetricsCollector(
       ? new ReplayPowermetricsFeed(replay)
       : new ElevatedPowermetricsFeed({
           exec: env.exec,
-          elevate: options.elevate ?? osascriptElevator,
+          elevate,
           appPid: options.appPid ?? process.pid,
           intervalMs,
           samplers: () => samplersFor(env),
@@ -88,7 +89,12 @@ export function createPowermetricsCollector(
         }
         const state = feed.status();
         if (state.state === 'denied') {
-          return absent('permission', 'power readings need administrator permission (powermetrics)');
+          return absent(
+            'permission',
+            env.elevation === 'non-interactive'
+              ? 'powermetrics needs the administrator password, and this run never asks for it (run as root, or use the app)'
+              : 'power readings need administrator permission (powermetrics)',
+          );
         }
         if (state.state === 'failed') return failed(`powermetrics: ${state.message}`);
         if (last && now - last.at <= staleAfterMs) return ok(last.observation, last.at);
@@ -112,6 +118,11 @@ export function createPowermetricsCollector(
     malformedDocuments: () => reader.malformed,
     close: () => feed.close(),
   };
+}
+
+/** The password prompt, or (`monitor --once`) the elevator that never prompts. */
+export function elevatorFor(env: Pick<CollectorEnv, 'elevation'>): Elevator {
+  return env.elevation === 'non-interactive' ? nonInteractiveElevator : osascriptElevator;
 }
 
 /** SMC (fans, die temperatures) is an Intel-only sampler; asking for it on Apple Silicon fails. */

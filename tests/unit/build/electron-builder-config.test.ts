@@ -44,6 +44,7 @@ test('macOS: dmg + zip, hardened runtime with an entitlements plist, LSUIElement
   assert.deepEqual(targetNames(mac.target).sort(), ['dmg', 'zip']);
   assert.equal(mac.hardenedRuntime, true);
   assert.equal(mac.extendInfo.LSUIElement, true);
+  assert.equal(mac.extendInfo.NSAppSleepDisabled, true, 'opted out of App Nap');
   for (const file of [mac.entitlements, mac.entitlementsInherit]) {
     assert.ok(existsSync(join(REPO_ROOT, file)), `${file} exists`);
     const plist = new XMLParser().parse(readFileSync(join(REPO_ROOT, file), 'utf8'));

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ElevationResult, Elevator } from '../../../../main/collectors/darwin/elevator.js';
 import { ElevatedPowermetricsFeed } from '../../../../main/collectors/darwin/powermetrics-feed.js';
-import { createPowermetricsCollector } from '../../../../main/collectors/darwin/powermetrics.js';
+import { createPowermetricsCollector, elevatorFor } from '../../../../main/collectors/darwin/powermetrics.js';
+import { nonInteractiveElevator, osascriptElevator } from '../../../../main/collectors/darwin/elevator.js';
+import { buildElevationCommand } from '../../../../main/collectors/darwin/elevation.js';
+import { ELEVATION_SCRIPT } from '../../../../main/collectors/darwin/elevation-script.js';
 import { runCommand } from '../../../../main/collectors/exec.js';
 import type { CollectorEnv, CollectRequest } from '../../../../main/collectors/types.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
@@ -302,3 +305,44 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('monitor --once never prompts: the non-interactive elevator, and a refusal says the run never asks', async (t) => {
+  assert.equal(elevatorFor({ elevation: 'non-interactive' }), nonInteractiveElevator);
+  assert.equal(elevatorFor({}), osascriptElevator);
+  const feed = new ElevatedPowermetricsFeed({
+    exec: runCommand,
+    elevate: async () => ({ outcome: 'denied' }),
+    appPid: process.pid,
+    intervalMs: 1000,
+    samplers: async () => ['cpu_power'],
+    processDetail: false,
+    runParent: tempDir(t),
+  });
+  const collector = createPowermetricsCollector({ ...env(), elevation: 'non-interactive' }, { feed });
+  await collector.collect(request);
+  await waitFor(() => feed.status().state === 'denied');
+  const reading = await collector.collect(request);
+  assert.equal(reading.status, 'absent');
+  if (reading.status === 'absent') assert.match(reading.detail!, /never asks/);
+  await collector.close?.();
+});
+
+test('powermetrics samples at the power tick (-i) and asks only for what is used', async () => {
+  const built = buildElevationCommand({
+    appPid: 4242,
+    appUid: 501,
+    runDir: '/var/run/idlewatt-pm-AbCdEfGh12345678',
+    intervalMs: 5000,
+    samplers: ['cpu_power', 'gpu_power', 'thermal', 'tasks'],
+    processDetail: true,
+  });
+  assert.ok(built.ok);
+  if (built.ok) assert.equal(built.args[3], '5000', 'the interval argument');
+  assert.match(ELEVATION_SCRIPT, /-i "\$interval_ms" --show-process-gpu >&3/);
+  assert.doesNotMatch(ELEVATION_SCRIPT, /show-process-energy/, 'energy impact is not used');
+  const collector = createPowermetricsCollector(
+    { ...env(), powerIntervalMs: 5000 },
+    { feed: manualFeed().feed },
+  );
+  assert.ok(collector);
+});
