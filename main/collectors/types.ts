@@ -103,6 +103,9 @@ export interface ProcessInfo {
   openFiles: number | null;
   /** Identifies this incarnation of the pid (start time in clock ticks, or lstart text): pid reuse shows as a change. */
   startKey: string;
+  /** Process group and session ids where the source reports them (they find a service's launchers). */
+  pgid?: number;
+  sid?: number;
 }
 
 export interface ListeningSocket {
@@ -186,6 +189,8 @@ export interface Observation {
   ollama?: OllamaModel[];
   /** Figure path (e.g. `power.systemWatts`) → why this source has no value for it, in an ok reading. */
   absent?: Record<string, string>;
+  /** Connections the collector itself opened to local ports this tick (IdleWatt's own traffic). */
+  selfRequests?: { port: number; count: number }[];
 }
 
 /**

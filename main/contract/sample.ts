@@ -129,6 +129,53 @@ export interface GpuDevice {
 
 export type ServiceStatus = 'running' | 'stopped';
 
+/** Requests told apart by who sent them. */
+export interface RequestCounts {
+  /** From anyone else: a person, a browser, a script. These keep a service from being idle. */
+  user: number;
+  /** From a monitored service or IdleWatt itself: idle waste, never activity. */
+  internal: number;
+}
+
+/** Who sent a service's internal requests: another monitored service, or IdleWatt itself (`idlewatt`). */
+export interface InternalClient {
+  id: string;
+  name: string;
+  requests5m: number;
+}
+
+/**
+ * A service's traffic, from its TCP connections. Each connection is seen from both ends on
+ * loopback; the client end's owner pid tells a request from a monitored service (internal) from
+ * anyone else's (user). A client end seen only after it closed (TIME_WAIT) has no owner: it counts
+ * as a user's, except for IdleWatt's own probes, which it counts and discounts.
+ */
+export interface ServiceActivity {
+  /** Client connections opened since the previous tick. */
+  connectionsOpened: RequestCounts;
+  /** ESTABLISHED connections on its ports now (TIME_WAIT leftovers are not counted). */
+  activeConnections: number;
+  /** Payload bytes received on its connections since the previous tick; null where the socket source has no byte counters. */
+  bytesIn: number | null;
+  /** Payload bytes sent (and acknowledged) since the previous tick; null likewise. */
+  bytesOut: number | null;
+  /**
+   * An estimate from traffic over the last 5 minutes: each new connection counts one request, and
+   * so does each tick in which an open connection received bytes, so fast request streams on one
+   * connection are undercounted.
+   */
+  requestCount5m: RequestCounts;
+  lastUserRequestAt: number | null;
+  lastInternalRequestAt: number | null;
+  internalClients: InternalClient[];
+  /**
+   * Ollama only: a lower bound of inferences in the last 5 minutes, from /api/ps — each request
+   * pushes its model's expiry forward and each new load counts; several requests between two
+   * probes count once. null for other services and without a probe reading.
+   */
+  inferenceCount5m: number | null;
+}
+
 export interface ServiceSample {
   id: string;
   name: string;
@@ -141,10 +188,14 @@ export interface ServiceSample {
   rssBytes: number | null;
   threads: number | null;
   openFiles: number | null;
+  /** ESTABLISHED connections on its ports (the same figure as `activity.activeConnections`). */
   connections: number | null;
-  /** A new remote endpoint appeared on one of its ports this tick. CPU never counts as activity. */
+  /** A user request arrived this tick (a new connection, or bytes in on an open one). CPU never counts as activity, nor do internal requests. */
   active: boolean;
+  /** Last user request seen. */
   lastActiveAt: number | null;
+  /** Traffic this tick and over the last 5 minutes; absent in samples read back from history and where no socket reading exists yet. */
+  activity?: ServiceActivity;
   /** Always an estimate (CPU/GPU time share of measured watts), part of `Sample.attribution.basis`. */
   estimatedWatts: number | null;
   /** One line from the service's probe, e.g. "2 models loaded, 9.1 GB, unloads in 3 min". */

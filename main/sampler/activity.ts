@@ -1,41 +1,260 @@
+import type { RequestCounts } from '../contract/index.js';
 import type { Connection } from '../collectors/types.js';
 
-/**
- * Activity is requests, not CPU: a service is active in a tick when a remote endpoint appears on one
- * of its ports that was not there on the previous tick — in any TCP state, so short connections
- * caught only in TIME_WAIT count too. The first observation is a baseline, not activity.
- */
-export class ActivityTracker {
-  private previous: Map<number, Set<string>> | null = null;
+export const REQUEST_WINDOW_MS = 5 * 60_000;
+/** IdleWatt's own requests not yet matched to a connection, per port: enough for a few missed ticks. */
+const MAX_SELF_BUDGET = 3;
 
-  /** Returns the set of local ports that saw a new remote endpoint since the last call. */
-  update(connections: readonly Connection[], watchedPorts: ReadonlySet<number>): Set<number> {
-    const current = new Map<number, Set<string>>();
-    for (const c of connections) {
-      if (c.state === 'LISTEN' || !watchedPorts.has(c.localPort)) continue;
-      const key = `${c.remoteAddress}|${c.remotePort}`;
-      const set = current.get(c.localPort);
-      if (set) set.add(key);
-      else current.set(c.localPort, new Set([key]));
+export const SELF_CLIENT_ID = 'idlewatt';
+
+export interface TrafficInput {
+  at: number;
+  connections: readonly Connection[];
+  /** The socket source reports byte counters (sock_diag, ss); otherwise bytes are unknown. */
+  countsBytes: boolean;
+  /** Service port → service id. */
+  serviceByPort: ReadonlyMap<number, string>;
+  /** Pid → service id, for every process of a running service. */
+  serviceByPid: ReadonlyMap<number, string>;
+  selfPid: number;
+  /** Requests IdleWatt itself made since the previous update, by port (its Ollama probe). */
+  selfRequests: ReadonlyMap<number, number>;
+}
+
+export interface ServiceTraffic {
+  /** Requests this tick. */
+  requests: RequestCounts;
+  connectionsOpened: RequestCounts;
+  activeConnections: number;
+  bytesIn: number | null;
+  bytesOut: number | null;
+  requestCount5m: RequestCounts;
+  lastUserRequestAt: number | null;
+  lastInternalRequestAt: number | null;
+  /** Internal client id (service id or `idlewatt`) → requests in the last 5 minutes. */
+  internalClients: Map<string, number>;
+}
+
+type ClientClass = { kind: 'user' } | { kind: 'internal'; clientId: string };
+
+interface Flow {
+  serviceId: string;
+  client: ClientClass;
+  /** Whether the client was identified by its socket's owner (not guessed). */
+  owned: boolean;
+  bytesIn: number | null;
+  bytesOut: number | null;
+}
+
+interface Ends {
+  servicePort: number;
+  clientAddress: string;
+  server?: Connection;
+  client?: Connection;
+}
+
+interface RequestEvent {
+  at: number;
+  serviceId: string;
+  client: ClientClass;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * Requests per service from TCP connections, told apart by who sent them.
+ *
+ * Each connection is a flow keyed by (service port, client address, client port), so its server
+ * end (local port = service port) and, on loopback, its client end (remote port = service port)
+ * are one flow. A flow not seen on the previous update is a new connection: one request. An open
+ * flow whose inbound byte counter grew is one more request (at most one per tick). The client is
+ * the owner of the client end: a monitored service or IdleWatt itself makes it internal, anyone
+ * else a user. A client end seen only in TIME_WAIT has no owner; IdleWatt's own probes are matched
+ * against such flows first, and the rest count as users' — a person's curl closes first too.
+ * The first update is a baseline: open connections then are not requests.
+ */
+export class TrafficTracker {
+  private flows = new Map<string, Flow>();
+  private baselined = false;
+  private readonly selfBudget = new Map<number, number>();
+  private events: RequestEvent[] = [];
+  private readonly lastRequestAt = new Map<string, { user: number | null; internal: number | null }>();
+
+  update(input: TrafficInput): Map<string, ServiceTraffic> {
+    for (const [port, count] of input.selfRequests) {
+      this.selfBudget.set(port, Math.min(MAX_SELF_BUDGET, (this.selfBudget.get(port) ?? 0) + count));
     }
-    const activePorts = new Set<number>();
-    if (this.previous) {
-      for (const [port, endpoints] of current) {
-        const before = this.previous.get(port);
-        for (const endpoint of endpoints) {
-          if (!before?.has(endpoint)) {
-            activePorts.add(port);
-            break;
-          }
+    const result = new Map<string, ServiceTraffic>();
+    const traffic = (id: string): ServiceTraffic => {
+      let t = result.get(id);
+      if (!t) {
+        t = {
+          requests: { user: 0, internal: 0 },
+          connectionsOpened: { user: 0, internal: 0 },
+          activeConnections: 0,
+          bytesIn: this.baselined && input.countsBytes ? 0 : null,
+          bytesOut: this.baselined && input.countsBytes ? 0 : null,
+          requestCount5m: { user: 0, internal: 0 },
+          lastUserRequestAt: null,
+          lastInternalRequestAt: null,
+          internalClients: new Map(),
+        };
+        result.set(id, t);
+      }
+      return t;
+    };
+    for (const id of new Set(input.serviceByPort.values())) traffic(id);
+
+    const flows = groupEnds(input.connections, input.serviceByPort);
+    // Flows whose client is known by its owner go first, so they take their share of IdleWatt's
+    // own requests before an ownerless flow could be mistaken for one.
+    const ordered = [...flows].sort(
+      ([, a], [, b]) => Number(ownerOf(b) !== null) - Number(ownerOf(a) !== null),
+    );
+    const next = new Map<string, Flow>();
+    for (const [key, ends] of ordered) {
+      const serviceId = input.serviceByPort.get(ends.servicePort)!;
+      const before = this.flows.get(key);
+      const identified = identify(ends, input);
+      const isNew = before === undefined;
+      const counters = countersOf(ends);
+      let deltaIn: number | null = null;
+      let deltaOut: number | null = null;
+      if (counters) {
+        const reset = before?.bytesIn != null && counters.bytesIn < before.bytesIn;
+        if (before && before.bytesIn !== null && !reset) {
+          deltaIn = counters.bytesIn - before.bytesIn;
+          deltaOut = Math.max(0, counters.bytesOut - (before.bytesOut ?? 0));
+        } else if (this.baselined) {
+          deltaIn = counters.bytesIn;
+          deltaOut = counters.bytesOut;
         }
       }
+      const request = this.baselined && (isNew || (deltaIn !== null && deltaIn > 0));
+      let client: ClientClass;
+      let owned: boolean;
+      if (identified) {
+        client = identified;
+        owned = true;
+      } else if (before) {
+        client = before.client;
+        owned = before.owned;
+      } else {
+        client = request ? this.guess(ends) : { kind: 'user' };
+        owned = false;
+      }
+      if (request && owned && client.kind === 'internal' && client.clientId === SELF_CLIENT_ID) {
+        this.spendSelf(ends.servicePort);
+      }
+      next.set(key, {
+        serviceId,
+        client,
+        owned,
+        bytesIn: counters?.bytesIn ?? null,
+        bytesOut: counters?.bytesOut ?? null,
+      });
+
+      const t = traffic(serviceId);
+      const state = (ends.server ?? ends.client)!.state;
+      if (state === 'ESTABLISHED') t.activeConnections += 1;
+      if (t.bytesIn !== null && deltaIn !== null) t.bytesIn += deltaIn;
+      if (t.bytesOut !== null && deltaOut !== null) t.bytesOut += deltaOut;
+      if (request) {
+        const kind = client.kind;
+        t.requests[kind] += 1;
+        if (isNew) t.connectionsOpened[kind] += 1;
+        this.events.push({ at: input.at, serviceId, client });
+      }
     }
-    this.previous = current;
-    return activePorts;
+    this.flows = next;
+    this.baselined = true;
+
+    this.events = this.events.filter((e) => e.at > input.at - REQUEST_WINDOW_MS && e.at <= input.at);
+    for (const e of this.events) {
+      const t = result.get(e.serviceId);
+      if (!t) continue; // a service no longer configured
+      t.requestCount5m[e.client.kind] += 1;
+      if (e.client.kind === 'internal') {
+        t.internalClients.set(e.client.clientId, (t.internalClients.get(e.client.clientId) ?? 0) + 1);
+      }
+    }
+    for (const [id, t] of result) {
+      const last = this.lastRequestAt.get(id) ?? { user: null, internal: null };
+      if (t.requests.user > 0) last.user = input.at;
+      if (t.requests.internal > 0) last.internal = input.at;
+      this.lastRequestAt.set(id, last);
+      t.lastUserRequestAt = last.user;
+      t.lastInternalRequestAt = last.internal;
+    }
+    return result;
   }
 
-  /** Count of connections per local port from the latest update (any state but LISTEN). */
-  connectionCount(port: number): number {
-    return this.previous?.get(port)?.size ?? 0;
+  /** An ownerless request on loopback: IdleWatt's own while its probes are unaccounted for, else a user's. */
+  private guess(ends: Ends): ClientClass {
+    const loopback = LOOPBACK.test(ends.clientAddress) || ends.client !== undefined;
+    if (loopback && this.spendSelf(ends.servicePort)) return { kind: 'internal', clientId: SELF_CLIENT_ID };
+    return { kind: 'user' };
   }
+
+  private spendSelf(port: number): boolean {
+    const budget = this.selfBudget.get(port) ?? 0;
+    if (budget <= 0) return false;
+    this.selfBudget.set(port, budget - 1);
+    return true;
+  }
+}
+
+function groupEnds(
+  connections: readonly Connection[],
+  serviceByPort: ReadonlyMap<number, string>,
+): Map<string, Ends> {
+  const flows = new Map<string, Ends>();
+  const at = (servicePort: number, clientAddress: string, clientPort: number): Ends => {
+    const key = `${servicePort}|${clientAddress}|${clientPort}`;
+    let ends = flows.get(key);
+    if (!ends) {
+      ends = { servicePort, clientAddress };
+      flows.set(key, ends);
+    }
+    return ends;
+  };
+  for (const c of connections) {
+    if (c.state === 'LISTEN' || c.remotePort === 0) continue;
+    if (serviceByPort.has(c.localPort)) {
+      at(c.localPort, c.remoteAddress, c.remotePort).server = c;
+    } else if (serviceByPort.has(c.remotePort)) {
+      at(c.remotePort, c.localAddress ?? '?', c.localPort).client = c;
+    }
+  }
+  return flows;
+}
+
+function ownerOf(ends: Ends): number | null {
+  return ends.client?.pid ?? null;
+}
+
+/** The client by its socket's owner; null when the owner is unknown. */
+function identify(ends: Ends, input: TrafficInput): ClientClass | null {
+  const pid = ownerOf(ends);
+  if (pid !== null) {
+    if (pid === input.selfPid) return { kind: 'internal', clientId: SELF_CLIENT_ID };
+    const service = input.serviceByPid.get(pid);
+    return service !== undefined ? { kind: 'internal', clientId: service } : { kind: 'user' };
+  }
+  // A live client end whose owner is none of the pids searched (services, IdleWatt): someone else.
+  if (ends.client && ends.client.state !== 'TIME_WAIT') return { kind: 'user' };
+  return null;
+}
+
+/** Bytes in and out of the service on this flow: its server end's counters, else the client end's turned round. */
+function countersOf(ends: Ends): { bytesIn: number; bytesOut: number } | null {
+  const server = ends.server;
+  if (server?.bytesReceived !== undefined && server.bytesSent !== undefined) {
+    return { bytesIn: server.bytesReceived, bytesOut: server.bytesSent };
+  }
+  const client = ends.client;
+  if (!server && client?.bytesReceived !== undefined && client.bytesSent !== undefined) {
+    return { bytesIn: client.bytesSent, bytesOut: client.bytesReceived };
+  }
+  return null;
 }

@@ -6,9 +6,13 @@ export interface SamplerClockOptions {
   tick: () => Promise<Sample>;
 }
 
+/** Rates over a shorter window are noise (a dashboard connecting right after a tick asked for 110 ms). */
+export const MIN_TICK_SPACING_MS = 1000;
+
 /**
  * The one clock: runs a tick, then schedules the next one interval after this one began, faster while
- * a UI watches. Ticks never overlap, and none is delivered after stop().
+ * a UI watches. Ticks never overlap, start at least MIN_TICK_SPACING_MS apart, and none is delivered
+ * after stop().
  */
 export class SamplerClock {
   private watched = false;
@@ -16,6 +20,7 @@ export class SamplerClock {
   private loop: (() => Promise<void>) | null = null;
   private running = false;
   private ticking = false;
+  private lastStartedAt: number | null = null;
 
   constructor(private readonly o: SamplerClockOptions) {}
 
@@ -36,6 +41,7 @@ export class SamplerClock {
     this.running = true;
     this.loop = async () => {
       const startedAt = this.o.now();
+      this.lastStartedAt = startedAt;
       this.ticking = true;
       try {
         const sample = await this.o.tick();
@@ -59,6 +65,10 @@ export class SamplerClock {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.lastStartedAt !== null) {
+      const since = this.o.now() - this.lastStartedAt;
+      if (since >= 0) delayMs = Math.max(delayMs, MIN_TICK_SPACING_MS - since);
+    }
     this.timer = setTimeout(() => void this.loop?.(), delayMs);
     this.timer.unref?.();
   }

@@ -8,11 +8,14 @@ interface CpuPoint {
 
 /** Upper bound for one process: more than this many cores' worth is a broken counter, not a rate. */
 const MAX_CORES = 1024;
+/** CPU % over a shorter window is noise (a tick right after another): the older baseline is kept. */
+export const MIN_RATE_WINDOW_MS = 1000;
 
 /**
  * Turns cumulative CPU seconds into CPU % (100 = one core) over the measured elapsed time.
  * A process seen for the first time, restarted (same pid, new start key) or whose counter went
- * backwards yields null for that tick, never a negative or absurd rate.
+ * backwards yields null for that tick, never a negative or absurd rate. Over a window shorter than
+ * MIN_RATE_WINDOW_MS the rate is null too and the baseline stays, so the next rate spans ≥ 1 s.
  */
 export class CpuRateTracker {
   private previous = new Map<number, CpuPoint>();
@@ -22,6 +25,16 @@ export class CpuRateTracker {
     const next = new Map<number, CpuPoint>();
     for (const p of processes) {
       const before = this.previous.get(p.pid);
+      if (
+        before &&
+        before.startKey === p.startKey &&
+        at >= before.at &&
+        at - before.at < MIN_RATE_WINDOW_MS
+      ) {
+        next.set(p.pid, before);
+        rates.set(p.pid, null);
+        continue;
+      }
       next.set(p.pid, { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at });
       rates.set(p.pid, before ? rate(before, p, at) : null);
     }

@@ -17,6 +17,8 @@ export interface SamplerOptions {
   platform?: Platform;
   /** Measures the monitor's own CPU and memory once per tick. */
   selfMeter?: SelfMeter;
+  /** IdleWatt's own pid: its requests to services are internal traffic (default: this process). */
+  selfPid?: number;
 }
 
 /** A tick slower than this many intervals is a gap (sleep, clock jump): nothing is integrated across it. */
@@ -47,7 +49,7 @@ export class Sampler {
     this.clock = new SamplerClock({ settings: options.settings, now: this.now, tick: () => this.tick() });
     this.calls = new CollectorCalls(options.collectors);
     this.idle = new IdleEnergyTracker(this.now());
-    this.services = new ServiceBuilder(this.idle);
+    this.services = new ServiceBuilder(this.idle, options.selfPid ?? process.pid);
     this.selfMeter = options.selfMeter ?? new SelfMeter();
   }
 
@@ -99,6 +101,7 @@ export class Sampler {
       slow: this.isSlowTick(at, settings),
       watchPids: this.services.watchPids,
       servicePorts: new Set(settings.services.flatMap((s) => s.ports)),
+      clientPids: this.services.clientPids,
     };
     const readings = await this.calls.collectAll(request);
     const observations = readings.map((r) => r.observation).filter((o): o is Observation => o !== null);
@@ -111,6 +114,7 @@ export class Sampler {
     if (processes === undefined) {
       merged.absent.processes = reasons.get('processes') ?? 'no process reading this tick';
     }
+    const socketSource = observations.find((o) => o.sockets)?.sockets?.source;
     const socketsSeen = observations.some((o) => o.sockets);
     const built = this.services.build({
       at,
@@ -120,6 +124,10 @@ export class Sampler {
         ? {
             listening: observations.flatMap((o) => o.sockets?.listening ?? []),
             connections: observations.flatMap((o) => o.sockets?.connections ?? []),
+            countsBytes: socketSource === 'sock-diag' || socketSource === 'ss',
+            selfRequests: new Map(
+              observations.flatMap((o) => o.selfRequests ?? []).map((r) => [r.port, r.count] as const),
+            ),
           }
         : null,
       servicePorts: request.servicePorts,
@@ -128,6 +136,10 @@ export class Sampler {
       power: merged.power,
     });
     Object.assign(merged.sources, built.sources);
+    if (socketSource) {
+      merged.sources['services.activity'] = { source: socketSource, kind: 'measured' };
+      merged.sources['services.activity.requestCount5m'] = { source: 'traffic', kind: 'estimated' };
+    }
 
     const idleFigures = this.idle.idleState(
       at,

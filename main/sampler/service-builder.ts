@@ -15,12 +15,14 @@ import type {
   ProcessInfo,
   TaskObservation,
 } from '../collectors/types.js';
-import { ActivityTracker } from './activity.js';
+import { TrafficTracker } from './activity.js';
 import { attributePower } from './attribution.js';
 import { CpuRateTracker } from './cpu-rates.js';
 import type { IdleEnergyTracker } from './idle-energy.js';
 import { describeOllama } from './ollama-detail.js';
-import { matchServices, type ServiceMatch } from './service-matcher.js';
+import { OllamaInferenceCounter } from './ollama-inferences.js';
+import { serviceActivity } from './service-activity.js';
+import { matchServices, withAncestors, type ServiceMatch } from './service-matcher.js';
 
 const TOP_PROCESSES = 5;
 
@@ -30,7 +32,14 @@ export interface ServiceInputs {
   /** Undefined when no collector read the processes this tick. */
   processes: readonly ProcessInfo[] | undefined;
   /** Null when no collector read the sockets this tick. */
-  sockets: { listening: readonly ListeningSocket[]; connections: readonly Connection[] } | null;
+  sockets: {
+    listening: readonly ListeningSocket[];
+    connections: readonly Connection[];
+    /** The source reports per-connection byte counters. */
+    countsBytes: boolean;
+    /** Requests IdleWatt itself made this tick, by port (its Ollama probe). */
+    selfRequests: ReadonlyMap<number, number>;
+  } | null;
   servicePorts: ReadonlySet<number>;
   tasks: readonly TaskObservation[] | undefined;
   ollama: readonly OllamaModel[] | undefined;
@@ -53,16 +62,25 @@ export interface BuiltServices {
  */
 export class ServiceBuilder {
   private readonly cpu = new CpuRateTracker();
-  private readonly activity = new ActivityTracker();
+  private readonly traffic = new TrafficTracker();
+  private readonly inferences = new OllamaInferenceCounter();
   private readonly listeningPid = new Map<number, number>();
   private servicePids = new Set<number>();
   private lastMatches = new Map<string, ServiceMatch>();
 
-  constructor(private readonly idle: IdleEnergyTracker) {}
+  constructor(
+    private readonly idle: IdleEnergyTracker,
+    private readonly selfPid: number,
+  ) {}
 
   /** The services' pids at the last process reading: collectors read per-pid extras for these. */
   get watchPids(): ReadonlySet<number> {
     return this.servicePids;
+  }
+
+  /** Whose connections to service ports are internal traffic: the services' processes and IdleWatt. */
+  get clientPids(): ReadonlySet<number> {
+    return new Set([...this.servicePids, this.selfPid]);
   }
 
   /** After a gap, CPU rates start again from the next reading. */
@@ -79,14 +97,30 @@ export class ServiceBuilder {
     this.updateListening(input.sockets?.listening ?? [], processes);
 
     const rates = processesKnown ? this.cpu.update(processes, at) : new Map<number, number | null>();
-    const matches = processesKnown ? matchServices(configs, processes, this.listeningPid) : this.lastMatches;
+    const matches = processesKnown
+      ? matchServices(configs, processes, this.listeningPid, {
+          notLaunchers: withAncestors(this.selfPid, processes),
+        })
+      : this.lastMatches;
     this.lastMatches = matches;
     if (processesKnown) this.servicePids = new Set([...matches.values()].flatMap((m) => m.pids));
     // Without a socket reading this tick, keep the last one as the baseline: replacing it with "no
     // connections" would make every open connection look like a new request on the next tick.
-    const activePorts = input.sockets
-      ? this.activity.update(input.sockets.connections, input.servicePorts)
-      : new Set<number>();
+    const serviceByPid = new Map<number, string>();
+    for (const [id, m] of matches) for (const pid of m.pids) serviceByPid.set(pid, id);
+    const traffic = input.sockets
+      ? this.traffic.update({
+          at,
+          connections: input.sockets.connections,
+          countsBytes: input.sockets.countsBytes,
+          serviceByPort: new Map(configs.flatMap((c) => c.ports.map((port) => [port, c.id] as const))),
+          serviceByPid,
+          selfPid: this.selfPid,
+          selfRequests: input.sockets.selfRequests,
+        })
+      : null;
+    const inferenceCount = ollama ? this.inferences.update(ollama, at) : null;
+    const names = new Map(configs.map((c) => [c.id, c.name]));
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
     const serviceCpu = new Map<string, number | null>();
@@ -100,8 +134,12 @@ export class ServiceBuilder {
       const cpuPercent = running ? sumOrNull(members.map((p) => rates.get(p.pid) ?? null)) : null;
       serviceCpu.set(config.id, running ? cpuPercent : 0);
       if (tasks) serviceGpu.set(config.id, gpuMsOf(tasks, new Set(match.pids)));
-      const active = config.ports.some((port) => activePorts.has(port));
+      const serviceTraffic = traffic?.get(config.id);
+      const active = (serviceTraffic?.requests.user ?? 0) > 0;
       const lastActiveAt = this.idle.serviceActivity(config.id, active, at);
+      const activity = serviceTraffic
+        ? serviceActivity(serviceTraffic, names, config.probe === 'ollama' ? inferenceCount : null)
+        : undefined;
       return {
         id: config.id,
         name: config.name,
@@ -112,12 +150,10 @@ export class ServiceBuilder {
         rssBytes: running ? sumOrNull(members.map((p) => p.rssBytes)) : null,
         threads: running ? sumOrNull(members.map((p) => p.threads)) : null,
         openFiles: running ? sumOrNull(members.map((p) => p.openFiles)) : null,
-        connections:
-          running && input.sockets
-            ? config.ports.reduce((n, port) => n + this.activity.connectionCount(port), 0)
-            : null,
+        connections: running && serviceTraffic ? serviceTraffic.activeConnections : null,
         active,
         lastActiveAt,
+        ...(activity ? { activity } : {}),
         estimatedWatts: null,
         detail: config.probe === 'ollama' && running && ollama ? describeOllama(ollama, at) : null,
       };

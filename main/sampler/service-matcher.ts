@@ -10,17 +10,28 @@ export interface ServiceMatch {
 }
 
 /**
- * Decides which processes belong to which service: those listening on its ports or matching its
- * process names / command pattern, plus all their descendants (Next.js and Ollama spawn children).
+ * Decides which processes belong to which service. A service is its whole tree:
+ * - its roots: the processes listening on its ports or matching its process names / command pattern;
+ * - their launchers: walking up from a root, a parent joins while it is in the root's process
+ *   group, is not the session leader (the shell the service was started from) nor pid 1, and
+ *   nothing below it is another service's root — so `npm run dev` → `next dev` → `next-server`
+ *   is one service, while a script that starts several services belongs to none of them, and
+ *   neither does another service's root, nor IdleWatt or any of its ancestors (`notLaunchers`);
+ * - all descendants of roots and launchers (Next.js and Ollama spawn children).
+ * Launchers are found only where the process source reports process groups (Linux).
  * A process claimed by an earlier service in the list is not claimed again.
  */
 export function matchServices(
   services: readonly ServiceConfig[],
   processes: readonly ProcessInfo[],
   listeningPidByPort: ReadonlyMap<number, number>,
-  patternBudgetMs = PATTERN_BUDGET_MS,
+  options: { notLaunchers?: ReadonlySet<number>; patternBudgetMs?: number } = {},
 ): Map<string, ServiceMatch> {
-  const budget: MatchBudget = { deadline: performance.now() + patternBudgetMs, matched: 0 };
+  const notLaunchers = options.notLaunchers ?? new Set<number>();
+  const budget: MatchBudget = {
+    deadline: performance.now() + (options.patternBudgetMs ?? PATTERN_BUDGET_MS),
+    matched: 0,
+  };
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const children = new Map<number, number[]>();
   for (const p of processes) {
@@ -36,24 +47,22 @@ export function matchServices(
     else portsByPid.set(pid, [port]);
   }
 
+  const rootsOf = new Map(
+    services.map((s) => [s.id, findRoots(s, processes, byPid, listeningPidByPort, budget)]),
+  );
+  const rootOwner = new Map<number, string>();
+  for (const [id, roots] of rootsOf) for (const pid of roots) if (!rootOwner.has(pid)) rootOwner.set(pid, id);
+
   const claimed = new Set<number>();
   const result = new Map<string, ServiceMatch>();
   for (const service of services) {
-    const roots = new Set<number>();
-    for (const port of service.ports) {
-      const pid = listeningPidByPort.get(port);
-      if (pid !== undefined && byPid.has(pid)) roots.add(pid);
-    }
-    const names = new Set(service.processNames.map((n) => n.toLowerCase()));
-    const pattern = patternFor(service.commandPattern);
-    if (names.size > 0 || pattern) {
-      for (const p of processes) {
-        if (names.has(p.name.toLowerCase()) || (pattern && p.command && pattern.matches(p.command, budget)))
-          roots.add(p.pid);
-      }
+    const roots = rootsOf.get(service.id)!;
+    const starts = [...roots];
+    for (const root of roots) {
+      starts.push(...launchers(root, service.id, byPid, children, rootOwner, notLaunchers));
     }
     const pids: number[] = [];
-    const stack = [...roots];
+    const stack = starts;
     while (stack.length > 0) {
       const pid = stack.pop()!;
       if (claimed.has(pid)) continue;
@@ -118,4 +127,82 @@ function patternFor(source: string | undefined): RememberingPattern | null {
     patterns.set(source, entry);
   }
   return entry;
+}
+
+function findRoots(
+  service: ServiceConfig,
+  processes: readonly ProcessInfo[],
+  byPid: ReadonlyMap<number, ProcessInfo>,
+  listeningPidByPort: ReadonlyMap<number, number>,
+  budget: MatchBudget,
+): Set<number> {
+  const roots = new Set<number>();
+  for (const port of service.ports) {
+    const pid = listeningPidByPort.get(port);
+    if (pid !== undefined && byPid.has(pid)) roots.add(pid);
+  }
+  const names = new Set(service.processNames.map((n) => n.toLowerCase()));
+  const pattern = patternFor(service.commandPattern);
+  if (names.size > 0 || pattern) {
+    for (const p of processes) {
+      if (names.has(p.name.toLowerCase()) || (pattern && p.command && pattern.matches(p.command, budget)))
+        roots.add(p.pid);
+    }
+  }
+  return roots;
+}
+
+/** The root's launcher ancestors, nearest first (see matchServices). */
+function launchers(
+  root: number,
+  serviceId: string,
+  byPid: ReadonlyMap<number, ProcessInfo>,
+  children: ReadonlyMap<number, number[]>,
+  rootOwner: ReadonlyMap<number, string>,
+  notLaunchers: ReadonlySet<number>,
+): number[] {
+  const group = byPid.get(root)?.pgid;
+  if (group === undefined) return [];
+  const found: number[] = [];
+  let current = byPid.get(root)!;
+  const seen = new Set([root]);
+  for (;;) {
+    const parent = byPid.get(current.ppid);
+    if (!parent || seen.has(parent.pid) || parent.pid <= 1) break;
+    if (parent.pgid !== group || parent.sid === parent.pid || notLaunchers.has(parent.pid)) break;
+    if (rootOwner.has(parent.pid)) break;
+    if (launchesOthers(parent.pid, serviceId, children, rootOwner)) break;
+    found.push(parent.pid);
+    seen.add(parent.pid);
+    current = parent;
+  }
+  return found;
+}
+
+/** A pid and its ancestors among the processes. */
+export function withAncestors(pid: number, processes: readonly ProcessInfo[]): Set<number> {
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const chain = new Set<number>([pid]);
+  for (let p = byPid.get(pid); p && !chain.has(p.ppid) && p.ppid > 0; p = byPid.get(p.ppid))
+    chain.add(p.ppid);
+  return chain;
+}
+
+function launchesOthers(
+  pid: number,
+  serviceId: string,
+  children: ReadonlyMap<number, number[]>,
+  rootOwner: ReadonlyMap<number, string>,
+): boolean {
+  const stack = [...(children.get(pid) ?? [])];
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const owner = rootOwner.get(p);
+    if (owner !== undefined && owner !== serviceId) return true;
+    stack.push(...(children.get(p) ?? []));
+  }
+  return false;
 }

@@ -25,3 +25,12 @@ export async function startBurner(port: number, share: number): Promise<ChildPro
   assert.equal(message.type, 'listening');
   return child;
 }
+
+const PEER = join(REPO_ROOT, 'tests/integration/traffic-peer.mjs');
+
+/** A traffic-peer process (see traffic-peer.mjs); resolves with its port once it listens, or when a request is done. */
+export async function startPeer(args: string[]): Promise<{ child: ChildProcess; port: number | null }> {
+  const child = fork(PEER, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [message] = (await once(child, 'message')) as [{ type: string; port?: number }];
+  return { child, port: message.port ?? null };
+}

@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { defaultSettings, type Settings } from '../../main/contract/index.js';
 import { createCollectors } from '../../main/collectors/setup.js';
 import { Sampler } from '../../main/sampler/sampler.js';
 import { tempDir } from '../helpers.js';
-import { freePort, startBurner } from './burner.js';
+import { freePort, startBurner, startPeer } from './burner.js';
 import { CLI, writeSettings } from './monitor-process.js';
 
 const linuxOnly = process.platform === 'linux' ? false : 'reads this machine’s /proc (Linux only)';
@@ -57,11 +56,12 @@ test(
     assert.ok(service.rssBytes! > 10_000_000, 'RSS of a node process');
     assert.equal(service.active, false, 'burning CPU is not activity');
 
-    const client: Socket = connect(port, '127.0.0.1');
-    await once(client, 'connect');
-    t.after(() => client.destroy());
+    // The request comes from another process, as a user's would: this test process is IdleWatt.
+    const user = await startPeer(['request', String(port)]);
+    t.after(() => user.child.kill());
     const busy = await sampler.tick();
     assert.equal(busy.services[0]!.active, true, 'a new client connection is a request');
+    assert.equal(busy.services[0]!.activity?.requestCount5m.user, 1);
     assert.equal(busy.services[0]!.lastActiveAt, busy.at);
   },
 );

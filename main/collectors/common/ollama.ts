@@ -51,6 +51,11 @@ function expiry(value: unknown): number | null {
   return at;
 }
 
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+}
+
 /** Probes the local Ollama server; absent when nothing listens on its port. */
 export function createOllamaCollector(env: CollectorEnv, url = OLLAMA_PS_URL): CollectorInstance {
   return {
@@ -74,7 +79,7 @@ export function createOllamaCollector(env: CollectorEnv, url = OLLAMA_PS_URL): C
       }
       const parsed = parseOllamaPs(text);
       if (!parsed.ok) return failed(`ollama /api/ps: ${parsed.error}`);
-      return ok({ ollama: parsed.value }, env.now());
+      return ok({ ollama: parsed.value, selfRequests: [{ port: portOf(url), count: 1 }] }, env.now());
     },
   };
 }

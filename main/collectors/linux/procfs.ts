@@ -17,6 +17,9 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Fields 5 and 6: process group and session ids. */
+  pgid: number;
+  sid: number;
   utimeTicks: number;
   stimeTicks: number;
   threads: number;
@@ -41,11 +44,11 @@ export function parseProcStat(text: string): ProcStat | null {
   const end = tail.indexOf('\n');
   const fields = (end >= 0 ? tail.slice(0, end) : tail).trim().split(/\s+/);
   // fields[0] is field 3 (state); field N is fields[N - 3].
-  const [state, ppid, utime, stime, threads, startTime, rss] = [0, 1, 11, 12, 17, 19, 21].map(
-    (i) => fields[i],
-  );
+  const [state, ppid, pgid, sid, utime, stime, threads, startTime, rss] = [
+    0, 1, 2, 3, 11, 12, 17, 19, 21,
+  ].map((i) => fields[i]);
   if (!UNSIGNED.test(pidText) || !state || !/^[A-Za-z]$/.test(state)) return null;
-  if (![ppid, utime, stime, threads, startTime].every((f) => f !== undefined && UNSIGNED.test(f)))
+  if (![ppid, pgid, sid, utime, stime, threads, startTime].every((f) => f !== undefined && UNSIGNED.test(f)))
     return null;
   if (rss === undefined || !SIGNED.test(rss)) return null;
   return {
@@ -53,6 +56,8 @@ export function parseProcStat(text: string): ProcStat | null {
     comm: text.slice(open + 1, close),
     state,
     ppid: Number(ppid),
+    pgid: Number(pgid),
+    sid: Number(sid),
     utimeTicks: Number(utime),
     stimeTicks: Number(stime),
     threads: Number(threads),
@@ -191,6 +196,8 @@ export function scanProcesses(
     processes.push({
       pid,
       ppid: stat.ppid,
+      pgid: stat.pgid,
+      sid: stat.sid,
       name: stat.comm,
       command,
       cpuSeconds: (stat.utimeTicks + stat.stimeTicks) / constants.clockTicks,

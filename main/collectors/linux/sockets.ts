@@ -315,6 +315,7 @@ export function createSocketsCollector(
   const reader = new TcpSocketReader(env, options.readers ?? ALL_READERS);
   const known = new Map<number, number>();
   const unowned = new Set<number>();
+  let clientPidsKey = '';
   return {
     async collect(request: CollectRequest) {
       try {
@@ -323,10 +324,12 @@ export function createSocketsCollector(
         const read = await reader.read(ports ? [...ports] : null, request.slow);
         if (!read.ok) return absent('not-present', read.error);
         const entries = read.entries;
-        if (request.slow) {
-          known.clear();
-          unowned.clear();
-        }
+        const clientPids = request.clientPids ?? request.watchPids;
+        const pidsKey = [...clientPids].sort((a, b) => a - b).join(',');
+        // New service pids may own client ends searched before without them.
+        if (request.slow || pidsKey !== clientPidsKey) unowned.clear();
+        if (request.slow) known.clear();
+        clientPidsKey = pidsKey;
         const live = new Set(entries.map((e) => e.inode));
         for (const inode of known.keys()) if (!live.has(inode)) known.delete(inode);
         for (const inode of unowned) if (!live.has(inode)) unowned.delete(inode);
@@ -340,7 +343,6 @@ export function createSocketsCollector(
           ports !== null && e.state !== 'LISTEN' && !ports.has(e.localPort);
         const serverInodes = new Set(kept.filter((e) => unknown(e) && !isClientEnd(e)).map((e) => e.inode));
         const clientInodes = new Set(kept.filter((e) => unknown(e) && isClientEnd(e)).map((e) => e.inode));
-        const clientPids = request.clientPids ?? request.watchPids;
         const found = new Map([
           ...socketOwners(env.procRoot, serverInodes, request.watchPids),
           ...socketOwners(env.procRoot, clientInodes, clientPids, true),

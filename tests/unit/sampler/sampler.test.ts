@@ -137,7 +137,8 @@ test('activity comes from requests: a TIME_WAIT-only connection makes the servic
   const request = await sampler.tick();
   assert.equal(request.services[0]!.active, true);
   assert.equal(request.services[0]!.lastActiveAt, clock.now());
-  assert.equal(request.services[0]!.connections, 1);
+  assert.equal(request.services[0]!.connections, 0, 'a TIME_WAIT leftover is no open connection');
+  assert.deepEqual(request.services[0]!.activity?.connectionsOpened, { user: 1, internal: 0 });
   clock.advance(5000);
   const same = await sampler.tick();
   assert.equal(same.services[0]!.active, false, 'the same endpoint is not a new request');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchServices } from '../../../main/sampler/service-matcher.js';
+import { matchServices, withAncestors } from '../../../main/sampler/service-matcher.js';
 import { proc } from './scripted.js';
 
 const services = [
@@ -20,7 +20,7 @@ test('a service owns its listener, name and pattern matches, and all their desce
     proc(40, 0, { name: 'bash' }),
   ];
   // No time budget here: on a loaded machine the first match alone may exceed it.
-  const matches = matchServices(services, processes, new Map([[3000, 10]]), Infinity);
+  const matches = matchServices(services, processes, new Map([[3000, 10]]), { patternBudgetMs: Infinity });
   assert.deepEqual(matches.get('nextjs'), { pids: [10, 11, 12], ports: [3000] });
   assert.deepEqual(matches.get('ollama'), { pids: [20, 21], ports: [] });
   assert.deepEqual(matches.get('piper'), { pids: [30], ports: [] });
@@ -48,7 +48,7 @@ test(
     // JavaScript's backtracking RegExp needs about 20 s for these 14 characters (and doubles per character).
     const processes = [proc(50, 0, { name: 'python3', command: 'a'.repeat(14) })];
     const started = Date.now();
-    const matches = matchServices(evil, processes, new Map(), Infinity);
+    const matches = matchServices(evil, processes, new Map(), { patternBudgetMs: Infinity });
     assert.deepEqual(matches.get('evil')!.pids, []);
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   },
@@ -61,13 +61,57 @@ test('pattern matching stops at its time budget and resumes on the next tick, re
   const processes = Array.from({ length: 40 }, (_, i) =>
     proc(100 + i, 0, { name: 'node', command: `node ${'ab'.repeat(80 + i)}c` }),
   );
-  const first = matchServices(heavy, processes, new Map(), 0).get('heavy')!.pids.length;
+  const first = matchServices(heavy, processes, new Map(), { patternBudgetMs: 0 }).get('heavy')!.pids.length;
   assert.ok(first >= 1 && first < processes.length, `first tick matched ${first}`);
   let matched = first;
   for (let tick = 0; tick < processes.length && matched < processes.length; tick++) {
-    const now = matchServices(heavy, processes, new Map(), 0).get('heavy')!.pids.length;
+    const now = matchServices(heavy, processes, new Map(), { patternBudgetMs: 0 }).get('heavy')!.pids.length;
     assert.ok(now > matched, 'every tick adds at least one remembered answer');
     matched = now;
   }
   assert.equal(matched, processes.length);
+});
+
+test('launchers join their service: ancestors in the listener’s process group, up to the session’s shell', () => {
+  // bash (session leader 5) → npm (group 50) → sh -c → node next dev → next-server (listens on 3000)
+  const processes = [
+    proc(5, 0, { name: 'bash', pgid: 5, sid: 5 }),
+    proc(50, 0, { ppid: 5, name: 'npm', pgid: 50, sid: 5, rssBytes: 40_000_000 }),
+    proc(51, 0, { ppid: 50, name: 'sh', pgid: 50, sid: 5 }),
+    proc(52, 0, { ppid: 51, name: 'node', command: 'node next dev', pgid: 50, sid: 5 }),
+    proc(53, 0, { ppid: 52, name: 'next-server', pgid: 50, sid: 5 }),
+    proc(54, 0, { ppid: 52, name: 'node', command: 'type-check worker', pgid: 50, sid: 5 }),
+  ];
+  const matches = matchServices(services, processes, new Map([[3000, 53]]));
+  assert.deepEqual(matches.get('nextjs')!.pids, [50, 51, 52, 53, 54], 'the shell stays out');
+});
+
+test('no launchers across process groups, above a script that starts several services, or above IdleWatt', () => {
+  const processes = [
+    proc(5, 0, { name: 'bash', pgid: 5, sid: 5 }),
+    proc(60, 0, { ppid: 5, name: 'start-stack.sh', pgid: 60, sid: 5 }),
+    proc(61, 0, { ppid: 60, name: 'next-server', pgid: 60, sid: 5 }), // :3000
+    proc(62, 0, { ppid: 60, name: 'ollama', pgid: 60, sid: 5 }),
+    proc(70, 0, { ppid: 1, name: 'systemd-run', pgid: 70, sid: 70 }),
+    proc(71, 0, { ppid: 70, name: 'python3', command: 'python3 -m piper.server', pgid: 71, sid: 70 }),
+  ];
+  const matches = matchServices(services, processes, new Map([[3000, 61]]));
+  assert.deepEqual(matches.get('nextjs')!.pids, [61], 'the script also starts ollama');
+  assert.deepEqual(matches.get('ollama')!.pids, [62]);
+  assert.deepEqual(matches.get('piper')!.pids, [71], 'its parent is in another process group');
+
+  const monitored = [
+    proc(5, 0, { name: 'bash', pgid: 5, sid: 5 }),
+    proc(80, 0, { ppid: 5, name: 'node', command: 'node tests/run.mjs', pgid: 80, sid: 5 }),
+    proc(81, 0, { ppid: 80, name: 'idlewatt', pgid: 80, sid: 5 }),
+    proc(82, 0, { ppid: 80, name: 'next-server', pgid: 80, sid: 5 }),
+  ];
+  const withSelf = matchServices(services, monitored, new Map([[3000, 82]]), {
+    notLaunchers: withAncestors(81, monitored),
+  });
+  assert.deepEqual(withSelf.get('nextjs')!.pids, [82], 'IdleWatt’s parent launches no service');
+  assert.deepEqual(
+    [...withAncestors(81, monitored)].sort((a, b) => a - b),
+    [1, 5, 80, 81],
+  );
 });

@@ -27,6 +27,8 @@ test('parseProcStat reads the fields after the last parenthesis', () => {
     comm: '(a b ) ( c d) ',
     state: 'R',
     ppid: 28378,
+    pgid: 1020,
+    sid: 28378,
     utimeTicks: 7,
     stimeTicks: 3,
     threads: 1,
@@ -74,6 +76,8 @@ test('prometheus/procfs fixture: every pid with a stat becomes a process, the re
   assert.deepEqual(pids.get(26231), {
     pid: 26231,
     ppid: 5392,
+    pgid: 7446,
+    sid: 5392,
     name: 'vim',
     command: 'vim test.go +10',
     cpuSeconds: 17.21,

@@ -1,0 +1,34 @@
+// A stand-in process for traffic tests, run with fork():
+//   serve            listen on a free port, answer every chunk received
+//   poll PORT MS     serve too, and send a request to PORT every MS ms on one kept-alive connection
+//   request PORT     one request on a new connection, closed by this client first, then exit
+// It reports {type: 'listening', port} or {type: 'done'} over IPC.
+import { connect, createServer } from 'node:net';
+
+const [mode, target, everyMs] = process.argv.slice(2);
+const REQUEST = 'GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+function serve() {
+  const server = createServer((socket) =>
+    socket
+      .on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
+      .on('error', () => {}),
+  );
+  server.listen(0, '127.0.0.1', () => process.send?.({ type: 'listening', port: server.address().port }));
+}
+
+if (mode === 'serve' || mode === 'poll') serve();
+if (mode === 'poll') {
+  const socket = connect(Number(target), '127.0.0.1');
+  socket.on('error', () => {});
+  socket.on('connect', () => {
+    socket.write(REQUEST);
+    setInterval(() => socket.write(REQUEST), Number(everyMs));
+  });
+}
+if (mode === 'request') {
+  const socket = connect(Number(target), '127.0.0.1', () => socket.write(REQUEST));
+  socket.once('data', () => socket.end());
+  socket.on('close', () => process.send?.({ type: 'done' }, () => process.exit(0)));
+}
+process.on('disconnect', () => process.exit(0));
