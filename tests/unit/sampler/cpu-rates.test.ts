@@ -7,11 +7,7 @@ test('a window under one second gives no CPU rate and keeps the older baseline',
   const cpu = new CpuRateTracker();
   cpu.update([proc(1, 10)], 0);
   assert.equal(cpu.update([proc(1, 10.1)], 110).get(1), null, '110 ms: noise, not a rate');
-  assert.equal(
-    cpu.update([proc(1, 11)], 2000).get(1),
-    50,
-    'the rate spans the whole 2 s since the baseline',
-  );
+  assert.equal(cpu.update([proc(1, 11)], 2000).get(1), 50, 'the rate spans the whole 2 s since the baseline');
 });
 
 test('a tick asked for right after another waits until a second has passed', async () => {
