@@ -6,6 +6,7 @@ import {
   type ProcessSample,
   type Provenance,
   type Sample,
+  type ServiceActivity,
   type ServiceSample,
   type ThermalFigures,
 } from '../contract/index.js';
@@ -49,6 +50,8 @@ export interface ServiceAverage {
   status: ServiceSample['status'];
   active: boolean;
   lastActiveAt: number | null;
+  /** The latest sample's traffic (requests in the last 5 min, user and internal apart); null when unknown. */
+  activity: ServiceActivity | null;
   /** Means over the window, of the samples where the figure was known; null when never known. */
   cpuPercent: number | null;
   rssBytes: number | null;
@@ -102,6 +105,7 @@ export function averageServices(window: readonly Sample[]): ServiceAverage[] {
       status: service.status,
       active: service.active,
       lastActiveAt: service.lastActiveAt,
+      activity: service.activity ?? null,
       cpuPercent: mean(seen.map((x) => x.cpuPercent)),
       rssBytes: mean(seen.map((x) => x.rssBytes)),
       estimatedWatts: mean(seen.map((x) => x.estimatedWatts)),

@@ -1,6 +1,6 @@
 import { humanPowerReason } from '../../main/contract/power-reason.js';
 import { packageLabel, type Sample } from '../../main/contract/sample.js';
-import { formatDuration, formatPercent, formatWatts, thermalBadge } from '../format.js';
+import { formatAgo, formatDuration, formatPercent, formatWatts, thermalBadge } from '../format.js';
 
 export interface HeaderModel {
   /** Which figure the big number is: 'System' where the whole machine is measured, else 'SoC'/'package'. */
@@ -98,8 +98,9 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
       ? `Stack idle for ${formatDuration(secondsSince(idle.stackIdleSinceAt))}`
       : 'Stack idle';
   } else {
+    // The same words as the services' "Active" column, so the header and the rows agree.
     idleText = idle.lastActivityAt
-      ? `Stack active \u00b7 last request ${formatDuration(secondsSince(idle.lastActivityAt))} ago`
+      ? `Stack active \u00b7 last request ${formatAgo(idle.lastActivityAt, now)}`
       : 'Stack active \u00b7 no requests seen yet';
   }
   const estimated = figure.value !== null && provenance?.kind === 'estimated';
@@ -113,7 +114,7 @@ export function headerModel(sample: Sample | null, now: number): HeaderModel {
     details: figure.value === null ? powerDetails(sample) : '',
     thermal: thermalBadge(sample.thermal.pressure),
     battery,
-    idle: idleText.replace('last request 0 s ago', 'request just now'),
+    idle: idleText,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   type ServiceSort,
   type ServiceSortKey,
 } from '../model/services-model.js';
+import { activityFacts } from '../model/activity-model.js';
 import { drawSparkline } from './sparkline.js';
 
 export interface ServicesInput {
@@ -67,7 +68,11 @@ const COLUMNS: { key: ServiceSortKey; label: string; title: string }[] = [
     label: 'Idle Wh',
     title: 'Sort by estimated energy used while the stack was idle today',
   },
-  { key: 'lastActive', label: 'Active', title: 'Sort by the last request seen' },
+  {
+    key: 'lastActive',
+    label: 'Active',
+    title: 'Sort by the last user request seen (internal traffic is not use)',
+  },
 ];
 
 export interface ServicesTableView {
@@ -273,10 +278,9 @@ export function createServicesTable(options: {
       s.detail ? h('div', {}, h('span', { class: 'muted' }, 'Status '), s.detail) : null,
       h('div', {}, h('span', { class: 'muted' }, 'PIDs '), pids),
       h('div', {}, h('span', { class: 'muted' }, 'Ports '), ports),
-      s.threads !== null ? h('div', {}, h('span', { class: 'muted' }, 'Threads '), String(s.threads)) : null,
-      s.connections !== null
-        ? h('div', {}, h('span', { class: 'muted' }, 'Connections '), String(s.connections))
-        : null,
+      activityFacts(s, input.now).map((f) =>
+        h('div', f.title ? { title: f.title } : {}, h('span', { class: 'muted' }, `${f.label} `), f.value),
+      ),
     );
   }
 

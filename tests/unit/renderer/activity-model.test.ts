@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ServiceSample } from '../../../main/contract/sample.js';
+import { activityFacts, formatTraffic } from '../../../renderer/model/activity-model.js';
+
+const NOW = 1_800_000_000_000;
+
+function service(extra: Partial<ServiceSample> = {}): ServiceSample {
+  return {
+    id: 'nextjs',
+    name: 'Next.js',
+    status: 'running',
+    pids: [10, 11],
+    ports: [3000],
+    cpuPercent: 3,
+    rssBytes: 320e6,
+    threads: 24,
+    openFiles: 61,
+    connections: 1,
+    active: false,
+    lastActiveAt: NOW - 32_000,
+    estimatedWatts: 0.4,
+    detail: null,
+    ...extra,
+  };
+}
+
+const text = (facts: ReturnType<typeof activityFacts>) => facts.map((f) => `${f.label}: ${f.value}`);
+
+test('the expanded row names internal pollers and their cadence, user and internal requests apart', () => {
+  const facts = activityFacts(
+    service({
+      activity: {
+        connectionsOpened: { user: 0, internal: 1 },
+        activeConnections: 1,
+        bytesIn: 1234,
+        bytesOut: 56_000,
+        requestCount5m: { user: 3, internal: 150 },
+        lastUserRequestAt: NOW - 32_000,
+        lastInternalRequestAt: NOW - 1000,
+        internalClients: [{ id: 'console', name: 'Management Console', requests5m: 150 }],
+        inferenceCount5m: null,
+      },
+    }),
+    NOW,
+  );
+  assert.deepEqual(text(facts), [
+    'Requests, 5 min: \u2248 3 from users \u00b7 150 internal',
+    'Internal: Management Console \u2192 Next.js: 150 in 5 min (every \u2248 2 s)',
+    'Last request: user now \u00b7 internal now',
+    'Connections: 1 open \u00b7 1 new since the last sample',
+    'Traffic: in 1.2 kB \u00b7 out 56 kB since the last sample',
+    'Threads: 24',
+    'Open files: 61',
+  ]);
+  assert.match(facts[0]!.title!, /estimate/);
+});
+
+test('unknown figures read unknown, never 0; Ollama shows its inference lower bound', () => {
+  const facts = activityFacts(
+    service({
+      openFiles: null,
+      threads: null,
+      activity: {
+        connectionsOpened: { user: 0, internal: 0 },
+        activeConnections: 0,
+        bytesIn: null,
+        bytesOut: null,
+        requestCount5m: { user: 0, internal: 0 },
+        lastUserRequestAt: null,
+        lastInternalRequestAt: null,
+        internalClients: [],
+        inferenceCount5m: 4,
+      },
+    }),
+    NOW,
+  );
+  assert.deepEqual(text(facts).slice(2), [
+    'Connections: 0 open \u00b7 0 new since the last sample',
+    'Traffic: unknown',
+    'Inferences, 5 min: \u2265 4',
+    'Open files: unknown',
+  ]);
+  assert.equal(text(facts)[1], 'Last request: user never \u00b7 internal never');
+  assert.deepEqual(text(activityFacts(service(), NOW)).slice(0, 1), ['Requests: unknown']);
+});
+
+test('traffic sizes', () => {
+  assert.deepEqual([0, 999, 1234, 56_000, 2_500_000, 3e9].map(formatTraffic), [
+    '0 B',
+    '999 B',
+    '1.2 kB',
+    '56 kB',
+    '2.5 MB',
+    '3.0 GB',
+  ]);
+});
