@@ -177,6 +177,14 @@ export interface OllamaModel {
   expiresAt: number | null;
 }
 
+/** A process's network bytes since it started (macOS nettop), every connection of it counted. */
+export interface ProcessTraffic {
+  pid: number;
+  name: string;
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface Observation {
   power?: PowerObservation;
   thermal?: ThermalObservation;
@@ -189,6 +197,7 @@ export interface Observation {
   ollama?: OllamaModel[];
   /** Figure path (e.g. `power.systemWatts`) → why this source has no value for it, in an ok reading. */
   absent?: Record<string, string>;
+  processTraffic?: ProcessTraffic[];
   /** Connections the collector itself opened to local ports this tick (IdleWatt's own traffic). */
   selfRequests?: { port: number; count: number }[];
 }

@@ -133,11 +133,19 @@ export class Sampler {
       servicePorts: request.servicePorts,
       tasks: observations.find((o) => o.tasks)?.tasks,
       ollama: observations.find((o) => o.ollama)?.ollama,
+      processTraffic: observations.find((o) => o.processTraffic)?.processTraffic,
       power: merged.power,
     });
     Object.assign(merged.sources, built.sources);
     if (socketSource) {
       merged.sources['services.activity'] = { source: socketSource, kind: 'measured' };
+      if (
+        socketSource !== 'sock-diag' &&
+        socketSource !== 'ss' &&
+        observations.some((o) => o.processTraffic)
+      ) {
+        merged.sources['services.activity.bytes'] = { source: 'nettop', kind: 'measured' };
+      }
       merged.sources['services.activity.requestCount5m'] = { source: 'traffic', kind: 'estimated' };
     }
 

@@ -13,6 +13,7 @@ import type {
   ListeningSocket,
   OllamaModel,
   ProcessInfo,
+  ProcessTraffic,
   TaskObservation,
 } from '../collectors/types.js';
 import { TrafficTracker } from './activity.js';
@@ -21,6 +22,7 @@ import { CpuRateTracker } from './cpu-rates.js';
 import type { IdleEnergyTracker } from './idle-energy.js';
 import { describeOllama } from './ollama-detail.js';
 import { OllamaInferenceCounter } from './ollama-inferences.js';
+import { ProcessTrafficTracker } from './process-traffic.js';
 import { serviceActivity } from './service-activity.js';
 import { matchServices, withAncestors, type ServiceMatch } from './service-matcher.js';
 
@@ -43,6 +45,8 @@ export interface ServiceInputs {
   servicePorts: ReadonlySet<number>;
   tasks: readonly TaskObservation[] | undefined;
   ollama: readonly OllamaModel[] | undefined;
+  /** Per-process byte counters (macOS nettop): a service's bytes where its connections have no counters. */
+  processTraffic?: readonly ProcessTraffic[];
   power: PowerFigures;
 }
 
@@ -64,6 +68,7 @@ export class ServiceBuilder {
   private readonly cpu = new CpuRateTracker();
   private readonly traffic = new TrafficTracker();
   private readonly inferences = new OllamaInferenceCounter();
+  private readonly processTraffic = new ProcessTrafficTracker();
   private readonly listeningPid = new Map<number, number>();
   private servicePids = new Set<number>();
   private lastMatches = new Map<string, ServiceMatch>();
@@ -120,6 +125,13 @@ export class ServiceBuilder {
         })
       : null;
     const inferenceCount = ollama ? this.inferences.update(ollama, at) : null;
+    const processBytes =
+      input.processTraffic && !input.sockets?.countsBytes
+        ? this.processTraffic.update(
+            input.processTraffic,
+            new Map([...matches].map(([id, m]) => [id, m.pids] as const)),
+          )
+        : null;
     const names = new Map(configs.map((c) => [c.id, c.name]));
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
@@ -140,6 +152,11 @@ export class ServiceBuilder {
       const activity = serviceTraffic
         ? serviceActivity(serviceTraffic, names, config.probe === 'ollama' ? inferenceCount : null)
         : undefined;
+      const perProcess = processBytes?.get(config.id);
+      if (activity && activity.bytesIn === null && perProcess) {
+        activity.bytesIn = perProcess.bytesIn;
+        activity.bytesOut = perProcess.bytesOut;
+      }
       return {
         id: config.id,
         name: config.name,

@@ -6,6 +6,7 @@ import { createIoregBatteryCollector } from './ioreg-battery.js';
 import { createPmsetThermCollector } from './pmset-therm.js';
 import { createPowermetricsCollector } from './powermetrics.js';
 import { createDarwinProcessCollector } from './processes.js';
+import { createNettopCollector } from './nettop.js';
 import { createDarwinSocketCollector } from './sockets.js';
 
 const darwin: readonly NodeJS.Platform[] = ['darwin'];
@@ -60,6 +61,15 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     defaultEnabled: true,
     description: 'Listening ports and connections from netstat every tick, owners from lsof on the slow tier',
     create: createDarwinSocketCollector,
+  },
+  {
+    id: 'darwin-nettop',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['processTraffic'],
+    defaultEnabled: true,
+    description: 'Network bytes in and out per process from nettop -P (no root), for services’ traffic',
+    create: createNettopCollector,
   },
   {
     // After the command collectors: a recording files its readings under the tick their commands open.

