@@ -11,9 +11,10 @@ const SYSTEM_POWER_PRIORITY = ['ioreg-telemetry', 'smc', 'hwmon'];
 const PACKAGE_POWER_PRIORITY = ['powermetrics', 'rapl'];
 /**
  * Temperatures and fans: the SMC and IOHID read without root every tick; powermetrics' smc sampler
- * (Intel, with the password) is the second source.
+ * (Intel, with the password) is the second source. Pressure: the OS's own level (notify(3), or
+ * notifyutil), read without root every tick, comes before powermetrics' and pmset's.
  */
-const THERMAL_PRIORITY = ['smc', 'iohid'];
+const THERMAL_PRIORITY = ['smc', 'iohid', 'notify', 'notifyutil'];
 
 export interface MergedFigures {
   power: PowerFigures;

@@ -36,6 +36,11 @@ test('monitor --replay serves the recorded Mac through the API and /metrics', as
   assert.deepEqual(sample.sources['thermal.cpuTempCelsius'], { source: 'smc', kind: 'measured' });
   assert.ok(sample.thermal.cpuTempCelsius > 40 && sample.thermal.cpuTempCelsius < 60);
   assert.equal(sample.thermal.osLevel, 'nominal');
+  assert.deepEqual(
+    sample.sources['thermal.pressure'],
+    { source: 'notify', kind: 'measured' },
+    'the OS level from the notify key, without root, ahead of powermetrics',
+  );
   const pmset = sample.collectors.find((c: { id: string }) => c.id === 'darwin-pmset-therm');
   assert.equal(pmset.status, 'absent', "Apple silicon's pmset records nothing: no reading, not nominal");
   const running = sample.services.filter((s: { status: string }) => s.status === 'running');

@@ -3,11 +3,13 @@ import { createHidIdleCollector } from './hid-idle.js';
 import { createIokitCollector } from './iokit/collector.js';
 import { iokitOpenerFor } from './iokit/open.js';
 import { createIoregBatteryCollector } from './ioreg-battery.js';
+import { notifyOpenerFor } from './notify/open.js';
 import { createPmsetThermCollector } from './pmset-therm.js';
 import { createPowermetricsCollector } from './powermetrics.js';
 import { createDarwinProcessCollector } from './processes.js';
 import { createNettopCollector } from './nettop.js';
 import { createDarwinSocketCollector } from './sockets.js';
+import { createThermalNotifyCollector } from './thermal-notify.js';
 
 const darwin: readonly NodeJS.Platform[] = ['darwin'];
 
@@ -73,6 +75,16 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
   },
   {
     // After the command collectors: a recording files its readings under the tick their commands open.
+    id: 'darwin-thermal-notify',
+    platforms: darwin,
+    tier: 'fast',
+    provides: ['thermal'],
+    defaultEnabled: true,
+    description:
+      "macOS's thermal pressure level (nominal, moderate, heavy, trapping, sleeping) from the notify key com.apple.system.thermalpressurelevel, no root",
+    create: (env) => createThermalNotifyCollector(env, { open: notifyOpenerFor(env) }),
+  },
+  {
     id: 'darwin-iokit',
     platforms: darwin,
     tier: 'fast',

@@ -3,17 +3,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { CommandResult, CommandRunner } from '../types.js';
 import { parseIokitSnapshot, type IokitSnapshot } from './iokit/snapshot.js';
+import { parseNotifySnapshot, type NotifySnapshot } from './notify/snapshot.js';
 
 /**
  * Recordings of what each command printed, per tick, so the macOS pipeline runs anywhere.
  *
  *   DIR/recording.json      {"format":"idlewatt-recording","version":1,"platform":"darwin","intervalMs":2000,"ticks":N}
  *   DIR/ticks/000001.json   {"commands":[{"file","args","stdout":"<path>","stderr","exitCode","failure"?}],
- *                            "powermetrics":["<path>", …], "iokit"?:"<path>"}
+ *                            "powermetrics":["<path>", …], "iokit"?:"<path>", "notify"?:{…}}
  *
  * Paths are relative to DIR and must stay inside it; several ticks may share one capture file.
  * Each powermetrics file holds one plist document; an iokit file holds what the SMC/IOHID collector
- * read in that tick (iokit/snapshot.ts).
+ * read in that tick (iokit/snapshot.ts); notify holds, inline, the notify(3) states read in that tick
+ * (notify/snapshot.ts).
  */
 export const RECORDING_FORMAT = 'idlewatt-recording';
 export const RECORDING_VERSION = 1;
@@ -40,6 +42,7 @@ interface TickFile {
   commands: RecordedCommand[];
   powermetrics?: string[];
   iokit?: string;
+  notify?: NotifySnapshot;
 }
 
 export class RecordingError extends Error {}
@@ -56,6 +59,9 @@ export interface ReplayControl {
   iokitSnapshot(): IokitSnapshot | null;
   /** Whether any tick holds SMC/IOHID readings (older recordings do not). */
   readonly hasIokit: boolean;
+  /** notify(3) states of the tick being served; null when this tick has none. */
+  notifySnapshot(): NotifySnapshot | null;
+  readonly hasNotify: boolean;
 }
 
 export interface RecordingControl {
@@ -63,6 +69,8 @@ export interface RecordingControl {
   recordPowermetricsDocument(document: string): void;
   /** The SMC/IOHID readings of the tick being recorded, filled in place by the collector. */
   iokitSnapshot(): IokitSnapshot;
+  /** The notify(3) states of the tick being recorded, filled in place by the collector. */
+  notifySnapshot(): NotifySnapshot;
   /** Writes the tick in progress and the manifest. */
   close(): Promise<void>;
 }
@@ -97,7 +105,12 @@ function commandKey(file: string, args: readonly string[], blur: boolean): strin
 export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
   const root = resolve(dir);
   const manifest = readManifest(root);
-  const ticks: { commands: RecordedCommand[]; powermetrics: string[]; iokit: IokitSnapshot | null }[] = [];
+  const ticks: {
+    commands: RecordedCommand[];
+    powermetrics: string[];
+    iokit: IokitSnapshot | null;
+    notify: NotifySnapshot | null;
+  }[] = [];
   for (let tick = 1; tick <= manifest.ticks; tick++) {
     const path = join(root, 'ticks', `${String(tick).padStart(6, '0')}.json`);
     const parsed = readJson(path) as Partial<TickFile> | null;
@@ -106,6 +119,7 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
       commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
       powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
       iokit: parsed.iokit === undefined ? null : iokitAt(root, parsed.iokit, path),
+      notify: parsed.notify === undefined ? null : notifyAt(parsed.notify, path),
     });
   }
   let index = 0;
@@ -127,6 +141,8 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     },
     iokitSnapshot: () => ticks[index]!.iokit,
     hasIokit: ticks.some((t) => t.iokit !== null),
+    notifySnapshot: () => ticks[index]!.notify,
+    hasNotify: ticks.some((t) => t.notify !== null),
   };
   const runner = (async (file: string, args: readonly string[]): Promise<CommandResult> => {
     const exact = commandKey(file, args, false);
@@ -174,6 +190,14 @@ function iokitAt(root: string, path: unknown, where: string): IokitSnapshot {
     return parseIokitSnapshot(JSON.parse(text));
   } catch (error) {
     throw new RecordingError(`${where}: iokit ${String(path)}: ${(error as Error).message}`);
+  }
+}
+
+function notifyAt(value: unknown, where: string): NotifySnapshot {
+  try {
+    return parseNotifySnapshot(value);
+  } catch (error) {
+    throw new RecordingError(`${where}: notify: ${(error as Error).message}`);
   }
 }
 
@@ -252,9 +276,12 @@ export function createRecordingRunner(
   };
   const tickName = (n: number): string => String(n).padStart(6, '0');
   let iokit: IokitSnapshot | null = null;
+  let notify: NotifySnapshot | null = null;
   const flush = (): void => {
     const hasIokit = iokit !== null && Object.keys(iokit).length > 0;
-    if (current.commands.length === 0 && current.powermetrics!.length === 0 && !hasIokit) return;
+    const hasNotify = notify !== null && Object.keys(notify).length > 0;
+    if (current.commands.length === 0 && current.powermetrics!.length === 0 && !hasIokit && !hasNotify)
+      return;
     const data = current;
     const n = tick;
     written = n;
@@ -265,6 +292,8 @@ export function createRecordingRunner(
       enqueue(() => writeFile(target, snapshot));
     }
     iokit = null;
+    if (hasNotify) data.notify = notify!;
+    notify = null;
     enqueue(async () => {
       await writeFile(join(root, 'ticks', `${tickName(n)}.json`), JSON.stringify(data, null, 1) + '\n');
       const manifest: RecordingManifest = {
@@ -289,6 +318,7 @@ export function createRecordingRunner(
       enqueue(() => writeFile(join(root, path), document));
     },
     iokitSnapshot: () => (iokit ??= {}),
+    notifySnapshot: () => (notify ??= {}),
     close: async () => {
       flush();
       await chain;

@@ -186,3 +186,22 @@ test('a hand-edited recording with a malformed command fails at load with its pa
     });
   }
 });
+
+test('notify(3) states recorded per tick are written inline and replayed with their tick', async (t) => {
+  const dir = tempDir(t);
+  const inner: CommandRunner = async () => ({ stdout: 'x\n', stderr: '', exitCode: 0 });
+  const recorder = createRecordingRunner(inner, dir, { intervalMs: 2000, platform: 'darwin' });
+  const { recordingOf, replayOf } = await import('../../../../main/collectors/darwin/replay.js');
+  for (const level of [0, 2]) {
+    await recorder('ps', PS);
+    recordingOf(recorder)!.notifySnapshot().states = { 'com.apple.system.thermalpressurelevel': level };
+  }
+  await recordingOf(recorder)!.close();
+  const tick2 = JSON.parse(readFileSync(join(dir, 'ticks', '000002.json'), 'utf8'));
+  assert.deepEqual(tick2.notify, { states: { 'com.apple.system.thermalpressurelevel': 2 } });
+  const replay = replayOf(await createReplayRunner(dir))!;
+  assert.equal(replay.hasNotify, true);
+  assert.deepEqual(replay.notifySnapshot(), { states: { 'com.apple.system.thermalpressurelevel': 0 } });
+  replay.nextTick();
+  assert.deepEqual(replay.notifySnapshot(), { states: { 'com.apple.system.thermalpressurelevel': 2 } });
+});
