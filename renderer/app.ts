@@ -5,7 +5,7 @@ import { packageLabel, type Sample } from '../main/contract/sample.js';
 import type { ApiKind } from './api/select-api.js';
 import { applyAlerts, applyConnection, applyPermissionAnswer, applySample, emptyState } from './app-state.js';
 import { h } from './dom.js';
-import { formatWattHours, plural } from './format.js';
+import { formatWattHours, plural } from '../main/contract/format.js';
 import { bannersFor, type BannerAction } from './model/banners.js';
 import { baselineText } from './model/baseline-model.js';
 import { createLoaders } from './loaders.js';

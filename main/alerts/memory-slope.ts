@@ -1,4 +1,4 @@
-import { BYTES_PER_MB } from './format.js';
+import { BYTES_PER_MB } from '../contract/format.js';
 import type { RssPoint } from './state.js';
 
 const MS_PER_HOUR = 3_600_000;

@@ -1,7 +1,14 @@
 import type { AlertEvent, AlertRuleId, AlertSeverity } from '../contract/alerts.js';
 import { THERMAL_PRESSURES, type ServiceSample } from '../contract/sample.js';
 import { ALERT_RULE_SETTING_KEYS, type AlertSettings } from '../contract/settings.js';
-import { formatCpu, formatMbPerHour, formatMemory, formatSpan, formatWatts, oneLine } from './format.js';
+import {
+  formatCpuPercent,
+  formatMbPerHour,
+  formatMemory,
+  formatSpan,
+  formatWatts,
+} from '../contract/format.js';
+import { oneLine } from './one-line.js';
 import { CLEAR_RATIO, type Subject } from './subjects.js';
 import type { Transition } from './streak.js';
 
@@ -48,7 +55,7 @@ export function describeService(service: ServiceSample, at: number): string {
   const name = oneLine(service.name || service.id, 60);
   let headline = name;
   if (service.estimatedWatts !== null) headline = `${name} ≈ ${formatWatts(service.estimatedWatts)}`;
-  else if (service.cpuPercent !== null) headline = `${name} at ${formatCpu(service.cpuPercent)} CPU`;
+  else if (service.cpuPercent !== null) headline = `${name} at ${formatCpuPercent(service.cpuPercent)} CPU`;
   return [headline, ...serviceFacts(service, at)].join(', ');
 }
 
@@ -142,8 +149,8 @@ function idleCpuWording(input: WordingInput): Wording {
       message: clearedMessage(
         input,
         `${id} CPU`,
-        value === null ? null : formatCpu(value),
-        formatCpu(rule.warning * CLEAR_RATIO),
+        value === null ? null : formatCpuPercent(value),
+        formatCpuPercent(rule.warning * CLEAR_RATIO),
       ),
     };
   }
@@ -154,8 +161,8 @@ function idleCpuWording(input: WordingInput): Wording {
   }
   return {
     ...base,
-    title: `${id}: idle CPU above ${formatCpu(threshold)}`,
-    message: `${id} at ${formatCpu(value ?? 0)} CPU while idle for ${formatSpan(input.durationMs)} — ${facts.join(', ')}`,
+    title: `${id}: idle CPU above ${formatCpuPercent(threshold)}`,
+    message: `${id} at ${formatCpuPercent(value ?? 0)} CPU while idle for ${formatSpan(input.durationMs)} — ${facts.join(', ')}`,
   };
 }
 

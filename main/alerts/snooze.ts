@@ -6,7 +6,7 @@ import {
   type SnoozeState,
 } from '../contract/alerts.js';
 import { validateSnoozeRequest } from '../contract/requests.js';
-import { formatSpan } from './format.js';
+import { formatSpan } from '../contract/format.js';
 
 const DAY_MS = 24 * 3_600_000;
 

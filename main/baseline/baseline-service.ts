@@ -5,7 +5,7 @@ import type {
   Sample,
   TimeRange,
 } from '../contract/index.js';
-import { formatDuration, formatWatts } from '../report/format-units.js';
+import { formatAmount, formatDuration } from '../contract/format.js';
 import {
   BaselineLearner,
   LEARNING_DAYS,
@@ -40,14 +40,7 @@ function describe(entry: BaselineEntry): string {
     entry.kind === 'pinned'
       ? `pinned ${new Date(entry.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`
       : `learned from ${formatDuration(entry.minutes * 60)} of idle time`;
-  return `${formatWatts(entry.systemWatts ?? entry.packageWatts ?? 0)}, ${how}, ${POWER_STATE_WORDS[entry.powerState]}, ${entry.source}`;
-}
-
-/** "1.8 W above your idle baseline" / "0.3 W below …"; floating-point residue reads as "at". */
-export function aboveText(aboveWatts: number): string {
-  const text = formatWatts(Math.abs(aboveWatts));
-  if (text === '0.0 W') return 'at your idle baseline';
-  return `${text} ${aboveWatts > 0 ? 'above' : 'below'} your idle baseline`;
+  return `${formatAmount(entry.systemWatts ?? entry.packageWatts, 'W')}, ${how}, ${POWER_STATE_WORDS[entry.powerState]}, ${entry.source}`;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { BaselinePins, BaselineService, aboveText } from '../baseline/index.js';
+import { BaselinePins, BaselineService } from '../baseline/index.js';
+import { describeBaselineGap } from '../contract/baseline.js';
 import { defaultDataDir } from '../paths.js';
-import { formatWatts } from '../report/format-units.js';
+import { formatAmount } from '../contract/format.js';
 import { CliError, type CliIo } from './io.js';
 import { openHistoryForReading, parseFormat, parseOptions, storeWarnings } from './report-command.js';
 
@@ -47,12 +48,12 @@ export async function baselineCommand(args: string[], io: CliIo, now = Date.now(
     } else {
       if (set) io.out('Pinned the last minute as the idle baseline.');
       if (clear) io.out('Removed the pin; the learned baseline applies again.');
-      if (state.aboveWatts !== null) io.out(`Now ${aboveText(state.aboveWatts)}.`);
+      if (state.aboveWatts !== null) io.out(`Now ${describeBaselineGap(state.aboveWatts)}.`);
       io.out(state.note);
       for (const e of state.entries) {
         io.out(
-          `  ${e.kind.padEnd(7)} ${e.source.padEnd(16)} ${e.powerState.padEnd(8)} system ${e.systemWatts === null ? 'unknown' : formatWatts(e.systemWatts)}` +
-            `  package ${e.packageWatts === null ? 'unknown' : formatWatts(e.packageWatts)}`,
+          `  ${e.kind.padEnd(7)} ${e.source.padEnd(16)} ${e.powerState.padEnd(8)} system ${e.systemWatts === null ? 'unknown' : formatAmount(e.systemWatts, 'W')}` +
+            `  package ${e.packageWatts === null ? 'unknown' : formatAmount(e.packageWatts, 'W')}`,
         );
       }
     }

@@ -1,7 +1,12 @@
-import type { Sample, ServiceSample } from '../contract/index.js';
+import {
+  formatCpuPercent,
+  formatMemory,
+  formatSpan,
+  formatWatts,
+  type Sample,
+  type ServiceSample,
+} from '../contract/index.js';
 import { humanPowerReason } from '../contract/power-reason.js';
-
-const fmtWatts = (w: number | null) => (w === null ? '— W' : `${w.toFixed(1)} W`);
 
 function busiest(sample: Sample): ServiceSample | null {
   return (
@@ -11,30 +16,23 @@ function busiest(sample: Sample): ServiceSample | null {
   );
 }
 
-function since(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return `${Math.floor(ms / 1000)} s`;
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
 /** The compact live line printed per tick in a TTY. */
 export function formatLiveLine(sample: Sample): string {
   const time = new Date(sample.at).toTimeString().slice(0, 8);
   const source = sample.sources['power.systemWatts']?.source;
   const top = busiest(sample);
   const idle = sample.idle.stackIdle
-    ? `stack idle ${since(sample.at - (sample.idle.stackIdleSinceAt ?? sample.at))}`
+    ? `stack idle ${formatSpan(sample.at - (sample.idle.stackIdleSinceAt ?? sample.at))}`
     : sample.idle.lastActivityAt === null
       ? 'no requests yet'
-      : `last request ${since(sample.at - sample.idle.lastActivityAt)} ago`;
+      : `last request ${formatSpan(sample.at - sample.idle.lastActivityAt)} ago`;
   return [
     time,
     sample.power.systemWatts === null
       ? `power unknown (${humanPowerReason(sample.absent['power.systemWatts'])})`
-      : `${fmtWatts(sample.power.systemWatts)} (${source ?? 'measured'})`,
+      : `${formatWatts(sample.power.systemWatts)} (${source ?? 'measured'})`,
     `thermal ${sample.thermal.pressure ?? 'unknown'}`,
-    top ? `busiest ${top.name || top.id} ${top.cpuPercent!.toFixed(1)} %` : 'no service running',
+    top ? `busiest ${top.name || top.id} ${formatCpuPercent(top.cpuPercent)}` : 'no service running',
     idle,
   ].join('  ');
 }
@@ -47,9 +45,9 @@ export function formatSampleSummary(sample: Sample): string {
       lines.push(`  ${s.id.padEnd(20)} stopped`);
       continue;
     }
-    const cpu = s.cpuPercent === null ? '—' : `${s.cpuPercent.toFixed(1)} %`;
-    const mem = s.rssBytes === null ? '—' : `${Math.round(s.rssBytes / 1e6)} MB`;
-    const watts = s.estimatedWatts === null ? '' : `  ≈${s.estimatedWatts.toFixed(1)} W (estimate)`;
+    const cpu = formatCpuPercent(s.cpuPercent);
+    const mem = formatMemory(s.rssBytes);
+    const watts = s.estimatedWatts === null ? '' : `  ≈${formatWatts(s.estimatedWatts)} (estimate)`;
     lines.push(
       `  ${s.id.padEnd(20)} running  cpu ${cpu.padStart(8)}  mem ${mem.padStart(8)}${watts}${s.detail ? `  ${s.detail}` : ''}`,
     );

@@ -1,3 +1,4 @@
+import { formatAmount } from './format.js';
 import type { Sample } from './sample.js';
 import type { FieldError, Validated } from './settings.js';
 
@@ -81,4 +82,11 @@ export function wattsAboveBaseline(sample: Sample, baseline: BaselineEntry | nul
     return sample.power.packageWatts - baseline.packageWatts;
   }
   return null;
+}
+
+/** "1.8 W above your idle baseline" / "0.3 W below …"; floating-point residue reads as "at". */
+export function describeBaselineGap(aboveWatts: number): string {
+  const text = formatAmount(Math.abs(aboveWatts), 'W');
+  if (text === '0.0 W') return 'at your idle baseline';
+  return `${text} ${aboveWatts > 0 ? 'above' : 'below'} your idle baseline`;
 }

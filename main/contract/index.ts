@@ -6,6 +6,7 @@ export * from './history.js';
 export * from './report.js';
 export * from './settings.js';
 export * from './requests.js';
+export * from './format.js';
 export * from './api.js';
 export * from './ipc.js';
 export * from './http.js';

@@ -1,5 +1,13 @@
 import type { Report, Sample, ServiceSample } from '../contract/index.js';
-import { formatBytes, formatDuration, formatWattHours, formatWatts } from '../report/format-units.js';
+import {
+  formatAmount,
+  formatCelsius,
+  formatCpuPercent,
+  formatDuration,
+  formatMemory,
+  formatPercent,
+  formatWatts,
+} from '../contract/format.js';
 
 /** Plain-text answers for agents; every figure says where it came from or that it is unknown. */
 
@@ -47,8 +55,8 @@ export function describePowerNow(sample: Sample): string {
   const lines = [`IdleWatt sample at ${new Date(sample.at).toISOString()}`];
   lines.push(...powerFigures(sample).map(figureLine));
   const temps = [
-    thermal.cpuTempCelsius === null ? null : `CPU ${thermal.cpuTempCelsius.toFixed(0)} °C`,
-    thermal.gpuTempCelsius === null ? null : `GPU ${thermal.gpuTempCelsius.toFixed(0)} °C`,
+    thermal.cpuTempCelsius === null ? null : `CPU ${formatCelsius(thermal.cpuTempCelsius)}`,
+    thermal.gpuTempCelsius === null ? null : `GPU ${formatCelsius(thermal.gpuTempCelsius)}`,
   ].filter(Boolean);
   lines.push(
     `Thermal pressure: ${thermal.pressure ?? `unknown (${sample.absent['thermal.pressure'] ?? 'not reported'})`}` +
@@ -62,9 +70,7 @@ export function describePowerNow(sample: Sample): string {
       battery.state === 'discharging' && battery.dischargeWatts !== null
         ? `discharging at ${formatWatts(battery.dischargeWatts)}`
         : battery.state;
-    const parts = [battery.percent === null ? null : `${Math.round(battery.percent)} %`, state].filter(
-      Boolean,
-    );
+    const parts = [battery.percent === null ? null : formatPercent(battery.percent), state].filter(Boolean);
     lines.push(`Battery: ${parts.join(', ')}`);
   }
   lines.push(
@@ -123,10 +129,10 @@ export function describeService(s: ServiceView, now: number): string {
       : `last request ${formatDuration((now - s.lastActiveAt) / 1000)} ago`;
   return [
     `${s.name} (${s.id}): ${s.active ? 'active' : 'idle'}, ${last}`,
-    `CPU ${orUnknown(s.cpuPercent, (v) => `${v.toFixed(1)} %`)}`,
-    `memory ${orUnknown(s.rssBytes, formatBytes)}`,
+    `CPU ${orUnknown(s.cpuPercent, formatCpuPercent)}`,
+    `memory ${orUnknown(s.rssBytes, formatMemory)}`,
     `≈ ${orUnknown(s.estimatedWatts, formatWatts)} (estimate)`,
-    `idle waste ${orUnknown(s.idleWattHours, (v) => `≈ ${formatWattHours(v)}`)}`,
+    `idle waste ${orUnknown(s.idleWattHours, (v) => `≈ ${formatAmount(v, 'Wh')}`)}`,
     ...(s.detail ? [s.detail] : []),
   ].join(' · ');
 }
@@ -166,10 +172,10 @@ export function findCulprit(sample: Sample, report: Report | null): CulpritView 
   }
   const reason = [
     top.estimatedWatts === null ? null : `≈ ${formatWatts(top.estimatedWatts)} now (estimate)`,
-    top.cpuPercent === null ? null : `${top.cpuPercent.toFixed(1)} % CPU`,
+    top.cpuPercent === null ? null : `${formatCpuPercent(top.cpuPercent)} CPU`,
     top.idleWattHours === null
       ? null
-      : `≈ ${formatWattHours(top.idleWattHours)} while idle in the report's range`,
+      : `≈ ${formatAmount(top.idleWattHours, 'Wh')} while idle in the report's range`,
     top.lastActiveAt === null
       ? 'no request seen'
       : `last request ${formatDuration((sample.at - top.lastActiveAt) / 1000)} ago`,

@@ -1,4 +1,5 @@
 import {
+  describeBaselineGap,
   packageLabel,
   type BaselineEntry,
   type CompareFigure,
@@ -7,7 +8,7 @@ import {
   type TimeRange,
 } from '../contract/index.js';
 import type { HistoryStore } from '../store/index.js';
-import { formatNumber, formatSigned } from './format-units.js';
+import { formatNumber, formatSigned } from '../contract/format.js';
 import { noiseBand } from './stats.js';
 
 export type CompareSource = Pick<HistoryStore, 'samples'>;
@@ -170,11 +171,7 @@ export async function compareRanges(
     baseline?.systemWatts == null || afterWatts === null ? null : afterWatts - baseline.systemWatts;
   let sentence = verdict(figures, b, a);
   if (afterAboveBaselineWatts !== null) {
-    const gap = formatNumber(Math.abs(afterAboveBaselineWatts));
-    const where =
-      gap === '0.0'
-        ? 'at your idle baseline'
-        : `${gap} W ${afterAboveBaselineWatts > 0 ? 'above' : 'below'} your idle baseline`;
+    const where = describeBaselineGap(afterAboveBaselineWatts);
     sentence += ` After: ${where} (${formatNumber(baseline!.systemWatts!)} W, ${baseline!.kind}).`;
   }
   return { before, after, figures, verdict: sentence, baseline, afterAboveBaselineWatts };
@@ -197,7 +194,7 @@ function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string
   }
   const diff = power.difference!;
   const pct = power.before === 0 ? null : (diff / power.before) * 100;
-  const pctText = pct === null ? '' : ` (${formatSigned(pct)} %)`;
+  const pctText = pct === null ? '' : ` (${formatSigned(pct, '%')})`;
   const direction = diff < 0 ? 'fell' : 'rose';
   let sentence: string;
   if (power.noise === null || power.noise === undefined) {
@@ -209,7 +206,7 @@ function verdict(figures: CompareFigure[], b: IdleBlocks, a: IdleBlocks): string
     sentence = `${noun} ${direction} by ${formatNumber(Math.abs(diff))} W${pctText}, ${margin} the noise (±${formatNumber(power.noise)} W).`;
   } else {
     sentence =
-      `${noun} changed by ${formatSigned(diff)} W${pctText}, within the noise ` +
+      `${noun} changed by ${formatSigned(diff, 'W')}${pctText}, within the noise ` +
       `(±${formatNumber(power.noise)} W): no measurable difference.`;
   }
   const services = figures

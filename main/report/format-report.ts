@@ -1,14 +1,12 @@
 import { THERMAL_PRESSURES, type Report } from '../contract/index.js';
-import { formatBytes, formatDuration, formatNumber, formatWattHours, formatWatts } from './format-units.js';
+import { formatAmount, formatDuration, formatMemory } from '../contract/format.js';
 
 export type ReportFormat = 'md' | 'json' | 'csv';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv'];
 
 const iso = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
-const orDash = <T>(value: T | null, format: (v: T) => string): string =>
-  value === null ? '—' : format(value);
 /** Energy that was never measured is "unknown", never "0 Wh". */
-const orUnknown = (value: number | null): string => (value === null ? 'unknown' : formatWattHours(value));
+const orUnknown = (value: number | null): string => (value === null ? 'unknown' : formatAmount(value, 'Wh'));
 
 export function formatReportMarkdown(report: Report): string {
   const lines: string[] = [];
@@ -19,7 +17,7 @@ export function formatReportMarkdown(report: Report): string {
   }
   const wasted = report.systemIdleWattHours;
   lines.push(
-    `**${wasted === null ? 'Energy unknown (no power reading)' : `${formatWattHours(wasted)} wasted`} while idle** over ${formatDuration(report.idleSeconds)} of idle ` +
+    `**${wasted === null ? 'Energy unknown (no power reading)' : `${formatAmount(wasted, 'Wh')} wasted`} while idle** over ${formatDuration(report.idleSeconds)} of idle ` +
       `time (${formatDuration(report.coveredSeconds)} measured, ${report.sampleCount} samples).`,
     '',
     '| figure | value |',
@@ -27,10 +25,10 @@ export function formatReportMarkdown(report: Report): string {
     `| idle time | ${formatDuration(report.idleSeconds)} |`,
     `| energy while idle | ${orUnknown(report.systemIdleWattHours)} |`,
     `| energy while active | ${orUnknown(report.systemActiveWattHours)} |`,
-    `| peak system power | ${orDash(report.peakSystemWatts, formatWatts)} |`,
-    `| mean system power | ${orDash(report.meanSystemWatts, formatWatts)} |`,
+    `| peak system power | ${formatAmount(report.peakSystemWatts, 'W')} |`,
+    `| mean system power | ${formatAmount(report.meanSystemWatts, 'W')} |`,
     `| system power source | ${report.powerSource ?? 'none (no whole-machine power reading)'} |`,
-    `| mean ${report.packageName} power | ${orDash(report.meanPackageWatts, formatWatts)} |`,
+    `| mean ${report.packageName} power | ${formatAmount(report.meanPackageWatts, 'W')} |`,
     '',
   );
   if (report.services.length > 0) {
@@ -42,8 +40,8 @@ export function formatReportMarkdown(report: Report): string {
       ...report.services.map(
         (s) =>
           `| ${s.name} | ${orUnknown(s.idleWattHours)} | ${orUnknown(s.activeWattHours)} | ` +
-          `${formatDuration(s.idleSeconds)} | ${orDash(s.meanCpuPercent, (v) => `${formatNumber(v)} %`)} | ` +
-          `${orDash(s.meanRssBytes, formatBytes)} |`,
+          `${formatDuration(s.idleSeconds)} | ${formatAmount(s.meanCpuPercent, '%')} | ` +
+          `${formatMemory(s.meanRssBytes)} |`,
       ),
       '',
     );

@@ -1,5 +1,5 @@
 import type { Recommendation, Settings } from '../contract/index.js';
-import { formatBytes, formatDuration, formatNumber, formatWattHours, formatWatts } from './format-units.js';
+import { formatAmount, formatBytes, formatDuration, formatNumber } from '../contract/format.js';
 import type { ReportTally, ServiceTally } from './report-tally.js';
 
 /** Less than this much quiet or idle time says nothing worth acting on. */
@@ -7,7 +7,7 @@ const MIN_EVIDENCE_SECONDS = 10 * 60;
 
 /** "14.2 Wh" where an estimate exists; otherwise says the energy is unknown rather than 0. */
 function energyOf(t: ServiceTally, wattHours: number): string {
-  return t.hasEnergy ? formatWattHours(wattHours) : 'energy unknown (no power reading)';
+  return t.hasEnergy ? formatAmount(wattHours, 'Wh') : 'energy unknown (no power reading)';
 }
 
 function ollamaModels(t: ServiceTally): string {
@@ -63,9 +63,9 @@ function highIdlePower(
   return {
     serviceId: null,
     text:
-      `While the stack was idle (${formatDuration(tally.idleSeconds)}) the machine drew ${formatWatts(mean)} on ` +
-      `average, above the ${formatWatts(thresholdWatts)} alert threshold: configured services account for about ` +
-      `${formatWatts(servicesWatts)} (estimated), the rest of the system ${formatWatts(rest)}.`,
+      `While the stack was idle (${formatDuration(tally.idleSeconds)}) the machine drew ${formatAmount(mean, 'W')} on ` +
+      `average, above the ${formatAmount(thresholdWatts, 'W')} alert threshold: configured services account for about ` +
+      `${formatAmount(servicesWatts, 'W')} (estimated), the rest of the system ${formatAmount(rest, 'W')}.`,
     wattHours: tally.systemIdleWattHours,
     action: null,
   };

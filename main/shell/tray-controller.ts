@@ -1,4 +1,9 @@
-import { packageLabel, type Sample, type ThermalPressure } from '../contract/index.js';
+import {
+  formatWatts as formatFigure,
+  packageLabel,
+  type Sample,
+  type ThermalPressure,
+} from '../contract/index.js';
 
 export type TrayState = ThermalPressure | 'unknown';
 
@@ -48,10 +53,8 @@ const STATE_LABELS: Record<TrayState, string> = {
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
-const formatWatts = (watts: number): string => {
-  const w = Math.max(0, watts);
-  return `${w < 99.95 ? w.toFixed(1) : w.toFixed(0)} W`;
-};
+/** A small negative reading (sensor noise around zero) shows as 0.0 W. */
+const formatWatts = (watts: number): string => formatFigure(Math.max(0, watts));
 
 /**
  * The title: system watts ('9.1 W') where the whole machine is measured, else the package figure

@@ -1,4 +1,5 @@
 import type { ServiceSample } from '../../main/contract/sample.js';
+import { formatBytes } from '../../main/contract/format.js';
 import { formatAgo } from '../format.js';
 
 export interface Fact {
@@ -8,14 +9,6 @@ export interface Fact {
 }
 
 const WINDOW_SECONDS = 300;
-
-/** Traffic sizes are often bytes or kilobytes: "512 B", "3.4 kB", "12 MB". */
-export function formatTraffic(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(bytes < 1e4 ? 1 : 0)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
-  return `${(bytes / 1e9).toFixed(1)} GB`;
-}
 
 /** "every ≈ 2 s" for requests spread over the 5-minute window. */
 function cadence(count: number): string {
@@ -64,7 +57,7 @@ export function activityFacts(s: ServiceSample, now: number): Fact[] {
           }
         : {
             label: 'Traffic',
-            value: `in ${formatTraffic(a.bytesIn)} \u00b7 out ${formatTraffic(a.bytesOut)} since the last sample`,
+            value: `in ${formatBytes(a.bytesIn)} \u00b7 out ${formatBytes(a.bytesOut)} since the last sample`,
           },
     );
     if (a.inferenceCount5m !== null) {

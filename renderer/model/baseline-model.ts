@@ -1,4 +1,4 @@
-import { wattsAboveBaseline, type BaselineState } from '../../main/contract/baseline.js';
+import { describeBaselineGap, wattsAboveBaseline, type BaselineState } from '../../main/contract/baseline.js';
 import type { Sample } from '../../main/contract/sample.js';
 
 /** "1.8 W above your idle baseline", "0.3 W below …", "at your idle baseline"; '' with no baseline to compare. */
@@ -6,7 +6,5 @@ export function baselineText(sample: Sample | null, baseline: BaselineState | nu
   if (!sample || !baseline) return '';
   const above = wattsAboveBaseline(sample, baseline.current);
   if (above === null) return '';
-  const text = Math.abs(above).toFixed(1);
-  if (text === '0.0') return 'at your idle baseline';
-  return `${text} W ${above > 0 ? 'above' : 'below'} your idle baseline`;
+  return describeBaselineGap(above);
 }

@@ -1,6 +1,7 @@
 import { humanPowerReason } from '../../main/contract/power-reason.js';
 import { packageLabel, type Sample } from '../../main/contract/sample.js';
-import { formatAgo, formatDuration, formatPercent, formatWatts, thermalBadge } from '../format.js';
+import { formatDuration, formatPercent, formatWatts } from '../../main/contract/format.js';
+import { formatAgo, thermalBadge } from '../format.js';
 
 export interface HeaderModel {
   /** Which figure the big number is: 'System' where the whole machine is measured, else 'SoC'/'package'. */

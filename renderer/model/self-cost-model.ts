@@ -1,5 +1,5 @@
 import type { Sample } from '../../main/contract/sample.js';
-import { formatBytes, formatCpuPercent } from '../format.js';
+import { formatCpuPercent, formatMemory } from '../../main/contract/format.js';
 
 export interface SelfCostLine {
   text: string;
@@ -20,7 +20,7 @@ export function selfCostLine(sample: Sample | null): SelfCostLine | null {
     };
   }
   return {
-    text: `IdleWatt itself: ${formatCpuPercent(self.cpuPercent)} CPU \u00b7 ${formatBytes(self.rssBytes)}`,
+    text: `IdleWatt itself: ${formatCpuPercent(self.cpuPercent)} CPU \u00b7 ${formatMemory(self.rssBytes)}`,
     title: self.cpuPercent === null ? `${MEASURED} CPU needs a second sample.` : MEASURED,
   };
 }

@@ -5,7 +5,7 @@ import {
   type Sample,
   type ServiceSample,
 } from '../../main/contract/sample.js';
-import { formatWatts } from '../format.js';
+import { formatWatts } from '../../main/contract/format.js';
 import { serviceStatusLabel, STATUS_RANK } from './service-status.js';
 
 /** The settings' default `sampling.idleAfterMinutes`, for callers that have no settings yet. */

@@ -1,6 +1,7 @@
 import type { HistoryPoint } from '../../main/contract/history.js';
 import type { Sample, ThermalPressure } from '../../main/contract/sample.js';
-import { formatCelsius, pressureFromLevel } from '../format.js';
+import { formatCelsius } from '../../main/contract/format.js';
+import { pressureFromLevel } from '../format.js';
 
 /** Seconds spent at each pressure across the points (each point weighs its distance to the next). */
 export function pressureDurations(

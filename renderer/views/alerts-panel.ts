@@ -5,7 +5,8 @@ import {
   type SnoozeState,
 } from '../../main/contract/alerts.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { formatAgo, formatDayClock, formatDuration } from '../format.js';
+import { formatDuration } from '../../main/contract/format.js';
+import { formatAgo, formatDayClock } from '../format.js';
 import { describeSnooze, RULE_LABELS } from '../model/alerts-model.js';
 
 const KIND_LABELS: Record<AlertEvent['kind'], string> = {

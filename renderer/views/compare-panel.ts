@@ -1,6 +1,7 @@
 import type { CompareResult, TimeRange } from '../../main/contract/report.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { formatDayClock, formatFigure, formatSigned } from '../format.js';
+import { formatSigned } from '../../main/contract/format.js';
+import { formatDayClock, formatFigure } from '../format.js';
 import {
   COMPARE_PRESETS,
   parseWindow,
@@ -149,7 +150,7 @@ export function createComparePanel(options: {
               h(
                 'td',
                 { class: `num ${f.significant ? 'significant' : 'noise'}` },
-                formatSigned(f.difference, f.unit),
+                formatSigned(f.difference, f.unit, 1),
                 h('span', { class: 'tag' }, f.significant ? ' beyond noise' : ' within noise'),
               ),
             ),

@@ -4,7 +4,8 @@ import { baselineText } from '../model/baseline-model.js';
 import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { formatAgo, formatDuration, formatEstimateWattHours, formatWattHours } from '../format.js';
+import { formatDuration, formatWattHours } from '../../main/contract/format.js';
+import { formatAgo, formatEstimateWattHours } from '../format.js';
 import { idleRows } from '../model/idle-model.js';
 
 /** "≈ 1.2 Wh" for an estimate; "unknown" where the report had no energy for it (never "0.0 Wh"). */

@@ -12,7 +12,8 @@ import {
 import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { HistoryPoint } from '../../main/contract/history.js';
 import { cssVar, h } from '../dom.js';
-import { formatClock, formatDayClock, formatWatts } from '../format.js';
+import { formatWatts } from '../../main/contract/format.js';
+import { formatClock, formatDayClock } from '../format.js';
 import {
   CHART_RANGES,
   chartMarkers,

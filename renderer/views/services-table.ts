@@ -2,13 +2,8 @@ import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { ServicePoint } from '../../main/contract/history.js';
 import type { ProcessSample, ServiceSample } from '../../main/contract/sample.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import {
-  formatAgo,
-  formatBytes,
-  formatCpuPercent,
-  formatEstimateWattHours,
-  formatEstimateWatts,
-} from '../format.js';
+import { formatCpuPercent, formatMemory } from '../../main/contract/format.js';
+import { formatAgo, formatEstimateWattHours, formatEstimateWatts } from '../format.js';
 import { serviceStatusLabel } from '../model/service-status.js';
 import {
   DEFAULT_IDLE_AFTER_MS,
@@ -253,7 +248,7 @@ export function createServicesTable(options: {
     row.expander.title = s.name;
     setText(row.sub, s.detail ?? (s.ports.length ? `:${s.ports.join(', :')}` : ''));
     setText(row.cells.cpu, formatCpuPercent(s.cpuPercent));
-    setText(row.cells.memory, formatBytes(s.rssBytes));
+    setText(row.cells.memory, formatMemory(s.rssBytes));
     const status = serviceStatusLabel(s, input.now, input.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
     setText(row.cells.status, status);
     row.cells.status.dataset.status = status;

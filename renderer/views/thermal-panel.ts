@@ -2,7 +2,8 @@ import type { HistoryPoint } from '../../main/contract/history.js';
 import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
 import { cssVar, h, prepareCanvas, replaceChildren, setText } from '../dom.js';
-import { formatCelsius, formatDuration, pressureFromLevel, thermalBadge } from '../format.js';
+import { formatCelsius, formatDuration } from '../../main/contract/format.js';
+import { pressureFromLevel, thermalBadge } from '../format.js';
 import { pressureDurations, thermalFacts, type ThermalFact } from '../model/thermal-model.js';
 import { drawSparkline } from './sparkline.js';
 

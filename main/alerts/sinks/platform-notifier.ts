@@ -1,6 +1,6 @@
 import type { AlertEvent } from '../../contract/alerts.js';
 import type { CommandRunner } from '../../collectors/types.js';
-import { oneLine } from '../format.js';
+import { oneLine } from '../one-line.js';
 
 export type NotifyResult = { delivered: true } | { delivered: false; reason: string };
 

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../../contract/alerts.js';
-import { oneLine } from '../format.js';
+import { oneLine } from '../one-line.js';
 
 function isoTime(at: number): string {
   const date = new Date(at);

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../../contract/alerts.js';
-import { oneLine } from '../format.js';
+import { oneLine } from '../one-line.js';
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 export const WEBHOOK_RETRIES = 2;

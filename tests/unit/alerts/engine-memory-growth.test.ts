@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { BYTES_PER_MB } from '../../../main/alerts/format.js';
+import { BYTES_PER_MB } from '../../../main/contract/format.js';
 import { appendRss, fitRssSlope, MAX_RSS_POINTS } from '../../../main/alerts/memory-slope.js';
 import type { RssPoint } from '../../../main/alerts/state.js';
 import { runSeries, timeline } from './run-series.js';

@@ -74,7 +74,7 @@ test('a pin wins over the learned baseline, survives a restart, and can be clear
   assert.equal(learned.aboveWatts, 0);
   assert.match(
     learned.note,
-    /^Idle baseline 6\.0 W, learned from 1 h of idle time, on battery, power-supply-discharge\.$/,
+    /^Idle baseline 6\.0 W, learned from 60 min of idle time, on battery, power-supply-discharge\.$/,
   );
 
   for (const s of idleMinutes(T0 + 60 * MINUTE, 2, () => 7.5)) service.add(s);

@@ -55,7 +55,7 @@ test('the culprit is the idle running service with the largest estimated draw, w
   assert.equal(culprit.recommendation, 'Unload it.');
   assert.match(
     describeCulprit(culprit),
-    /VibeVoice.*≈ 2\.5 W now \(estimate\), 40\.0 % CPU, ≈ 9\.0 Wh while idle.*last request 2 h ago/,
+    /VibeVoice.*≈ 2\.5 W now \(estimate\), 40 % CPU, ≈ 9\.0 Wh while idle.*last request 2 h ago/,
   );
   assert.match(describeCulprit(culprit), /Recommendation: Unload it\./);
 });

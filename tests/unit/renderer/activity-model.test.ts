@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServiceSample } from '../../../main/contract/sample.js';
-import { activityFacts, formatTraffic } from '../../../renderer/model/activity-model.js';
+import { activityFacts } from '../../../renderer/model/activity-model.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -83,15 +83,4 @@ test('unknown figures read unknown, never 0; Ollama shows its inference lower bo
   ]);
   assert.equal(text(facts)[1], 'Last request: user never \u00b7 internal never');
   assert.deepEqual(text(activityFacts(service(), NOW)).slice(0, 1), ['Requests: unknown']);
-});
-
-test('traffic sizes', () => {
-  assert.deepEqual([0, 999, 1234, 56_000, 2_500_000, 3e9].map(formatTraffic), [
-    '0 B',
-    '999 B',
-    '1.2 kB',
-    '56 kB',
-    '2.5 MB',
-    '3.0 GB',
-  ]);
 });

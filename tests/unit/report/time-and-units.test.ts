@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  formatBytes,
-  formatDuration,
-  formatSigned,
-  formatWattHours,
-  formatWatts,
-  parseByteSize,
-} from '../../../main/report/format-units.js';
-import { parseLoadedModels } from '../../../main/report/ollama-detail.js';
+import { formatAmount, formatBytes, formatDuration, formatSigned } from '../../../main/contract/format.js';
+import { parseByteSize, parseLoadedModels } from '../../../main/report/ollama-detail.js';
 import {
   parseDuration,
   parseInstant,
@@ -65,10 +58,10 @@ test('units read the way the report writes them', () => {
   assert.equal(formatDuration(3 * 86_400 + 7200), '3 d 2 h');
   assert.equal(formatBytes(9.1e9), '9.1 GB');
   assert.equal(formatBytes(512e6), '512 MB');
-  assert.equal(formatWattHours(14.2), '14 Wh');
-  assert.equal(formatWattHours(0.4234), '0.42 Wh');
-  assert.equal(formatWatts(7.3e-16), '0.0 W', 'floating-point residue is zero, not 7.3e-16');
-  assert.equal(formatWatts(0), '0.0 W');
+  assert.equal(formatAmount(14.2, 'Wh'), '14 Wh');
+  assert.equal(formatAmount(0.4234, 'Wh'), '0.42 Wh');
+  assert.equal(formatAmount(7.3e-16, 'W'), '0.0 W', 'floating-point residue is zero, not 7.3e-16');
+  assert.equal(formatAmount(0, 'W'), '0.0 W');
   assert.equal(formatSigned(-7.3e-16), '0.0');
   assert.equal(formatSigned(-1.25), '\u22121.3');
   assert.equal(formatSigned(0.4), '+0.40');
