@@ -151,7 +151,7 @@ function describe(token: Token | undefined): string {
   return token.kind === 'close' ? `</${token.name}>` : `<${token.name}${token.kind === 'empty' ? '/' : ''}>`;
 }
 
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (entity, body: string) => {
     switch (body) {
       case 'lt':

@@ -1,4 +1,13 @@
-import { isDict, numberAt, parsePlist, stringAt, type PlistDict, type PlistValue } from './plist.js';
+import {
+  isDict,
+  numberAt,
+  parsePlist,
+  stringAt,
+  type PlistDict,
+  type PlistOutcome,
+  type PlistValue,
+} from './plist.js';
+import { extractPlist, type PlistPick } from './plist-extract.js';
 import { roundWatts, type PowermetricsSample, type PowermetricsTask } from './powermetrics-sample.js';
 import { osThermalLevelFrom, thermalPressureFrom } from './thermal-pressure.js';
 
@@ -27,9 +36,51 @@ export function parsePowermetricsPlist(text: string): PlistStreamOutcome {
   return outcome;
 }
 
-/** Parses one plist document written by powermetrics. Never throws. */
-export function parsePowermetricsDocument(text: string): DocumentOutcome {
-  const plist = parsePlist(text);
+/**
+ * Parses one plist document written by powermetrics. Never throws. Only the values below are built
+ * (see extractPlist); the rest of the ~260 KB document is checked, not kept.
+ */
+export function parsePowermetricsDocument(document: string | Uint8Array): DocumentOutcome {
+  return sampleFrom(extractPlist(document, POWERMETRICS_PICK));
+}
+
+/** The same from the whole plist tree: the reference the extractor is tested and benchmarked against. */
+export function parsePowermetricsDocumentFromFullTree(text: string): DocumentOutcome {
+  return sampleFrom(parsePlist(text));
+}
+
+const POWER_SUFFIXES = ['_power', '_watts', '_energy', '_joules'];
+const powerKeys = (...prefixes: string[]): Record<string, PlistPick> =>
+  Object.fromEntries(prefixes.flatMap((p) => POWER_SUFFIXES.map((s) => [p + s, 'whole' as const])));
+
+/** Every value sampleFrom reads, and nothing else. */
+export const POWERMETRICS_PICK: PlistPick = {
+  keys: {
+    elapsed_ns: 'whole',
+    timestamp: 'whole',
+    hw_model: 'whole',
+    thermal_pressure: 'whole',
+    ...powerKeys('combined', 'package'),
+    processor: { keys: powerKeys('cpu', 'gpu', 'ane', 'dram', 'combined', 'package') },
+    gpu: { keys: powerKeys('gpu') },
+    smc: { keys: { cpu_die: 'whole', gpu_die: 'whole', fan: 'whole' } },
+    battery: { keys: { percent_charge: 'whole' } },
+    tasks: {
+      items: {
+        keys: {
+          pid: 'whole',
+          name: 'whole',
+          cputime_ms_per_s: 'whole',
+          gputime_ms_per_s: 'whole',
+          energy_impact: 'whole',
+          energy_impact_per_s: 'whole',
+        },
+      },
+    },
+  },
+};
+
+function sampleFrom(plist: PlistOutcome): DocumentOutcome {
   if (!plist.ok) return { ok: false, error: `not a plist: ${plist.error}` };
   const root = plist.value;
   if (!isDict(root)) return { ok: false, error: 'the plist root is not a dictionary' };

@@ -2,10 +2,13 @@ import { parsePowermetricsDocument } from './powermetrics-plist.js';
 import type { PowermetricsSample } from './powermetrics-sample.js';
 
 export interface StreamHandlers {
-  onSample(sample: PowermetricsSample, document: string): void;
+  /** `document` is the sample's plist as powermetrics wrote it (UTF-8), for a recording. */
+  onSample(sample: PowermetricsSample, document: Buffer): void;
   /** A document that did not parse: counted and skipped, the stream goes on. */
   onMalformed?(error: string): void;
 }
+
+const PLIST = Buffer.from('<plist');
 
 /** Above this, a document without its NUL terminator is garbage, not a slow writer: drop it. */
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -28,7 +31,7 @@ export class PowermetricsStreamReader {
     let nul = bytes.indexOf(0);
     while (nul >= 0) {
       this.tail.push(bytes.subarray(0, nul));
-      this.emit(Buffer.concat(this.tail).toString('utf8'));
+      this.emit(Buffer.concat(this.tail));
       this.tail = [];
       this.tailBytes = 0;
       bytes = bytes.subarray(nul + 1);
@@ -47,13 +50,14 @@ export class PowermetricsStreamReader {
 
   /** The writer closed: a last document without its NUL is still parsed (a file, or `-n` runs). */
   end(): void {
-    if (this.tailBytes > 0) this.emit(Buffer.concat(this.tail).toString('utf8'));
+    if (this.tailBytes > 0) this.emit(Buffer.concat(this.tail));
     this.tail = [];
     this.tailBytes = 0;
   }
 
-  private emit(document: string): void {
-    if (document.trim() === '') return;
+  /** The bytes go to the extractor undecoded (see extractPlist); only a blank document is decoded. */
+  private emit(document: Buffer): void {
+    if (!document.includes(PLIST) && document.toString('utf8').trim() === '') return;
     const parsed = parsePowermetricsDocument(document);
     if (parsed.ok) {
       this.samples++;

@@ -66,7 +66,7 @@ export interface ReplayControl {
 
 export interface RecordingControl {
   nextTick(): void;
-  recordPowermetricsDocument(document: string): void;
+  recordPowermetricsDocument(document: string | Uint8Array): void;
   /** The SMC/IOHID readings of the tick being recorded, filled in place by the collector. */
   iokitSnapshot(): IokitSnapshot;
   /** The notify(3) states of the tick being recorded, filled in place by the collector. */
