@@ -4,7 +4,14 @@ import { ALERT_RULE_SETTING_KEYS, type AlertSettings } from '../contract/setting
 import { appendRss } from './memory-slope.js';
 import { wordEvent } from './messages.js';
 import { isSnoozed, RULE_NAMES } from './snooze.js';
-import { emptyTracker, trackerKey, type AlertState, type RssPoint, type RuleTracker } from './state.js';
+import {
+  emptyTracker,
+  SYSTEM_SUBJECT,
+  trackerKey,
+  type AlertState,
+  type RssPoint,
+  type RuleTracker,
+} from './state.js';
 import { stepTracker } from './streak.js';
 import {
   idlePowerSubject,
@@ -49,7 +56,7 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
     ? updateRssSeries(state.rss, sample, rules.memoryGrowth.windowSeconds)
     : {};
 
-  for (const subject of subjectsOf(rules, sample, rss)) {
+  for (const subject of [...subjectsOf(rules, sample, rss), ...unmonitored(rules, state, sample)]) {
     const key = trackerKey(subject.rule, subject.subject);
     const previous = trackers[key] ?? emptyTracker();
     const { tracker, transition } = stepTracker(previous, subject.observation, {
@@ -76,7 +83,7 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
       rule: subject.rule,
       kind: transition,
       severity: tracker.severity ?? previous.severity,
-      serviceId: subject.service?.id ?? null,
+      serviceId: subject.service?.id ?? (subject.subject === SYSTEM_SUBJECT ? null : subject.subject),
       value: subject.observation?.value ?? null,
       unit: wording.unit,
       threshold: wording.threshold,
@@ -99,6 +106,38 @@ function subjectsOf(rules: AlertSettings, sample: Sample, rss: Record<string, Rs
   if (rules.idleServiceCpu.enabled) subjects.push(...idleServiceCpuSubjects(rules.idleServiceCpu, sample));
   if (rules.memoryGrowth.enabled) subjects.push(...memoryGrowthSubjects(rules.memoryGrowth, sample, rss));
   if (rules.thermalPressure.enabled) subjects.push(thermalSubject(rules.thermalPressure, sample));
+  return subjects;
+}
+
+/**
+ * Open per-service alerts whose service the sample no longer lists (removed from settings while the
+ * alert was open, or before a restart): the condition no longer applies, so they clear as a stopped
+ * service's would.
+ */
+function unmonitored(rules: AlertSettings, state: AlertState, sample: Sample): Subject[] {
+  const listed = new Set(sample.services.map((s) => s.id));
+  const subjects: Subject[] = [];
+  for (const [key, tracker] of Object.entries(state.trackers)) {
+    if (tracker.severity === null) continue;
+    const split = key.indexOf(':');
+    const rule = key.slice(0, split) as AlertRuleId;
+    const subject = key.slice(split + 1);
+    if (subject === SYSTEM_SUBJECT || listed.has(subject)) continue;
+    if (!rules[ALERT_RULE_SETTING_KEYS[rule]].enabled) continue;
+    subjects.push({
+      rule,
+      subject,
+      service: null,
+      observation: {
+        value: null,
+        warning: false,
+        critical: false,
+        clearable: true,
+        deescalatable: true,
+        note: `${subject} is no longer monitored`,
+      },
+    });
+  }
   return subjects;
 }
 

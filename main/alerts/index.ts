@@ -1,4 +1,5 @@
 export { evaluateAlerts, type AlertStep } from './engine.js';
+export { restoreAlertState } from './restore.js';
 export { initialAlertState, activeAlerts, type AlertState, type ActiveAlert } from './state.js';
 export {
   applySnooze,

@@ -1,4 +1,5 @@
 import type { AlertEvent, Sample, Settings, SnoozeRequest, SnoozeState } from '../contract/index.js';
+import { restoreAlertState } from './restore.js';
 import { applySnooze, emptySnooze, evaluateAlerts, initialAlertState, pruneExpired } from './index.js';
 
 /** The alert engine as the running monitor drives it: engine state and snooze state between samples. */
@@ -6,6 +7,11 @@ export interface AlertRunner {
   evaluate(sample: Sample, settings: Settings): AlertEvent[];
   snooze(request: SnoozeRequest, now: number): { state: SnoozeState; events: AlertEvent[] };
   snoozeState(): SnoozeState;
+  /**
+   * Takes up the alerts stored before a restart: open ones stay open (no second 'fired') until the
+   * fresh samples clear them through the normal rules.
+   */
+  restore(events: readonly AlertEvent[], settings: Settings, now: number): void;
 }
 
 export function createAlertRunner(onError: (message: string) => void = () => {}): AlertRunner {
@@ -26,5 +32,8 @@ export function createAlertRunner(onError: (message: string) => void = () => {})
       return { state: snooze, events: result.events };
     },
     snoozeState: () => snooze,
+    restore(events, settings, now) {
+      state = restoreAlertState(events, now, settings.alerts.cooldownMinutes * 60_000);
+    },
   };
 }

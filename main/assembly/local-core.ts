@@ -94,6 +94,13 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
   void baseline
     .warmUp((range) => store.samples(range), Date.now())
     .catch((error: Error) => options.onError?.(new Error(`baseline: ${error.message}`)));
+  const alerts = createAlertRunner((message) => options.onError?.(new Error(`alerts: ${message}`)));
+  // Alerts open when the monitor last stopped are cleared or kept by the fresh samples.
+  try {
+    alerts.restore(await store.alerts(), initial, Date.now());
+  } catch (error) {
+    options.onError?.(new Error(`alerts: cannot read the stored alerts (${(error as Error).message})`));
+  }
   const core = createMonitorCore({
     baseline,
     permission: power.permission,
@@ -102,7 +109,7 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     sampler,
     store,
     settings: options.settingsStore,
-    alerts: createAlertRunner((message) => options.onError?.(new Error(`alerts: ${message}`))),
+    alerts,
     report: (range, s) => buildReport(store, range, s),
     compare: (before, after) => {
       const latest = store.latest();

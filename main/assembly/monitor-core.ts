@@ -41,7 +41,7 @@ export interface MonitorCoreOptions {
   sampler: Sampler;
   store: CoreStore;
   settings: CoreSettings;
-  alerts: AlertRunner;
+  alerts: Omit<AlertRunner, 'restore'>;
   report(range: TimeRange, settings: Settings): Promise<Report>;
   compare(before: TimeRange, after: TimeRange): Promise<CompareResult>;
   mode: MonitorStatus['mode'];

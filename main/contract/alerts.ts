@@ -40,3 +40,29 @@ export interface SnoozeState {
   /** Rule (or 'all') → epoch ms when the snooze ends. */
   snoozedUntil: Partial<Record<AlertRuleId | 'all', number>>;
 }
+
+/** Rules about the whole machine: one alert at a time, whichever service an event names as the culprit. */
+export const SYSTEM_ALERT_RULES: readonly AlertRuleId[] = ['idle-power', 'thermal-pressure'];
+
+/** Which alert an event belongs to: the rule for whole-machine rules, the rule and service otherwise. */
+export function alertKeyOf(event: Pick<AlertEvent, 'rule' | 'serviceId'>): string {
+  return SYSTEM_ALERT_RULES.includes(event.rule) ? event.rule : `${event.rule}\u0000${event.serviceId ?? ''}`;
+}
+
+/**
+ * The newest event of each alert (snoozes left out), oldest first: an alert is open while its newest
+ * event is not 'cleared'.
+ */
+export function newestAlertEvents(events: readonly AlertEvent[]): AlertEvent[] {
+  const newest = new Map<string, AlertEvent>();
+  for (const event of [...events].sort((a, b) => a.at - b.at)) {
+    if (event.kind === 'snoozed') continue;
+    newest.set(alertKeyOf(event), event);
+  }
+  return [...newest.values()];
+}
+
+/** Alerts still open: the newest event of each, unless it cleared the alert. */
+export function openAlertEvents(events: readonly AlertEvent[]): AlertEvent[] {
+  return newestAlertEvents(events).filter((event) => event.kind !== 'cleared');
+}

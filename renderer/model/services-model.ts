@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../../main/contract/alerts.js';
+import { openAlertEvents, type AlertEvent } from '../../main/contract/alerts.js';
 import {
   packageLabel,
   POWER_BASIS_PATH,
@@ -78,18 +78,13 @@ export function splitByStatus(services: readonly ServiceSample[]): {
 }
 
 /**
- * Alerts still open per service: the newest event of each (rule, service) pair decides, so a
- * 'cleared' event closes what 'fired' opened.
+ * Alerts still open per service: the newest event of each alert decides, so a 'cleared' event closes
+ * what 'fired' opened (a whole-machine alert sits with the culprit its newest event names).
  */
 export function openAlertsByService(alerts: readonly AlertEvent[]): Map<string, AlertEvent[]> {
-  const newest = new Map<string, AlertEvent>();
-  for (const a of [...alerts].sort((x, y) => x.at - y.at)) {
-    if (a.kind === 'snoozed') continue;
-    newest.set(`${a.rule}\u0000${a.serviceId ?? ''}`, a);
-  }
   const open = new Map<string, AlertEvent[]>();
-  for (const a of newest.values()) {
-    if (a.kind === 'cleared' || a.serviceId === null) continue;
+  for (const a of openAlertEvents(alerts)) {
+    if (a.serviceId === null) continue;
     open.set(a.serviceId, [...(open.get(a.serviceId) ?? []), a]);
   }
   return open;

@@ -104,6 +104,19 @@ test('a cleared event closes the alert its rule opened for that service', () => 
   );
 });
 
+test('a whole-machine alert is one alert whichever culprit its events name', () => {
+  const open = openAlertsByService([
+    alert('1', 1, 'fired', 'vibevoice', 'idle-power'),
+    alert('2', 2, 'cleared', 'ollama', 'idle-power'),
+    alert('3', 3, 'fired', 'nextjs', 'thermal-pressure'),
+    alert('4', 4, 'escalated', 'piper', 'thermal-pressure'),
+  ]);
+  assert.deepEqual(
+    [...open.entries()].map(([id, alerts]) => [id, alerts.map((a) => a.id)]),
+    [['piper', ['4']]],
+  );
+});
+
 test('alerts merge by id, newest first, bounded', () => {
   const merged = mergeAlerts(
     [alert('1', 1, 'fired', 'a'), alert('2', 5, 'fired', 'a')],
