@@ -43,6 +43,11 @@ export const DARWIN_PARSERS: ParserEntry[] = [
     parse: (text) => parsePs(text),
   },
   {
+    kind: 'ps-args',
+    description: 'ps -axww -o pid=,ppid=,rss=,time=,comm=,args= (what IdleWatt runs each tick)',
+    parse: (text) => parsePs(text, 'comm-args'),
+  },
+  {
     kind: 'lsof',
     description: 'lsof -nP -iTCP -F pcnT field output, or the default lsof table',
     parse: (text) => parseLsofTcp(text),

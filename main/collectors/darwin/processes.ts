@@ -33,7 +33,7 @@ export function createDarwinProcessCollector(env: CollectorEnv): CollectorInstan
       const result = await env.exec('ps', [...PS_ARGS]);
       const problem = unusable<Observation>('ps', result);
       if (problem) return problem;
-      const parsed = parsePs(result.stdout);
+      const parsed = parsePs(result.stdout, 'comm-args');
       if (!parsed.ok) return failed(`ps: ${parsed.error}`);
       const keys = tracker.keysFor(parsed.value);
       const watched = parsed.value.map((p) => p.pid).filter((pid) => request.watchPids.has(pid));

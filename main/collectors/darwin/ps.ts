@@ -1,4 +1,16 @@
-export const PS_ARGS = ['-axo', 'pid=,ppid=,rss=,time=,comm='] as const;
+/**
+ * IdleWatt's per-tick call: `args` last (the command line, unlimited with -ww), so a service's
+ * commandPattern can match `uvicorn`, `server.py` or `next dev`; `comm` before it for the name.
+ */
+export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,rss=,time=,comm=,args='] as const;
+
+/**
+ * macOS ps cuts a text column that is not the last one at its default width and pads it to that
+ * width: `comm` at 16 bytes (apple-oss-distributions/adv_cmds `ps/keyword.c`, `ps/print.c`, as
+ * reported in pyinfra-dev/pyinfra#1952 and sindresorhus/ps-list#49:
+ * `/opt/homebrew/Ce /opt/homebrew/Cellar/…/gitstatusd-darwin-arm64 -G v1.5.1`).
+ */
+export const COMM_WIDTH = 16;
 
 export interface PsProcess {
   pid: number;
@@ -8,19 +20,23 @@ export interface PsProcess {
   cpuSeconds: number;
   /** The executable's base name. */
   name: string;
-  /** What ps printed in its command column (a path for `comm`, the command line for `command`). */
+  /** The command line where ps printed it (`args`, `command`), else what `comm` printed (a path). */
   command: string;
 }
+
+/** `comm`: the last column (`comm=` alone, the `idlewatt parse ps` default); `comm-args`: PS_ARGS. */
+export type PsLayout = 'comm' | 'comm-args';
 
 export type PsOutcome = { ok: true; value: PsProcess[] } | { ok: false; error: string };
 
 const HEADERLESS = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s(.*)$/;
 
 /**
- * Parses `ps -axo pid=,ppid=,rss=,time=,comm=` (IdleWatt's per-tick call; names may hold spaces),
- * and also headed output such as `ps aux` that users paste, by its column names.
+ * Parses headerless `ps -axo pid=,ppid=,rss=,time=,comm=` (names may hold spaces) or, with
+ * `comm-args`, IdleWatt's PS_ARGS; and headed output such as `ps aux` that users paste, by its column
+ * names.
  */
-export function parsePs(text: string): PsOutcome {
+export function parsePs(text: string, layout: PsLayout = 'comm'): PsOutcome {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return { ok: false, error: 'empty output' };
   if (/\bPID\b/.test(lines[0]!)) return parseHeaded(lines);
@@ -31,17 +47,36 @@ export function parsePs(text: string): PsOutcome {
     if (!match || cpuSeconds === null) {
       return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
     }
-    const command = match[5]!.trim();
+    const { name, command } = layout === 'comm-args' ? commAndArgs(match[5]!) : commOnly(match[5]!);
     processes.push({
       pid: Number(match[1]),
       ppid: Number(match[2]),
       rssBytes: Number(match[3]) * 1024,
       cpuSeconds,
-      name: baseName(command),
+      name,
       command,
     });
   }
   return { ok: true, value: processes };
+}
+
+function commOnly(rest: string): { name: string; command: string } {
+  const command = rest.trim();
+  return { name: baseName(command), command };
+}
+
+/**
+ * `comm` is the first COMM_WIDTH characters (cut and padded), then one space, then `args`. A `comm`
+ * shorter than that is whole and names the process; a cut one (all 16 characters used) does not, and
+ * the command line's executable names it instead (`/opt/homebrew/Ce` → `ollama` from
+ * `/opt/homebrew/bin/ollama serve`). An empty command line (a zombie, a kernel task) leaves `comm`.
+ */
+function commAndArgs(rest: string): { name: string; command: string } {
+  const comm = rest.slice(0, COMM_WIDTH).trimEnd();
+  const args = rest.slice(COMM_WIDTH).trim();
+  if (args === '') return { name: baseName(comm), command: comm };
+  const whole = comm.length < COMM_WIDTH;
+  return { name: baseName(whole ? comm : executableOf(args)), command: args };
 }
 
 /** A column that should hold a count: its value, or null for anything else ('-', '1.2.3'). */

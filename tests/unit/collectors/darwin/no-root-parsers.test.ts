@@ -14,6 +14,8 @@ import {
   parsePs,
   parseThreadCounts,
 } from '../../../../main/collectors/darwin/ps.js';
+import type { ServiceConfig } from '../../../../main/contract/index.js';
+import { matchServices } from '../../../../main/sampler/service-matcher.js';
 import { FIXTURES } from '../../../helpers.js';
 
 const fixture = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
@@ -295,4 +297,89 @@ test('lsof table whose header line was dropped (piped through grep) is recognise
   assert.deepEqual(without.value, withHeader.value);
   assert.ok(without.value.listening.length > 0);
   assert.equal(parseLsofTcp('node 7303 dev hello world').ok, false);
+});
+
+test("IdleWatt's ps call (comm cut at 16 bytes, then args): names from comm or the command line, commandPattern sees uvicorn, server.py, next dev", () => {
+  const parsed = parsePs(fixture('ps/written-sample-ps-axww-o-pid-ppid-rss-time-comm-args.txt'), 'comm-args');
+  assert.ok(parsed.ok);
+  const byPid = new Map(parsed.value.map((p) => [p.pid, p]));
+  assert.equal(parsed.value.length, 12);
+  assert.deepEqual(byPid.get(1), {
+    pid: 1,
+    ppid: 0,
+    rssBytes: 14320 * 1024,
+    cpuSeconds: 761.07,
+    name: 'launchd',
+    command: '/sbin/launchd',
+  });
+  const names = Object.fromEntries(parsed.value.map((p) => [p.pid, p.name]));
+  assert.deepEqual(names, {
+    1: 'launchd',
+    409: 'WindowServer',
+    1386: 'ghostty',
+    55294: 'Python',
+    7101: 'ollama',
+    7188: 'ollama',
+    7202: 'python3.11',
+    7303: 'next-server',
+    7290: 'node',
+    7404: 'python3',
+    7505: 'whisper-server',
+    1029: 'Docker Desktop Helper (Renderer)',
+  });
+  assert.equal(
+    byPid.get(7202)!.command,
+    '/Users/dev/vibevoice/.venv/bin/python3.11 -m uvicorn vibevoice.server:app --host 127.0.0.1 --port 8880',
+  );
+  assert.match(byPid.get(55294)!.command, /\/Python server\.py --port 8766$/);
+  assert.equal(byPid.get(7290)!.command, 'node /Users/dev/dashboard/node_modules/.bin/next dev -p 3000');
+  assert.match(byPid.get(1029)!.command, /Docker Desktop Helper \(Renderer\) --type=renderer --lang=en-US$/);
+
+  const service = (id: string, commandPattern: string): ServiceConfig => ({
+    id,
+    name: id,
+    ports: [],
+    processNames: [],
+    commandPattern,
+  });
+  const processes = parsed.value.map((p) => ({
+    pid: p.pid,
+    ppid: p.ppid ?? 0,
+    name: p.name,
+    command: p.command,
+    cpuSeconds: p.cpuSeconds,
+    rssBytes: p.rssBytes,
+    threads: null,
+    openFiles: null,
+    startKey: String(p.pid),
+  }));
+  const matches = matchServices(
+    [service('tts', 'uvicorn'), service('console', 'server\\.py'), service('dashboard', 'next dev')],
+    processes,
+    new Map(),
+    { patternBudgetMs: Infinity },
+  );
+  assert.deepEqual(matches.get('tts')!.pids, [7202]);
+  assert.deepEqual(matches.get('console')!.pids, [55294]);
+  assert.deepEqual(matches.get('dashboard')!.pids, [7290, 7303], 'next dev and the next-server it spawned');
+});
+
+test('ps with args: a short comm is whole; an empty command line keeps comm; the older comm-only layout still parses', () => {
+  const text = [
+    '  101     1   2048  0:00.10 /usr/sbin/cfpref /usr/sbin/cfprefsd agent',
+    '  202     1   1024  0:00.01 /usr/libexec/log ',
+    '  303     1   4096  0:01.00 /bin/zsh         -zsh',
+  ].join('\n');
+  const parsed = parsePs(text, 'comm-args');
+  assert.ok(parsed.ok);
+  assert.deepEqual(
+    parsed.value.map((p) => [p.name, p.command]),
+    [
+      ['cfprefsd', '/usr/sbin/cfprefsd agent'],
+      ['log', '/usr/libexec/log'],
+      ['zsh', '-zsh'],
+    ],
+  );
+  const old = parsePs(fixture('ps/written-sample-ps-axo-pid-ppid-rss-time-comm.txt'));
+  assert.ok(old.ok && old.value[0]!.command === '/sbin/launchd');
 });

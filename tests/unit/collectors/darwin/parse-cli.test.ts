@@ -45,6 +45,7 @@ const cases: [string, string[], number][] = [
   ['ioreg-battery', files('ioreg', /./), 0],
   ['pmset-therm', files('pmset', /./), 0],
   ['ps', files('ps', /./), 0],
+  ['ps-args', files('ps', /comm-args/), 0],
   ['lsof', files('lsof', /./), 0],
   ['netstat', files('replay/darwin-m4max-stack/outputs', /^netstat/), 0],
   ['ollama-ps', files('ollama', /./), 0],

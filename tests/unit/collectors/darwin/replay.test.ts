@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PS_ARGS } from '../../../../main/collectors/darwin/ps.js';
 import { createPowermetricsCollector } from '../../../../main/collectors/darwin/powermetrics.js';
 import { createDarwinProcessCollector } from '../../../../main/collectors/darwin/processes.js';
 import {
@@ -16,7 +17,7 @@ import type { CollectorEnv, CommandRunner } from '../../../../main/collectors/ty
 import { FIXTURES, tempDir } from '../../../helpers.js';
 
 const RECORDING = join(FIXTURES, 'replay', 'darwin-m4max-stack');
-const PS = ['-axo', 'pid=,ppid=,rss=,time=,comm='];
+const PS = [...PS_ARGS];
 
 test('the replay runner serves the recording tick by tick and loops at the end', async () => {
   const runner = await createReplayRunner(RECORDING);

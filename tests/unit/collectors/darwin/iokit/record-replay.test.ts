@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PS_ARGS } from '../../../../../main/collectors/darwin/ps.js';
 import { createCollectors } from '../../../../../main/collectors/setup.js';
 import { createIokitCollector } from '../../../../../main/collectors/darwin/iokit/collector.js';
 import { iokitOpenerFor } from '../../../../../main/collectors/darwin/iokit/open.js';
@@ -17,7 +18,7 @@ import { FIXTURES, tempDir } from '../../../../helpers.js';
 import { fakeHidPort, fakePorts, fakeSmcPort, flt, M4_MAX_KEYS } from './fake-smc.js';
 
 const REQUEST = { slow: false, watchPids: new Set<number>(), servicePorts: new Set<number>() };
-const PS = ['-axo', 'pid=,ppid=,rss=,time=,comm='];
+const PS = [...PS_ARGS];
 
 const machine: CommandRunner = async (file) =>
   file === 'sysctl'
