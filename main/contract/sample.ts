@@ -142,6 +142,11 @@ export interface InternalClient {
   id: string;
   name: string;
   requests5m: number;
+  /**
+   * The mean spacing of those requests (null under two). Requests on one kept-alive connection
+   * count at most once per tick, so a client polling faster than the ticks reads as the tick interval.
+   */
+  everySeconds: number | null;
 }
 
 /**

@@ -31,8 +31,14 @@ export interface ServiceTraffic {
   requestCount5m: RequestCounts;
   lastUserRequestAt: number | null;
   lastInternalRequestAt: number | null;
-  /** Internal client id (service id or `idlewatt`) → requests in the last 5 minutes. */
-  internalClients: Map<string, number>;
+  /** Internal client id (service id or `idlewatt`) → its requests in the last 5 minutes. */
+  internalClients: Map<string, ClientRequests>;
+}
+
+export interface ClientRequests {
+  count: number;
+  firstAt: number;
+  lastAt: number;
 }
 
 type ClientClass = { kind: 'user' } | { kind: 'internal'; clientId: string };
@@ -175,7 +181,13 @@ export class TrafficTracker {
       if (!t) continue; // a service no longer configured
       t.requestCount5m[e.client.kind] += 1;
       if (e.client.kind === 'internal') {
-        t.internalClients.set(e.client.clientId, (t.internalClients.get(e.client.clientId) ?? 0) + 1);
+        const seen = t.internalClients.get(e.client.clientId);
+        if (seen) {
+          seen.count += 1;
+          seen.lastAt = e.at;
+        } else {
+          t.internalClients.set(e.client.clientId, { count: 1, firstAt: e.at, lastAt: e.at });
+        }
       }
     }
     for (const [id, t] of result) {

@@ -8,10 +8,11 @@ export function serviceActivity(
   inferenceCount5m: number | null,
 ): ServiceActivity {
   const internalClients: InternalClient[] = [...traffic.internalClients]
-    .map(([id, requests5m]) => ({
+    .map(([id, seen]) => ({
       id,
       name: id === SELF_CLIENT_ID ? 'IdleWatt' : (serviceNames.get(id) ?? id),
-      requests5m,
+      requests5m: seen.count,
+      everySeconds: seen.count >= 2 ? (seen.lastAt - seen.firstAt) / 1000 / (seen.count - 1) : null,
     }))
     .sort((a, b) => b.requests5m - a.requests5m || a.id.localeCompare(b.id));
   return {

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServiceSample } from '../../../main/contract/sample.js';
 import { activityFacts } from '../../../renderer/model/activity-model.js';
+import { headerModel } from '../../../renderer/model/header-model.js';
+import { formatAgo } from '../../../renderer/format.js';
+import { syntheticSample } from '../../e2e/synthetic-data.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -38,7 +41,10 @@ test('the expanded row names internal pollers and their cadence, user and intern
         requestCount5m: { user: 3, internal: 150 },
         lastUserRequestAt: NOW - 32_000,
         lastInternalRequestAt: NOW - 1000,
-        internalClients: [{ id: 'console', name: 'Management Console', requests5m: 150 }],
+        internalClients: [
+          { id: 'console', name: 'Management Console', requests5m: 150, everySeconds: 2 },
+          { id: 'idlewatt', name: 'IdleWatt', requests5m: 1, everySeconds: null },
+        ],
         inferenceCount5m: null,
       },
     }),
@@ -46,7 +52,8 @@ test('the expanded row names internal pollers and their cadence, user and intern
   );
   assert.deepEqual(text(facts), [
     'Requests, 5 min: \u2248 3 from users \u00b7 150 internal',
-    'Internal: Management Console \u2192 Next.js: 150 in 5 min (every \u2248 2 s)',
+    'Internal: Management Console polls Next.js every \u2248 2 s (150 in 5 min): Next.js 3.0 % CPU',
+    'Internal: IdleWatt polls Next.js once in 5 min: Next.js 3.0 % CPU',
     'Last request: user now \u00b7 internal now',
     'Connections: 1 open \u00b7 1 new since the last sample',
     'Traffic: in 1.2 kB \u00b7 out 56 kB since the last sample',
@@ -83,4 +90,21 @@ test('unknown figures read unknown, never 0; Ollama shows its inference lower bo
   ]);
   assert.equal(text(facts)[1], 'Last request: user never \u00b7 internal never');
   assert.deepEqual(text(activityFacts(service(), NOW)).slice(0, 1), ['Requests: unknown']);
+});
+
+test('the header and the rows agree on the last request: the same words for the same time', () => {
+  const sample = syntheticSample(NOW, 5000, {
+    dataStart: NOW - 86_400_000,
+    withPower: true,
+    failingCollector: null,
+    services: true,
+  });
+  for (const agoMs of [32_000, 5 * 60_000 + 1000]) {
+    const at = NOW - agoMs;
+    sample.idle = { stackIdle: false, stackIdleSinceAt: null, lastActivityAt: at, userIdleSeconds: null };
+    sample.services[0]!.lastActiveAt = at;
+    const row = formatAgo(sample.services[0]!.lastActiveAt, NOW);
+    assert.equal(headerModel(sample, NOW).idle, `Stack active \u00b7 last request ${row}`);
+  }
+  assert.equal(formatAgo(NOW - 32_000, NOW), 'now', 'the row’s word for 32 s ago');
 });

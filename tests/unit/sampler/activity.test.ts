@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { decodeDiagChunk } from '../../../main/collectors/linux/inet-diag.js';
+import { socketObservation } from '../../../main/collectors/linux/sockets.js';
 import type { Connection } from '../../../main/collectors/types.js';
-import { TrafficTracker, type TrafficInput } from '../../../main/sampler/activity.js';
+import { REQUEST_WINDOW_MS, TrafficTracker, type TrafficInput } from '../../../main/sampler/activity.js';
+import { FIXTURES } from '../../helpers.js';
 import { OllamaInferenceCounter } from '../../../main/sampler/ollama-inferences.js';
 
 const SELF = 9000;
@@ -87,7 +92,7 @@ test('a monitored service polling another is internal, named by service id; the 
   for (let i = 1; i <= 3; i++) t.update(base(i * 2000, pair(3000, 51000, 200, 100 * i, 1000 * i)));
   const next = t.update(base(8000, pair(3000, 51000, 200, 400, 4000))).get('next')!;
   assert.deepEqual(next.requestCount5m, { user: 0, internal: 4 });
-  assert.deepEqual([...next.internalClients], [['console', 4]]);
+  assert.deepEqual([...next.internalClients], [['console', { count: 4, firstAt: 2000, lastAt: 8000 }]]);
   assert.equal(next.lastUserRequestAt, null);
   assert.equal(next.lastInternalRequestAt, 8000);
   const later = t.update(base(8000 + 5 * 60_000, [])).get('next')!;
@@ -106,7 +111,10 @@ test('a client that closed first leaves only TIME_WAIT: a user’s request, unle
 
   const probe = t.update(base(6000, [timeWait(11434, 53000)], { selfRequests: new Map([[11434, 1]]) }));
   assert.deepEqual(probe.get('ollama')!.connectionsOpened, { user: 0, internal: 1 });
-  assert.deepEqual([...probe.get('ollama')!.internalClients], [['idlewatt', 1]]);
+  assert.deepEqual(
+    [...probe.get('ollama')!.internalClients],
+    [['idlewatt', { count: 1, firstAt: 6000, lastAt: 6000 }]],
+  );
   const user = t.update(base(8000, [timeWait(11434, 53001)])).get('ollama')!;
   assert.deepEqual(user.connectionsOpened, { user: 1, internal: 0 }, 'no probe left to account for it');
 });
@@ -169,4 +177,82 @@ test('Ollama inferences: expiry pushed forward or a new load counts once per pro
   assert.equal(c.update([model('llama3', 310_400), model('qwen', null)], 20_000), 2, 'sub-second jitter');
   assert.equal(c.update([], 25_000), 2, 'unloading is no inference');
   assert.equal(c.count(10_000 + 5 * 60_000), 1, 'the window slides');
+});
+
+/** The captured sock_diag dump: a keep-alive client end (44808), the client's TIME_WAIT end (44820), the server end. */
+function capturedDump(owner: number): Connection[] {
+  const entries = readFileSync(join(FIXTURES, 'sock-diag', 'loopback-port.hex'), 'utf8')
+    .trim()
+    .split('\n')
+    .flatMap((line) => decodeDiagChunk(Buffer.from(line, 'hex')).sockets);
+  const clientEnd = entries.find((e) => e.state === 'ESTABLISHED' && e.localPort === 44808)!;
+  const serverEnd = entries.find((e) => e.state === 'ESTABLISHED' && e.localPort === CAPTURED_PORT)!;
+  const owners = new Map([
+    [clientEnd.inode, owner],
+    [serverEnd.inode, 100],
+  ]);
+  return socketObservation(entries, owners, new Set([CAPTURED_PORT])).connections;
+}
+const CAPTURED_PORT = 33933;
+
+test('captured sockets: client-side rows whose remote port is the service port are its requests; only ESTABLISHED is open', () => {
+  const input = (at: number, connections: Connection[]) =>
+    base(at, connections, { serviceByPort: new Map([[CAPTURED_PORT, 'next']]) });
+  const t = new TrafficTracker();
+  t.update(input(0, []));
+  const user = t.update(input(2000, capturedDump(4242))).get('next')!;
+  assert.deepEqual(
+    user.connectionsOpened,
+    { user: 2, internal: 0 },
+    'the keep-alive connection and the one its client closed first (TIME_WAIT on the client side only)',
+  );
+  assert.equal(user.activeConnections, 1, 'the TIME_WAIT leftover is not an open connection');
+  assert.equal(user.bytesIn, 33, 'the server end’s bytes_received');
+  assert.equal(user.bytesOut, 40);
+
+  const u = new TrafficTracker();
+  u.update(input(0, []));
+  const polled = u.update(input(2000, capturedDump(200))).get('next')!;
+  assert.deepEqual(
+    polled.connectionsOpened,
+    { user: 1, internal: 1 },
+    'the console (pid 200) owns the live client end',
+  );
+  assert.deepEqual([...polled.internalClients.keys()], ['console']);
+});
+
+test('a client end seen without its server end (ESTABLISHED or TIME_WAIT) is a request to the service it points at', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  const [, liveClient] = pair(8766, 57000, 4242, undefined, undefined);
+  const [, closedClient] = pair(3000, 57001, null, undefined, undefined, 'TIME_WAIT');
+  const tick = t.update(base(2000, [liveClient!, closedClient!]));
+  assert.deepEqual(tick.get('console')!.requests, { user: 1, internal: 0 });
+  assert.equal(tick.get('console')!.activeConnections, 1);
+  assert.deepEqual(tick.get('next')!.requests, { user: 1, internal: 0 });
+  assert.equal(tick.get('next')!.activeConnections, 0);
+});
+
+test('activeConnections counts ESTABLISHED only: 37 TIME_WAIT leftovers of page reloads and a closing socket are not open', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  const leftovers = Array.from({ length: 37 }, (_, i) => timeWait(3000, 58000 + i));
+  const closing = pair(3000, 59000, 4242, undefined, undefined, 'FIN_WAIT2');
+  const tick = t.update(base(2000, [...leftovers, ...closing, ...pair(3000, 59001, 4242)])).get('next')!;
+  assert.equal(tick.activeConnections, 1);
+  assert.deepEqual(tick.connectionsOpened, { user: 39, internal: 0 });
+});
+
+test('requestCount5m: a request counts while it is less than 5 minutes old, user and internal apart', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  t.update(base(1000, [timeWait(3000, 60000)]));
+  t.update(base(2000, pair(3000, 60001, 200, 10, 10)));
+  const at = (ms: number) => t.update(base(ms, [])).get('next')!.requestCount5m;
+  assert.deepEqual(at(1000 + REQUEST_WINDOW_MS - 1), { user: 1, internal: 1 });
+  assert.deepEqual(at(1000 + REQUEST_WINDOW_MS), { user: 0, internal: 1 }, 'exactly 5 minutes old: out');
+  assert.deepEqual(at(2000 + REQUEST_WINDOW_MS), { user: 0, internal: 0 });
+  const last = t.update(base(2000 + REQUEST_WINDOW_MS + 1, [])).get('next')!;
+  assert.equal(last.lastUserRequestAt, 1000, 'the last request time outlives the window');
+  assert.equal(last.lastInternalRequestAt, 2000);
 });
