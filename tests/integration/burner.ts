@@ -28,9 +28,27 @@ export async function startBurner(port: number, share: number): Promise<ChildPro
 
 const PEER = join(REPO_ROOT, 'tests/integration/traffic-peer.mjs');
 
-/** A traffic-peer process (see traffic-peer.mjs); resolves with its port once it listens, or when a request is done. */
+const PEER_WAIT_MS = 15_000;
+
+/** The next message from a traffic peer, or an error after 15 s. */
+export async function peerMessage(child: ChildProcess): Promise<{ type: string; port?: number }> {
+  const [message] = (await once(child, 'message', { signal: AbortSignal.timeout(PEER_WAIT_MS) })) as [
+    { type: string; port?: number },
+  ];
+  return message;
+}
+
+/**
+ * A traffic-peer process (see traffic-peer.mjs); resolves with its port once it listens, or when it
+ * has connected or its request is done.
+ */
 export async function startPeer(args: string[]): Promise<{ child: ChildProcess; port: number | null }> {
   const child = fork(PEER, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [message] = (await once(child, 'message')) as [{ type: string; port?: number }];
-  return { child, port: message.port ?? null };
+  try {
+    const message = await peerMessage(child);
+    return { child, port: message.port ?? null };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
 }

@@ -2,7 +2,8 @@
 //   serve            listen on a free port, answer every chunk received
 //   poll PORT MS     serve too, and send a request to PORT every MS ms on one kept-alive connection
 //   request PORT     one request on a new connection, closed by this client first, then exit
-// It reports {type: 'listening', port} or {type: 'done'} over IPC.
+//   keepalive PORT   open one connection and keep it, silent; each IPC 'send' sends one request on it
+// It reports {type: 'listening', port}, {type: 'done'}, {type: 'connected'} or {type: 'answered'} over IPC.
 import { connect, createServer } from 'node:net';
 
 const [mode, target, everyMs] = process.argv.slice(2);
@@ -30,5 +31,12 @@ if (mode === 'request') {
   const socket = connect(Number(target), '127.0.0.1', () => socket.write(REQUEST));
   socket.once('data', () => socket.end());
   socket.on('close', () => process.send?.({ type: 'done' }, () => process.exit(0)));
+}
+if (mode === 'keepalive') {
+  const socket = connect(Number(target), '127.0.0.1', () => process.send?.({ type: 'connected' }));
+  socket.on('data', () => process.send?.({ type: 'answered' }));
+  process.on('message', (message) => {
+    if (message === 'send') socket.write(REQUEST);
+  });
 }
 process.on('disconnect', () => process.exit(0));

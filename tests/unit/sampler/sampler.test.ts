@@ -370,3 +370,109 @@ test('the platform thermal state fills in pressure only where no collector repor
   assert.equal(measured.thermal.pressure, 'nominal', 'a collector that measures it wins');
   assert.equal(measured.sources['thermal.pressure']!.source, 'powermetrics');
 });
+
+test('a stack whose services only poll each other stays idle; a user’s request wakes it; Ollama counts inferences; launchers are part of a service', async () => {
+  const clock = manualClock();
+  const settings = testSettings((s) => {
+    s.sampling.idleAfterMinutes = 0.1;
+    s.services = [
+      { id: 'next', name: 'Next.js', ports: [3000], processNames: [] },
+      { id: 'console', name: 'Management Console', ports: [8766], processNames: [] },
+      { id: 'ollama', name: 'Ollama', ports: [11434], processNames: [], probe: 'ollama' },
+    ];
+  });
+  const session = { sid: 80 };
+  const processes = [
+    proc(80, 0, { name: 'bash', pgid: 80, ...session, rssBytes: 5e6 }),
+    proc(90, 0, { name: 'node', command: 'node next dev', ppid: 80, pgid: 90, ...session, rssBytes: 63.5e6 }),
+    proc(100, 0, { name: 'next-server', ppid: 90, pgid: 90, ...session, rssBytes: 256e6 }),
+    proc(200, 0, { name: 'python3', ppid: 80, pgid: 200, ...session }),
+    proc(300, 0, { name: 'ollama', pgid: 300, sid: 300 }),
+  ];
+  const poll = (bytes: number): Connection[] => [
+    {
+      localAddress: '127.0.0.1',
+      localPort: 3000,
+      remoteAddress: '127.0.0.1',
+      remotePort: 41000,
+      state: 'ESTABLISHED',
+      pid: 100,
+      bytesReceived: bytes,
+      bytesSent: bytes * 10,
+    },
+    {
+      localAddress: '127.0.0.1',
+      localPort: 41000,
+      remoteAddress: '127.0.0.1',
+      remotePort: 3000,
+      state: 'ESTABLISHED',
+      pid: 200,
+      bytesReceived: bytes * 10,
+      bytesSent: bytes,
+    },
+  ];
+  const curl: Connection = {
+    localAddress: '127.0.0.1',
+    localPort: 42000,
+    remoteAddress: '127.0.0.1',
+    remotePort: 3000,
+    state: 'TIME_WAIT',
+    pid: null,
+  };
+  const ticks: { connections: Connection[]; expiresAt: number }[] = [
+    { connections: [], expiresAt: 1000 },
+    { connections: poll(100), expiresAt: 1000 },
+    { connections: poll(200), expiresAt: 1000 },
+    { connections: [...poll(300), curl], expiresAt: 60_000 },
+  ];
+  const c = scripted('stack', (i) => {
+    const tick = ticks[Math.min(i, ticks.length - 1)]!;
+    return {
+      processes,
+      sockets: {
+        source: 'sock-diag',
+        listening: [
+          { port: 3000, pid: 100 },
+          { port: 8766, pid: 200 },
+          { port: 11434, pid: 300 },
+        ],
+        connections: tick.connections,
+      },
+      ollama: [{ name: 'llama3', sizeBytes: 1, sizeVramBytes: 0, expiresAt: tick.expiresAt }],
+    };
+  });
+  const sampler = makeSampler([c], clock, settings);
+  const byId = (s: Awaited<ReturnType<typeof sampler.tick>>, id: string) =>
+    s.services.find((x) => x.id === id)!;
+  const first = await sampler.tick();
+  const next = byId(first, 'next');
+  assert.deepEqual(
+    [...next.pids].sort((a, b) => a - b),
+    [90, 100],
+    'next dev launched next-server; the shell is not part of it',
+  );
+  assert.equal(next.rssBytes, 63.5e6 + 256e6);
+  clock.advance(5000);
+  await sampler.tick();
+  clock.advance(5000);
+  const polled = await sampler.tick();
+  assert.equal(polled.idle.stackIdle, true, 'the console polling Next.js keeps nothing awake');
+  assert.equal(polled.idle.lastActivityAt, null);
+  assert.equal(byId(polled, 'next').active, false);
+  assert.deepEqual(byId(polled, 'next').activity!.requestCount5m, { user: 0, internal: 2 });
+  assert.equal(byId(polled, 'next').activity!.bytesIn, 100);
+  assert.deepEqual(
+    byId(polled, 'next').activity!.internalClients.map((x) => [x.name, x.requests5m, x.everySeconds]),
+    [['Management Console', 2, 5]],
+  );
+  assert.equal(byId(polled, 'ollama').activity!.inferenceCount5m, 0);
+  clock.advance(5000);
+  const used = await sampler.tick();
+  assert.equal(used.idle.stackIdle, false, 'a user’s request wakes the stack');
+  assert.equal(used.idle.lastActivityAt, clock.now());
+  assert.equal(byId(used, 'next').lastActiveAt, byId(used, 'next').activity!.lastUserRequestAt);
+  assert.deepEqual(byId(used, 'next').activity!.requestCount5m, { user: 1, internal: 3 });
+  assert.equal(byId(used, 'ollama').activity!.inferenceCount5m, 1, 'the model’s expiry moved forward');
+  assert.equal(byId(used, 'next').activity!.inferenceCount5m, null, 'only Ollama has inferences');
+  assert.equal(used.sources['services.activity.requestCount5m']?.kind, 'estimated');
+});
