@@ -1,5 +1,14 @@
 import { ROOT_RUN_DIR_CHECKS, ROOT_RUN_DIR_EXIT_REASONS, ROOT_RUN_DIR_SHELL } from '../root-run-dir.js';
 
+/** powermetrics ending this soon after a start counts as a quick exit; this many in a row stop it. */
+export const QUICK_EXIT_SECONDS = 10;
+export const QUICK_EXITS_TO_STOP = 3;
+/** How long the helper keeps powermetrics.err after giving up, so the app can read why. */
+const KEEP_ERR_SECONDS = 10;
+/** The line the helper appends to powermetrics.err when it gives up. */
+export const GAVE_UP_PREFIX = 'idlewatt-helper: powermetrics';
+export const STDERR_NAME = 'powermetrics.err';
+
 /**
  * The root-side helper, fixed text run as `/bin/sh -c SCRIPT idlewatt-powermetrics ARGS…` by
  * `osascript … with administrator privileges` (elevator.ts). Nothing is interpolated into it: every
@@ -21,12 +30,17 @@ import { ROOT_RUN_DIR_CHECKS, ROOT_RUN_DIR_EXIT_REASONS, ROOT_RUN_DIR_SHELL } fr
  *   after that a reader that goes away makes powermetrics die of SIGPIPE, and the helper ends too.
  * - If powermetrics exits by itself it is restarted with backoff (1, 2, 4 … 60 s, reset after a
  *   minute of healthy running): restarts happen here, so the user is asked for a password once.
+ * - powermetrics' stderr goes to powermetrics.err in the run directory (root's, readable by the app).
+ *   After QUICK_EXITS_TO_STOP exits in a row each within QUICK_EXIT_SECONDS of starting, the helper
+ *   stops retrying: it appends a GAVE_UP_PREFIX line, removes the FIFO (the app sees it gone), keeps
+ *   the file a few seconds for the app to read, then removes the run directory.
  */
 export const ELEVATION_SCRIPT = `set -u
 PATH=/usr/bin:/bin:/usr/sbin:/sbin; export PATH
 umask 077
 app_pid=$1; app_uid=$2; run_dir=$3; interval_ms=$4; samplers=$5; detail=$6; pm=$7
 fifo=$run_dir/powermetrics.fifo
+err=$run_dir/${STDERR_NAME}
 case $app_pid in ''|*[!0-9]*) exit 64 ;; esac
 case $interval_ms in ''|*[!0-9]*) exit 64 ;; esac
 case $samplers in ''|*[!a-z_,]*) exit 64 ;; esac
@@ -37,6 +51,7 @@ ${ROOT_RUN_DIR_CHECKS}
 [ -x "$pm" ] || exit 69
 kill -0 "$app_pid" 2>/dev/null || exit 0
 ${ROOT_RUN_DIR_SHELL}
+: > "$err" && chmod 0644 "$err" || exit 73
 run() {
   child=
   stop_child() {
@@ -48,7 +63,7 @@ run() {
       child=
     fi
   }
-  trap 'rm -f "$fifo"; rmdir "$run_dir" 2>/dev/null' EXIT
+  trap 'rm -f "$fifo" "$err"; rmdir "$run_dir" 2>/dev/null' EXIT
   trap 'stop_child; exit 0' HUP INT TERM PIPE
   exec 4<>"$fifo" 3>"$fifo"
   grace=5
@@ -60,11 +75,12 @@ run() {
     kill -0 "$app_pid" 2>/dev/null
   }
   delay=1
+  quick=0
   while app_alive; do
     if [ "$detail" = 1 ]; then
-      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu >&3 2>/dev/null 4<&- &
+      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" --show-process-gpu >&3 2>>"$err" 4<&- &
     else
-      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>/dev/null 4<&- &
+      "$pm" --samplers "$samplers" -f plist -i "$interval_ms" >&3 2>>"$err" 4<&- &
     fi
     child=$!
     started=$(date +%s)
@@ -74,7 +90,16 @@ run() {
     status=$?
     child=
     [ "$status" -eq 141 ] && break
-    if [ $(( $(date +%s) - started )) -ge 60 ]; then delay=1; fi
+    ran=$(( $(date +%s) - started ))
+    if [ "$ran" -ge 60 ]; then delay=1; fi
+    if [ "$ran" -lt ${QUICK_EXIT_SECONDS} ]; then quick=$((quick + 1)); else quick=0; fi
+    if [ "$quick" -ge ${QUICK_EXITS_TO_STOP} ]; then
+      echo "${GAVE_UP_PREFIX} exited ${QUICK_EXITS_TO_STOP} times within ${QUICK_EXIT_SECONDS} s of starting (status $status)" >> "$err"
+      rm -f "$fifo"
+      waited=0
+      while [ "$waited" -lt ${KEEP_ERR_SECONDS} ] && kill -0 "$app_pid" 2>/dev/null; do sleep 1; waited=$((waited + 1)); done
+      break
+    fi
     waited=0
     while [ "$waited" -lt "$delay" ] && app_alive; do sleep 1; waited=$((waited + 1)); done
     delay=$((delay * 2))

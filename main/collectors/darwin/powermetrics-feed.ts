@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { CommandRunner } from '../types.js';
-import { ELEVATION_EXIT_REASONS } from './elevation-script.js';
+import {
+  ELEVATION_EXIT_REASONS,
+  GAVE_UP_PREFIX,
+  QUICK_EXITS_TO_STOP,
+  STDERR_NAME,
+} from './elevation-script.js';
 import { buildElevationCommand, DARWIN_RUN_PARENT, FIFO_NAME } from './elevation.js';
 import type { Elevator } from './elevator.js';
 import type { ReplayControl } from './replay.js';
@@ -46,6 +51,7 @@ export interface ElevatedFeedOptions {
 }
 
 interface Run {
+  dir: string;
   fifo: string;
   socket: Socket | null;
   stopped: boolean;
@@ -135,7 +141,13 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     // The helper runs detached; if this side is closed meanwhile, it ends once its start-up grace
     // is over and nobody reads the FIFO.
     if (this.isClosed()) return this.current;
-    const run: Run = { fifo: join(runDir, FIFO_NAME), socket: null, stopped: false, check: null };
+    const run: Run = {
+      dir: runDir,
+      fifo: join(runDir, FIFO_NAME),
+      socket: null,
+      stopped: false,
+      check: null,
+    };
     this.run = run;
     const opened = this.openReader(run);
     if (!opened.ok) {
@@ -144,8 +156,9 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     }
     run.check = setInterval(() => {
       if (run.stopped || existsSync(run.fifo)) return;
+      const why = helperStopReason(readStderr(join(run.dir, STDERR_NAME)));
       this.stopRun();
-      this.setFailed('the powermetrics helper stopped');
+      this.setFailed(why);
     }, this.options.helperCheckMs ?? 2000);
     run.check.unref();
     return this.current;
@@ -200,6 +213,43 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     if (run.check) clearInterval(run.check);
     run.socket?.destroy();
   }
+}
+
+const STDERR_READ_LIMIT = 4096;
+
+/** The start of the helper's powermetrics.err, or '' (never a symlink, never more than 4 KB). */
+function readStderr(path: string): string {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return '';
+    const buffer = Buffer.alloc(STDERR_READ_LIMIT);
+    const length = readSync(fd, buffer, 0, STDERR_READ_LIMIT, 0);
+    return buffer.subarray(0, length).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * Why the helper's FIFO went away, from powermetrics' stderr: its first line (what a person needs:
+ * "unrecognized sampler: …"), and whether the helper gave up after quick exits.
+ */
+export function helperStopReason(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const gaveUp = lines.find((l) => l.startsWith(GAVE_UP_PREFIX));
+  const first = lines.find((l) => !l.startsWith(GAVE_UP_PREFIX))?.replace(/^powermetrics:\s*/, '');
+  const shown = first && first.length > 200 ? `${first.slice(0, 200)}…` : first;
+  if (gaveUp) {
+    const stopped = `stopped after ${QUICK_EXITS_TO_STOP} quick exits`;
+    return shown ? `${shown} (${stopped})` : `${gaveUp.slice(GAVE_UP_PREFIX.length).trim()}; ${stopped}`;
+  }
+  return shown ? `the powermetrics helper stopped: ${shown}` : 'the powermetrics helper stopped';
 }
 
 const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -4,7 +4,10 @@ import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ElevationResult, Elevator } from '../../../../main/collectors/darwin/elevator.js';
-import { ElevatedPowermetricsFeed } from '../../../../main/collectors/darwin/powermetrics-feed.js';
+import {
+  ElevatedPowermetricsFeed,
+  helperStopReason,
+} from '../../../../main/collectors/darwin/powermetrics-feed.js';
 import { createPowermetricsCollector, elevatorFor } from '../../../../main/collectors/darwin/powermetrics.js';
 import { nonInteractiveElevator, osascriptElevator } from '../../../../main/collectors/darwin/elevator.js';
 import { buildElevationCommand } from '../../../../main/collectors/darwin/elevation.js';
@@ -345,4 +348,65 @@ test('powermetrics samples at the power tick (-i) and asks only for what is used
     { feed: manualFeed().feed },
   );
   assert.ok(collector);
+});
+
+test(
+  'powermetrics that keeps failing at start: after three quick exits the helper stops, and the reading says its first stderr line',
+  { skip: fifoSkip, timeout: 40_000 },
+  async (t) => {
+    const root = tempDir(t);
+    const failing = join(tempDir(t), 'failing-powermetrics');
+    writeFileSync(failing, `#!/bin/sh\necho "powermetrics: unrecognized sampler: $2" >&2\nexit 1\n`);
+    chmodSync(failing, 0o755);
+    let helperPid: number | null = null;
+    const feed = new ElevatedPowermetricsFeed({
+      exec: runCommand,
+      elevate: async (command) => {
+        const result = await runUnelevated(command);
+        if (result.outcome === 'exited') helperPid = Number(result.stdout);
+        return result;
+      },
+      appPid: process.pid,
+      intervalMs: 1000,
+      samplers: async () => ['cpu_power'],
+      processDetail: false,
+      runParent: root,
+      powermetricsPath: failing,
+      helperCheckMs: 200,
+    });
+    t.after(() => {
+      if (helperPid && alive(helperPid)) process.kill(helperPid, 'SIGKILL');
+    });
+    const collector = createPowermetricsCollector(env(), { feed });
+    const first = await collector.collect(request);
+    assert.equal(first.status, 'absent', 'warming up while powermetrics starts');
+    await waitFor(() => feed.status().state === 'failed', 30_000);
+    const reading = await collector.collect(request);
+    assert.equal(reading.status, 'error');
+    if (reading.status === 'error') {
+      assert.equal(
+        reading.message,
+        'powermetrics: unrecognized sampler: cpu_power (stopped after 3 quick exits)',
+      );
+    }
+    const [dir] = readdirSync(root);
+    await waitFor(() => dir === undefined || !existsSync(join(root, dir)), 20_000);
+    assert.deepEqual(readdirSync(root), [], 'the helper removed its run directory after giving up');
+    await collector.close!();
+  },
+);
+
+test('the stop reason is the first line powermetrics printed, else the helper’s own line', () => {
+  assert.equal(
+    helperStopReason(
+      'powermetrics: unrecognized sampler: smc\nusage: …\nidlewatt-helper: powermetrics exited 3 times within 10 s of starting (status 1)\n',
+    ),
+    'unrecognized sampler: smc (stopped after 3 quick exits)',
+  );
+  assert.equal(
+    helperStopReason('idlewatt-helper: powermetrics exited 3 times within 10 s of starting (status 139)\n'),
+    'exited 3 times within 10 s of starting (status 139); stopped after 3 quick exits',
+  );
+  assert.equal(helperStopReason(''), 'the powermetrics helper stopped');
+  assert.equal(helperStopReason('\n  kernel said no\n'), 'the powermetrics helper stopped: kernel said no');
 });
