@@ -35,7 +35,10 @@ function sampleAt(at: number, intervalMs: number) {
       estimatedWatts: rnd() * 2,
       active: !idle && rnd() > 0.5,
       lastActiveAt: at - Math.round(rnd() * 3 * HOUR),
-      detail: s.probe === 'ollama' ? '2 models loaded, 9.1 GB, unloads in 3 min' : null,
+      models:
+        s.probe === 'ollama'
+          ? { count: 2, bytes: 9.1e9, unloadsAt: at + 3 * 60_000, keptLoaded: false }
+          : null,
     }),
   );
   return makeStackSample({

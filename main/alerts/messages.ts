@@ -2,6 +2,7 @@ import type { AlertEvent, AlertRuleId, AlertSeverity } from '../contract/alerts.
 import { THERMAL_PRESSURES, type ServiceSample } from '../contract/sample.js';
 import { ALERT_RULE_SETTING_KEYS, type AlertSettings } from '../contract/settings.js';
 import {
+  describeModels,
   formatCpuPercent,
   formatMbPerHour,
   formatMemory,
@@ -35,7 +36,7 @@ interface WordingInput {
 /** What the sample says about a service besides its figures: "model loaded, no requests for 2 h". */
 export function serviceFacts(service: ServiceSample, at: number): string[] {
   const facts: string[] = [];
-  if (service.detail) facts.push(oneLine(service.detail, 120));
+  if (service.models) facts.push(describeModels(service.models, at));
   facts.push(
     service.lastActiveAt === null
       ? 'no requests seen'
@@ -50,7 +51,7 @@ function serviceName(input: WordingInput): string {
   return service?.name ? oneLine(service.name, 60) : input.subject.subject;
 }
 
-/** "vibevoice ≈ 4.1 W, model loaded, no requests for 2 h" (by CPU where there is no watt estimate). */
+/** "Ollama ≈ 4.1 W, 1 model loaded, 9.1 GB, no requests for 2 h" (by CPU where there is no watt estimate). */
 export function describeService(service: ServiceSample, at: number): string {
   const name = oneLine(service.name || service.id, 60);
   let headline = name;

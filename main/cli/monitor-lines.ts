@@ -1,4 +1,5 @@
 import {
+  describeModels,
   formatCpuPercent,
   formatMemory,
   formatSpan,
@@ -49,7 +50,7 @@ export function formatSampleSummary(sample: Sample): string {
     const mem = formatMemory(s.rssBytes);
     const watts = s.estimatedWatts === null ? '' : `  ≈${formatWatts(s.estimatedWatts)} (estimate)`;
     lines.push(
-      `  ${s.id.padEnd(20)} running  cpu ${cpu.padStart(8)}  mem ${mem.padStart(8)}${watts}${s.detail ? `  ${s.detail}` : ''}`,
+      `  ${s.id.padEnd(20)} running  cpu ${cpu.padStart(8)}  mem ${mem.padStart(8)}${watts}${s.models ? `  ${describeModels(s.models, sample.at)}` : ''}`,
     );
   }
   if (sample.power.systemWatts === null && sample.absent['power.systemWatts']) {

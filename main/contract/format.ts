@@ -1,3 +1,5 @@
+import type { LoadedModels } from './sample.js';
+
 /**
  * The one set of text formats for figures: durations, sizes, watts, percentages and temperatures,
  * shared by alert messages, reports, CLI lines and the popover (which imports this file directly).
@@ -118,4 +120,16 @@ export function formatCelsius(celsius: number | null | undefined): string {
 /** "2 models", "1 model". */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "2 models loaded, 9.1 GB, unloads in 3 min", "1 model loaded, 400 MB, kept loaded" or "idle, no models". */
+export function describeModels(models: LoadedModels, now: number): string {
+  if (models.count === 0) return 'idle, no models';
+  const parts = [`${plural(models.count, 'model')} loaded`];
+  if (models.bytes !== null) parts.push(formatBytes(models.bytes));
+  if (models.keptLoaded) parts.push('kept loaded');
+  else if (models.unloadsAt !== null) {
+    parts.push(models.unloadsAt <= now ? 'unloading' : `unloads in ${formatSpan(models.unloadsAt - now)}`);
+  }
+  return parts.join(', ');
 }

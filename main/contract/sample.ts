@@ -129,6 +129,17 @@ export interface GpuDevice {
 
 export type ServiceStatus = 'running' | 'stopped';
 
+/** The models a service's Ollama probe (`GET /api/ps`) says are held in memory. */
+export interface LoadedModels {
+  count: number;
+  /** Their total size in bytes (decimal, as Ollama reports); null when not known. */
+  bytes: number | null;
+  /** When the last of them unloads, epoch ms; null when none is loaded, one is kept loaded, or it is not known. */
+  unloadsAt: number | null;
+  /** A model has no expiry (a negative OLLAMA_KEEP_ALIVE): it stays loaded until asked to unload. */
+  keptLoaded: boolean;
+}
+
 /** Requests told apart by who sent them. */
 export interface RequestCounts {
   /** From anyone else: a person, a browser, a script. These keep a service from being idle. */
@@ -203,8 +214,8 @@ export interface ServiceSample {
   activity?: ServiceActivity;
   /** Always an estimate (CPU/GPU time share of measured watts), part of `Sample.attribution.basis`. */
   estimatedWatts: number | null;
-  /** One line from the service's probe, e.g. "2 models loaded, 9.1 GB, unloads in 3 min". */
-  detail: string | null;
+  /** What the service's model probe read (Ollama); null for a service without one, or with no answer. */
+  models: LoadedModels | null;
 }
 
 export interface ProcessSample {

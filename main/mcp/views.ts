@@ -1,5 +1,5 @@
-import type { Report, Sample, ServiceSample } from '../contract/index.js';
 import {
+  describeModels,
   formatAmount,
   formatCelsius,
   formatCpuPercent,
@@ -7,7 +7,11 @@ import {
   formatMemory,
   formatPercent,
   formatWatts,
-} from '../contract/format.js';
+  type LoadedModels,
+  type Report,
+  type Sample,
+  type ServiceSample,
+} from '../contract/index.js';
 
 /** Plain-text answers for agents; every figure says where it came from or that it is unknown. */
 
@@ -95,7 +99,8 @@ export interface ServiceView {
   estimatedWatts: number | null;
   /** Estimated watt-hours used while the stack was idle over the report's range; null when unknown. */
   idleWattHours: number | null;
-  detail: string | null;
+  /** What the service's model probe read (Ollama); null without one. */
+  models: LoadedModels | null;
 }
 
 export function serviceViews(services: readonly ServiceSample[], report: Report | null): ServiceView[] {
@@ -113,7 +118,7 @@ export function serviceViews(services: readonly ServiceSample[], report: Report 
       connections: s.connections,
       estimatedWatts: s.estimatedWatts,
       idleWattHours: energy ? energy.idleWattHours : null,
-      detail: s.detail,
+      models: s.models,
     };
   });
 }
@@ -133,7 +138,7 @@ export function describeService(s: ServiceView, now: number): string {
     `memory ${orUnknown(s.rssBytes, formatMemory)}`,
     `≈ ${orUnknown(s.estimatedWatts, formatWatts)} (estimate)`,
     `idle waste ${orUnknown(s.idleWattHours, (v) => `≈ ${formatAmount(v, 'Wh')}`)}`,
-    ...(s.detail ? [s.detail] : []),
+    ...(s.models ? [describeModels(s.models, now)] : []),
   ].join(' · ');
 }
 

@@ -5,7 +5,6 @@ import {
   type ServiceConfig,
   type ThermalPressure,
 } from '../contract/index.js';
-import { parseLoadedModels } from './ollama-detail.js';
 
 /** Per-service sums over a report range. "Quiet" = running with no request for idleAfterMinutes. */
 export interface ServiceTally {
@@ -173,7 +172,7 @@ export function tallySample(
       t.quietCpuSeconds += s.cpuPercent * seconds;
       t.quietCpuCoverage += seconds;
     }
-    const models = t.isOllama ? parseLoadedModels(s.detail) : null;
+    const models = t.isOllama ? s.models : null;
     if (models && models.count > 0) {
       t.loadedQuietSeconds += seconds;
       t.loadedQuietWattHours += energy;

@@ -20,7 +20,7 @@ import { TrafficTracker } from './activity.js';
 import { attributePower } from './attribution.js';
 import { CpuRateTracker } from './cpu-rates.js';
 import type { IdleEnergyTracker } from './idle-energy.js';
-import { describeOllama } from './ollama-detail.js';
+import { summarizeModels } from './loaded-models.js';
 import { OllamaInferenceCounter } from './ollama-inferences.js';
 import { ProcessTrafficTracker } from './process-traffic.js';
 import { serviceActivity } from './service-activity.js';
@@ -172,7 +172,7 @@ export class ServiceBuilder {
         lastActiveAt,
         ...(activity ? { activity } : {}),
         estimatedWatts: null,
-        detail: config.probe === 'ollama' && running && ollama ? describeOllama(ollama, at) : null,
+        models: config.probe === 'ollama' && running && ollama ? summarizeModels(ollama) : null,
       };
     });
 

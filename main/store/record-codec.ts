@@ -5,12 +5,14 @@ import {
   THERMAL_PRESSURES,
   type BatteryFigures,
   type BatteryState,
+  type LoadedModels,
   type Platform,
   type ProcessSample,
   type Sample,
   type ServiceSample,
   type ThermalPressure,
 } from '../contract/index.js';
+import { parseLoadedModels } from './legacy-model-line.js';
 
 /**
  * One sample as one compact line (about 500 bytes with six services, against ~3 KB for the full
@@ -64,8 +66,28 @@ function encodeService(s: ServiceSample, at: number, wattHours: number | undefin
     round(wattHours, WH),
     s.active ? 1 : 0,
     ago(at, s.lastActiveAt),
-    s.detail ?? null,
+    encodeModels(s.models, at),
   ];
+}
+
+/** `[count, bytes, ms until the last unloads, kept loaded]`; a record written before holds the probe's sentence instead. */
+function encodeModels(models: LoadedModels | null, at: number): unknown[] | null {
+  if (models === null) return null;
+  const unloadsIn = models.unloadsAt === null ? null : Math.round(models.unloadsAt - at);
+  return [models.count, models.bytes, unloadsIn, models.keptLoaded ? 1 : 0];
+}
+
+function decodeModels(raw: unknown, at: number): LoadedModels | null {
+  if (raw === null) return null;
+  if (typeof raw === 'string') return parseLoadedModels(raw);
+  const t = arr(raw, 4);
+  const unloadsIn = num(t[2]);
+  return {
+    count: must(t[0]),
+    bytes: num(t[1]),
+    unloadsAt: unloadsIn === null ? null : at + unloadsIn,
+    keptLoaded: t[3] === 1,
+  };
 }
 
 export function encodeSample(sample: Sample): string {
@@ -172,7 +194,7 @@ function decodeService(raw: unknown, at: number, wattHours: Record<string, numbe
     active: must(t[6]) === 1,
     lastActiveAt: back(at, t[7]),
     estimatedWatts: num(t[4]),
-    detail: t[8] === null ? null : str(t[8]),
+    models: decodeModels(t[8], at),
   };
 }
 
@@ -254,7 +276,7 @@ const activeOnly = (id: string, at: number): ServiceSample => ({
   active: true,
   lastActiveAt: at,
   estimatedWatts: null,
-  detail: null,
+  models: null,
 });
 
 function decodeSystem(parsed: unknown): Sample {

@@ -2,7 +2,7 @@ import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { ServicePoint } from '../../main/contract/history.js';
 import type { ProcessSample, ServiceSample } from '../../main/contract/sample.js';
 import { h, replaceChildren, setText } from '../dom.js';
-import { formatCpuPercent, formatMemory } from '../../main/contract/format.js';
+import { describeModels, formatCpuPercent, formatMemory } from '../../main/contract/format.js';
 import { formatAgo, formatEstimateWattHours, formatEstimateWatts } from '../format.js';
 import { serviceStatusLabel } from '../model/service-status.js';
 import {
@@ -246,7 +246,8 @@ export function createServicesTable(options: {
   function fillRow(row: Row, s: ServiceSample, input: ServicesInput, open: AlertEvent[] | undefined): void {
     setText(row.name, s.name);
     row.expander.title = s.name;
-    setText(row.sub, s.detail ?? (s.ports.length ? `:${s.ports.join(', :')}` : ''));
+    const models = s.models ? describeModels(s.models, input.now) : null;
+    setText(row.sub, models ?? (s.ports.length ? `:${s.ports.join(', :')}` : ''));
     setText(row.cells.cpu, formatCpuPercent(s.cpuPercent));
     setText(row.cells.memory, formatMemory(s.rssBytes));
     const status = serviceStatusLabel(s, input.now, input.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS);
@@ -270,7 +271,7 @@ export function createServicesTable(options: {
     replaceChildren(
       row.facts,
       // The probe line is cut short in the row; the details show it whole.
-      s.detail ? h('div', {}, h('span', { class: 'muted' }, 'Status '), s.detail) : null,
+      models ? h('div', {}, h('span', { class: 'muted' }, 'Status '), models) : null,
       h('div', {}, h('span', { class: 'muted' }, 'PIDs '), pids),
       h('div', {}, h('span', { class: 'muted' }, 'Ports '), ports),
       activityFacts(s, input.now).map((f) =>

@@ -4,7 +4,7 @@
 import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { HistoryPoint, ServicePoint } from '../../main/contract/history.js';
 import type { CompareResult, Report, ServiceEnergy, TimeRange } from '../../main/contract/report.js';
-import type { CollectorHealth, Sample, ServiceSample } from '../../main/contract/sample.js';
+import type { CollectorHealth, LoadedModels, Sample, ServiceSample } from '../../main/contract/sample.js';
 import type { ServiceConfig } from '../../main/contract/services.js';
 
 const MINUTE = 60_000;
@@ -21,7 +21,7 @@ interface ServiceModel {
   rssMb: number;
   /** Share of the measured watts attributed to it while idle. */
   idleShare: number;
-  detail: string | null;
+  models: LoadedModels | null;
   pids: number[];
 }
 
@@ -35,7 +35,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 140,
     rssMb: 2150,
     idleShare: 0.46,
-    detail: 'model loaded, 2.0 GB',
+    models: null,
     pids: [4312, 4318],
   },
   {
@@ -47,7 +47,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 310,
     rssMb: 245,
     idleShare: 0.02,
-    detail: '2 models loaded, 9.1 GB',
+    models: { count: 2, bytes: 9.1e9, unloadsAt: null, keptLoaded: false },
     pids: [912],
   },
   {
@@ -59,7 +59,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 18,
     rssMb: 320,
     idleShare: 0.05,
-    detail: null,
+    models: null,
     pids: [5120, 5133, 5134],
   },
   {
@@ -71,7 +71,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 6,
     rssMb: 85,
     idleShare: 0.02,
-    detail: null,
+    models: null,
     pids: [5002],
   },
   {
@@ -83,7 +83,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 0,
     rssMb: 0,
     idleShare: 0,
-    detail: null,
+    models: null,
     pids: [],
   },
   {
@@ -95,7 +95,7 @@ export const SYNTHETIC_SERVICES: readonly ServiceModel[] = [
     activeCpu: 0,
     rssMb: 0,
     idleShare: 0,
-    detail: null,
+    models: null,
     pids: [],
   },
 ];
@@ -172,7 +172,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
             s.running && watts !== null
               ? Math.round(watts * s.idleShare * (active ? 1.4 : 1) * 100) / 100
               : null,
-          detail: s.detail,
+          models: s.models,
         };
       })
     : [];

@@ -464,7 +464,7 @@ for (const sendHeaders of [false, true]) {
     }
     for (const { sample } of emitted) {
       assert.equal(sample.collectors.find((c) => c.id === 'ollama')!.status, 'error');
-      assert.equal(sample.services.find((s) => s.id === 'ollama')!.detail, null, 'no model detail invented');
+      assert.equal(sample.services.find((s) => s.id === 'ollama')!.models, null, 'no model figures invented');
       assert.equal(sample.power.systemWatts, 6, 'the other collectors are unaffected');
     }
   });

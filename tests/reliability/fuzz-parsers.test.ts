@@ -51,7 +51,7 @@ import {
 } from '../../main/api/query.js';
 import { validateSnoozeRequest } from '../../main/contract/requests.js';
 import { defaultSettings, validateSettings, type Settings } from '../../main/contract/index.js';
-import { parseByteSize, parseLoadedModels } from '../../main/report/ollama-detail.js';
+import { parseByteSize, parseLoadedModels } from '../../main/store/legacy-model-line.js';
 import { parseDuration, parseInstant, parseRangeSpec } from '../../main/report/time-range.js';
 import { migrateSettings, openSettingsStore } from '../../main/settings/index.js';
 import { decodeAlert } from '../../main/store/alert-codec.js';

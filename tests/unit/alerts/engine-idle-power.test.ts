@@ -34,7 +34,12 @@ test('the idle-power message says how much, for how long and names the largest e
   const lastRequest = at(fireTick) - 2 * HOUR;
   const services = [
     service({ id: 'ollama', estimatedWatts: 0.3, lastActiveAt: at(0) }),
-    service({ id: 'vibevoice', estimatedWatts: 4.1, detail: 'model loaded', lastActiveAt: lastRequest }),
+    service({
+      id: 'vibevoice',
+      estimatedWatts: 4.1,
+      models: { count: 1, bytes: null, unloadsAt: null, keptLoaded: false },
+      lastActiveAt: lastRequest,
+    }),
     service({ id: 'piper', status: 'stopped', estimatedWatts: 9, pids: [] }),
   ];
   const samples = Array.from({ length: 70 }, (_, tick) =>
@@ -46,7 +51,7 @@ test('the idle-power message says how much, for how long and names the largest e
   assert.equal(event.title, 'Idle system power above 5.0 W');
   assert.equal(
     event.message,
-    'Idle system power 7.8 W (package power unavailable) for 5 min — vibevoice ≈ 4.1 W, model loaded, no requests for 2 h',
+    'Idle system power 7.8 W (package power unavailable) for 5 min — vibevoice ≈ 4.1 W, 1 model loaded, no requests for 2 h',
     'the package basis (default) is not measured here: the rule watches system power and says so',
   );
   assert.equal(event.serviceId, 'vibevoice');

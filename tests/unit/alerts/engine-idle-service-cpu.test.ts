@@ -12,7 +12,12 @@ const series = (ticks: number, vibe: (tick: number) => Partial<ServiceSample>) =
     sample({
       at: at(tick),
       services: [
-        service({ id: 'vibevoice', estimatedWatts: 4.1, detail: 'model loaded', ...vibe(tick) }),
+        service({
+          id: 'vibevoice',
+          estimatedWatts: 4.1,
+          models: { count: 1, bytes: null, unloadsAt: null, keptLoaded: false },
+          ...vibe(tick),
+        }),
         service({ id: 'nextjs', cpuPercent: 1.2, estimatedWatts: 0.2 }),
       ],
     }),
@@ -33,7 +38,7 @@ test('a service burning CPU with no requests fires after the window, naming it',
   assert.equal(event.title, 'vibevoice: idle CPU above 5.0 %');
   assert.equal(
     event.message,
-    'vibevoice at 8.0 % CPU while idle for 60 s — model loaded, no requests seen, ≈ 4.1 W',
+    'vibevoice at 8.0 % CPU while idle for 60 s — 1 model loaded, no requests seen, ≈ 4.1 W',
   );
 });
 

@@ -13,7 +13,12 @@ const pressures = (levels: readonly (ThermalPressure | null)[]) =>
       at: at(tick),
       pressure,
       services: [
-        service({ id: 'ollama', estimatedWatts: 6.2, detail: '1 model loaded, 4.7 GB', lastActiveAt: at(0) }),
+        service({
+          id: 'ollama',
+          estimatedWatts: 6.2,
+          models: { count: 1, bytes: 4.7e9, unloadsAt: null, keptLoaded: false },
+          lastActiveAt: at(0),
+        }),
       ],
     }),
   );

@@ -20,7 +20,7 @@ export function service(overrides: Partial<ServiceSample> & { id: string }): Ser
     active: false,
     lastActiveAt: null,
     estimatedWatts: 0.1,
-    detail: null,
+    models: null,
     ...overrides,
   };
 }

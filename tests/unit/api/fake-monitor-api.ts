@@ -77,7 +77,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
         active: false,
         lastActiveAt: SAMPLE_AT - 300_000,
         estimatedWatts: 0.04,
-        detail: '1 model loaded, 9.1 GB, unloads in 3 min',
+        models: { count: 1, bytes: 9.1e9, unloadsAt: SAMPLE_AT + 3 * 60_000, keptLoaded: false },
       },
       {
         id: 'vibevoice',
@@ -93,7 +93,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
         active: false,
         lastActiveAt: SAMPLE_AT - 7_200_000,
         estimatedWatts: 4.1,
-        detail: null,
+        models: null,
       },
       {
         id: 'piper',
@@ -109,7 +109,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
         active: false,
         lastActiveAt: null,
         estimatedWatts: null,
-        detail: null,
+        models: null,
       },
     ],
     topProcesses: [{ pid: 777, name: 'chrome', cpuPercent: 12, rssBytes: 400_000_000 }],

@@ -534,7 +534,7 @@ test('a client that stops reading the stream is dropped without growing memory',
   // Kernel socket buffers absorb a few MB before the server's own buffer grows; the reading client
   // gets a turn of the event loop after every event so only the paused one falls behind.
   const heavy = makeSample();
-  heavy.services[0]!.detail = 'x'.repeat(32 * 1024);
+  heavy.services[0]!.name = 'x'.repeat(32 * 1024);
   let pushed = 0;
   while (server.streamStats().dropped === 0 && pushed < 3000) {
     api.push({ ...heavy, at: SAMPLE_AT + ++pushed * 1000 });

@@ -23,7 +23,7 @@ function service(extra: Partial<ServiceSample> = {}): ServiceSample {
     active: false,
     lastActiveAt: NOW - 32_000,
     estimatedWatts: 0.4,
-    detail: null,
+    models: null,
     ...extra,
   };
 }

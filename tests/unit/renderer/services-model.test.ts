@@ -25,7 +25,7 @@ const svc = (id: string, over: Partial<ServiceSample> = {}): ServiceSample => ({
   active: false,
   lastActiveAt: null,
   estimatedWatts: 1,
-  detail: null,
+  models: null,
   ...over,
 });
 
@@ -133,22 +133,26 @@ test("the Status column uses the plan's words: Active, Loaded, Idle (no models),
   const now = 10_000_000;
   const idleAfter = 5 * 60_000;
   const label = (over: Partial<ServiceSample>) => serviceStatusLabel(svc('x', over), now, idleAfter);
+  const noModels = { count: 0, bytes: 0, unloadsAt: null, keptLoaded: false };
   assert.equal(label({ status: 'stopped' }), 'Stopped');
   assert.equal(label({ active: true }), 'Active');
+  assert.equal(label({ lastActiveAt: now - 60_000, models: noModels }), 'Active', 'a recent request');
   assert.equal(
-    label({ lastActiveAt: now - 60_000, detail: 'idle, no models' }),
-    'Active',
-    'a recent request',
-  );
-  assert.equal(
-    label({ lastActiveAt: now - 2 * 3600_000, detail: '2 models loaded, 9.1 GB, unloads in 3 min' }),
+    label({
+      lastActiveAt: now - 2 * 3600_000,
+      models: { count: 2, bytes: 9.1e9, unloadsAt: now + 180_000, keptLoaded: false },
+    }),
     'Loaded',
   );
-  assert.equal(label({ detail: 'model loaded' }), 'Loaded');
-  assert.equal(label({ detail: 'idle, no models' }), 'Idle (no models)');
-  assert.equal(label({ detail: null }), 'Idle', 'nothing says whether a model is held: no guess');
+  assert.equal(label({ models: { count: 1, bytes: null, unloadsAt: null, keptLoaded: true } }), 'Loaded');
+  assert.equal(label({ models: noModels }), 'Idle (no models)');
+  assert.equal(label({ models: null }), 'Idle', 'nothing says whether a model is held: no guess');
   const sorted = sortServices(
-    [svc('idle'), svc('busy', { active: true }), svc('loaded', { detail: '1 model loaded, 2.0 GB' })],
+    [
+      svc('idle'),
+      svc('busy', { active: true }),
+      svc('loaded', { models: { count: 1, bytes: 2e9, unloadsAt: null, keptLoaded: false } }),
+    ],
     { key: 'status', descending: true },
     { idleWattHoursToday: {}, now, idleAfterMs: idleAfter },
   );

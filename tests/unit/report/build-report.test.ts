@@ -75,7 +75,11 @@ test('a quiet, efficient day yields no recommendations', async () => {
   const samples = scriptedDay().map((s) => ({
     ...s,
     power: { ...s.power, systemWatts: 3 },
-    services: s.services.map((x) => ({ ...x, cpuPercent: 0.5, detail: 'idle, no models' })),
+    services: s.services.map((x) => ({
+      ...x,
+      cpuPercent: 0.5,
+      models: { count: 0, bytes: 0, unloadsAt: null, keptLoaded: false },
+    })),
   }));
   const report = await buildReport(source(samples), DAY, defaultSettings());
   assert.deepEqual(report.recommendations, []);

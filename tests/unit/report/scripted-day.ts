@@ -31,7 +31,7 @@ export function scriptedDay(): Sample[] {
             lastActiveAt: lastOllama,
             cpuPercent: active ? 150 : 1,
             estimatedWatts: 2,
-            detail: '1 model loaded, 9.1 GB, unloads in 4 min',
+            models: { count: 1, bytes: 9.1e9, unloadsAt: at + 4 * 60_000, keptLoaded: false },
           }),
           makeService('vibevoice', { cpuPercent: 20, estimatedWatts: 3, lastActiveAt: null }),
         ],

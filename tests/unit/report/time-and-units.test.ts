@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatAmount, formatBytes, formatDuration, formatSigned } from '../../../main/contract/format.js';
-import { parseByteSize, parseLoadedModels } from '../../../main/report/ollama-detail.js';
 import {
   parseDuration,
   parseInstant,
@@ -65,18 +64,4 @@ test('units read the way the report writes them', () => {
   assert.equal(formatSigned(-7.3e-16), '0.0');
   assert.equal(formatSigned(-1.25), '\u22121.3');
   assert.equal(formatSigned(0.4), '+0.40');
-  assert.equal(parseByteSize('9.1 GB'), 9.1e9);
-  assert.equal(parseByteSize('800 MiB'), 800 * 1024 ** 2);
-  assert.equal(parseByteSize('lots'), null);
-});
-
-test('the Ollama probe line is read back into models and bytes', () => {
-  assert.deepEqual(parseLoadedModels('2 models loaded, 9.1 GB, unloads in 3 min'), {
-    count: 2,
-    bytes: 9.1e9,
-  });
-  assert.deepEqual(parseLoadedModels('1 model loaded, 4.7 GB, unloads in 4 min'), { count: 1, bytes: 4.7e9 });
-  assert.deepEqual(parseLoadedModels('idle, no models'), { count: 0, bytes: 0 });
-  assert.equal(parseLoadedModels('probe timed out'), null);
-  assert.equal(parseLoadedModels(null), null);
 });

@@ -35,7 +35,7 @@ test('a stack sample round-trips through the compact record', () => {
   assert.equal(ollama.cpuPercent, original.cpuPercent);
   assert.equal(ollama.rssBytes, original.rssBytes);
   assert.equal(ollama.estimatedWatts, original.estimatedWatts);
-  assert.equal(ollama.detail, '1 model loaded, 4.7 GB, unloads in 4 min');
+  assert.deepEqual(ollama.models, original.models);
   assert.ok(
     Math.abs(decoded.energy.serviceWattHours.ollama! - sample.energy.serviceWattHours.ollama!) < 1e-7,
   );

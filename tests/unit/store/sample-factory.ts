@@ -26,7 +26,7 @@ export function makeService(id: string, overrides: Partial<ServiceSample> = {}):
     active: false,
     lastActiveAt: null,
     estimatedWatts: 0.1,
-    detail: null,
+    models: null,
     ...overrides,
   };
 }
@@ -99,7 +99,10 @@ export function makeStackSample(overrides: SampleOverrides = {}): Sample {
         cpuPercent: 2 + i,
         estimatedWatts: 0.2 * (i + 1),
         pids: [2000 + i],
-        detail: s.id === 'ollama' ? '1 model loaded, 4.7 GB, unloads in 4 min' : null,
+        models:
+          s.id === 'ollama'
+            ? { count: 1, bytes: 4.7e9, unloadsAt: (overrides.at ?? T0) + 4 * 60_000, keptLoaded: false }
+            : null,
       }),
     );
   const serviceWattHours = Object.fromEntries(

@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeOllama } from '../../../main/sampler/ollama-detail.js';
+import { describeModels } from '../../../main/contract/format.js';
+import { summarizeModels } from '../../../main/sampler/loaded-models.js';
 
 const now = Date.UTC(2026, 0, 1);
+const describeOllama = (models: Parameters<typeof summarizeModels>[0], at: number) =>
+  describeModels(summarizeModels(models), at);
 
 test('loaded models are summarised with size and time to unload', () => {
   const models = [
     { name: 'llama3:8b', sizeBytes: 5.6e9, sizeVramBytes: 5.6e9, expiresAt: now + 3 * 60_000 },
     { name: 'nomic-embed', sizeBytes: 3.5e9, sizeVramBytes: 0, expiresAt: now + 60_000 },
   ];
+  assert.deepEqual(summarizeModels(models), {
+    count: 2,
+    bytes: 9.1e9,
+    unloadsAt: now + 3 * 60_000,
+    keptLoaded: false,
+  });
   assert.equal(describeOllama(models, now), '2 models loaded, 9.1 GB, unloads in 3 min');
+  assert.equal(describeOllama(models, now + 3 * 60_000), '2 models loaded, 9.1 GB, unloading');
 });
 
 test('no models, a model kept forever, and a small model', () => {
