@@ -85,6 +85,8 @@ export interface BatteryObservation {
   onAc?: boolean;
   /** Positive while discharging. */
   dischargeWatts?: number;
+  /** What a full charge holds now, in Wh (BatteryFigures.fullChargeWattHours). */
+  fullChargeWattHours?: number;
   cycleCount?: number;
   temperatureCelsius?: number;
 }

@@ -116,6 +116,12 @@ export interface BatteryFigures {
   onAc: boolean | null;
   /** Positive while discharging. */
   dischargeWatts: number | null;
+  /**
+   * Energy the battery holds when full, as it is now (worn capacity, not the design figure): Linux
+   * `energy_full`, or `charge_full` × `voltage_min_design`; macOS full-charge mAh × the pack voltage.
+   * null when the battery does not say.
+   */
+  fullChargeWattHours: number | null;
 }
 
 export interface GpuDevice {

@@ -138,6 +138,7 @@ export function mergeFigures(
       state: b.state ?? null,
       onAc: b.onAc ?? null,
       dischargeWatts: b.dischargeWatts ?? null,
+      fullChargeWattHours: b.fullChargeWattHours ?? null,
     };
     sources.battery = measured(b.source);
   } else {

@@ -197,7 +197,13 @@ export class Sampler {
   /** What the platform reports stands in where no collector measured it. */
   private fillFromPlatform(merged: MergedFigures): void {
     if (merged.battery === null && this.platformOnBattery !== null) {
-      merged.battery = { percent: null, state: null, onAc: !this.platformOnBattery, dischargeWatts: null };
+      merged.battery = {
+        percent: null,
+        state: null,
+        onAc: !this.platformOnBattery,
+        dischargeWatts: null,
+        fullChargeWattHours: null,
+      };
       merged.sources.battery = { source: 'platform', kind: 'measured' };
       delete merged.absent.battery;
     }

@@ -124,6 +124,7 @@ export function encodeSample(sample: Sample): string {
           battery.state === null ? null : BATTERY_STATES.indexOf(battery.state),
           flag(battery.onAc),
           round(battery.dischargeWatts, W),
+          round(battery.fullChargeWattHours, 1),
         ],
     [
       flag(idle.stackIdle),
@@ -212,6 +213,8 @@ function decodeBattery(raw: unknown): BatteryFigures | null {
     state: state === null ? null : (BATTERY_STATES[state] ?? 'unknown'),
     onAc: bool(b[2]),
     dischargeWatts: num(b[3]),
+    // Records written before the full-charge energy was kept have four fields.
+    fullChargeWattHours: b.length > 4 ? num(b[4]) : null,
   };
 }
 

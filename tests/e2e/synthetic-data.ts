@@ -210,7 +210,13 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
       sensors: [{ label: 'Package id 0', celsius: Math.round((44 + (watts ?? 7) * 1.6) * 10) / 10 }],
       throttled: false,
     },
-    battery: { percent: 64, state: 'discharging', onAc: false, dischargeWatts: watts },
+    battery: {
+      percent: 64,
+      state: 'discharging',
+      onAc: false,
+      dischargeWatts: watts,
+      fullChargeWattHours: 72.6,
+    },
     gpus: [],
     services,
     topProcesses: options.services

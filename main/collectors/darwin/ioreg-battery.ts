@@ -18,6 +18,11 @@ export interface IoregBattery {
   voltageMillivolts: number | null;
   /** Amperage × voltage; negative while discharging. */
   batteryWatts: number | null;
+  /**
+   * Full-charge capacity in mAh (fullChargeMilliampHours) × the pack's present voltage, in Wh. The
+   * voltage moves with the charge (about ±8 % over a cycle), so this is good to about that much.
+   */
+  fullChargeWattHours: number | null;
   /** Apple Silicon PowerTelemetryData, where present (no root needed). */
   telemetry: {
     systemPowerInWatts: number | null;
@@ -42,6 +47,7 @@ export function parseIoregBattery(text: string): IoregBatteryOutcome {
   const amperage = num(block['InstantAmperage']) ?? num(block['Amperage']);
   const voltage = num(block['Voltage']) ?? num(block['AppleRawBatteryVoltage']);
   const temperature = num(block['Temperature']);
+  const fullMah = fullChargeMilliampHours(block);
   const telemetryDict = block['PowerTelemetryData'];
   const telemetry =
     telemetryDict && typeof telemetryDict === 'object' && !Array.isArray(telemetryDict)
@@ -66,9 +72,25 @@ export function parseIoregBattery(text: string): IoregBatteryOutcome {
       voltageMillivolts: voltage,
       batteryWatts:
         amperage !== null && voltage !== null ? Math.round((amperage * voltage) / 1000) / 1000 : null,
+      // mAh × mV = µWh.
+      fullChargeWattHours:
+        fullMah !== null && voltage !== null && voltage > 0 ? round1((fullMah * voltage) / 1e6) : null,
       telemetry,
     },
   };
+}
+
+/**
+ * The full-charge capacity in mAh. Apple silicon reports MaxCapacity as a percentage (100) and the
+ * mAh in AppleRawMaxCapacity; Intel Macs report mAh in MaxCapacity itself. exelban/stats
+ * Modules/Battery/readers.swift reads the same two keys the same way for battery health (and
+ * Voltage as millivolts). A MaxCapacity of 100 or less is the percentage scale: no mAh figure.
+ */
+function fullChargeMilliampHours(block: Record<string, IoregValue>): number | null {
+  const raw = num(block['AppleRawMaxCapacity']);
+  if (raw !== null && raw > 0) return raw;
+  const max = num(block['MaxCapacity']);
+  return max !== null && max > 100 ? max : null;
 }
 
 function batteryState(
@@ -122,6 +144,7 @@ export function batteryObservation(battery: IoregBattery): Observation {
       ...(battery.percent !== null ? { percent: battery.percent } : {}),
       ...(battery.externalConnected !== null ? { onAc: battery.externalConnected } : {}),
       ...(battery.batteryWatts !== null ? { dischargeWatts: Math.max(0, -battery.batteryWatts) } : {}),
+      ...(battery.fullChargeWattHours !== null ? { fullChargeWattHours: battery.fullChargeWattHours } : {}),
       ...(battery.cycleCount !== null ? { cycleCount: battery.cycleCount } : {}),
       ...(battery.temperatureCelsius !== null ? { temperatureCelsius: battery.temperatureCelsius } : {}),
     },

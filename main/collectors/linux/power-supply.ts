@@ -15,6 +15,7 @@ export interface BatteryAttributes {
   energyFullUwh: number | null;
   chargeNowUah: number | null;
   chargeFullUah: number | null;
+  voltageMinDesignUv: number | null;
   cycleCount: number | null;
   /** Tenths of a degree Celsius. */
   tempDeciCelsius: number | null;
@@ -51,6 +52,7 @@ async function readBattery(dir: string, id: string): Promise<BatteryAttributes> 
     energyFullUwh: await n('energy_full'),
     chargeNowUah: await n('charge_now'),
     chargeFullUah: await n('charge_full'),
+    voltageMinDesignUv: await n('voltage_min_design'),
     cycleCount: await n('cycle_count'),
     tempDeciCelsius: await n('temp'),
   };
@@ -100,6 +102,19 @@ function instantWatts(b: BatteryAttributes): number | null {
   if (b.powerNowUw !== null) return Math.abs(b.powerNowUw) / 1e6;
   if (b.currentNowUa !== null && b.voltageNowUv !== null) {
     return Math.abs(b.currentNowUa * b.voltageNowUv) / 1e12;
+  }
+  return null;
+}
+
+/**
+ * What a full charge holds now, in µWh: energy_full, or charge_full × voltage_min_design for
+ * batteries that count charge (the kernel's power_supply ABI gives no nominal voltage; the design
+ * minimum can only understate the energy, so battery minutes derived from it are never flattering).
+ */
+function fullMicroWattHours(b: BatteryAttributes): number | null {
+  if (b.energyFullUwh !== null && b.energyFullUwh > 0) return b.energyFullUwh;
+  if (b.chargeFullUah !== null && b.voltageMinDesignUv !== null && b.chargeFullUah > 0) {
+    return (b.chargeFullUah * b.voltageMinDesignUv) / 1e6;
   }
   return null;
 }
@@ -180,6 +195,9 @@ export function batteryObservation(
   } else if (nextTrend.watts !== null) {
     battery.dischargeWatts = nextTrend.watts;
   }
+
+  const fullCharge = sum(batteries.map(fullMicroWattHours));
+  if (fullCharge !== null && fullCharge > 0) battery.fullChargeWattHours = Math.round(fullCharge / 1e5) / 10;
 
   const cycles = batteries.map((b) => b.cycleCount).filter((c): c is number => c !== null && c > 0);
   if (cycles.length > 0) battery.cycleCount = Math.max(...cycles);

@@ -51,7 +51,13 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
       sensors: [{ label: 'Package id 0', celsius: 61.5 }],
       throttled: false,
     },
-    battery: { percent: 64, state: 'discharging', onAc: false, dischargeWatts: 7.8 },
+    battery: {
+      percent: 64,
+      state: 'discharging',
+      onAc: false,
+      dischargeWatts: 7.8,
+      fullChargeWattHours: 72.6,
+    },
     gpus: [
       {
         name: 'NVIDIA GeForce RTX 3060',

@@ -27,7 +27,13 @@ function idleMinutes(from: number, minutes: number, watts: (minute: number) => n
     return makeSample({
       at: from + i * 5000,
       power: { systemWatts: watts(minute), packageWatts: watts(minute) - 1 },
-      battery: { percent: 80, state: onAc ? 'charging' : 'discharging', onAc, dischargeWatts: null },
+      battery: {
+        percent: 80,
+        state: onAc ? 'charging' : 'discharging',
+        onAc,
+        dischargeWatts: null,
+        fullChargeWattHours: null,
+      },
     });
   });
 }
@@ -125,7 +131,9 @@ test('watts above the baseline only compare like with like; pin requests are val
     at: T0,
   };
   assert.equal(wattsAboveBaseline(makeSample({ power: { systemWatts: 8 } }), entry), 2);
-  const onAc = makeSample({ battery: { percent: 80, state: 'charging', onAc: true, dischargeWatts: null } });
+  const onAc = makeSample({
+    battery: { percent: 80, state: 'charging', onAc: true, dischargeWatts: null, fullChargeWattHours: null },
+  });
   assert.equal(wattsAboveBaseline(onAc, entry), null, 'a battery baseline says nothing about AC');
   assert.deepEqual(validateBaselinePin({}), { ok: true, value: {} });
   assert.deepEqual(validateBaselinePin({ clear: true }), { ok: true, value: { clear: true } });

@@ -113,3 +113,18 @@ test('lineTime reads the time without parsing', () => {
   assert.ok(Number.isNaN(lineTime('{"id":1}')));
   assert.ok(Number.isNaN(lineTime('[1,')));
 });
+
+test('a battery record written before the full-charge energy was kept reads it as unknown', () => {
+  const line = encodeSample(makeStackSample());
+  const tab = line.indexOf('\t');
+  const record = JSON.parse(line.slice(0, tab));
+  const battery = record.find(
+    (field: unknown) => Array.isArray(field) && field.length === 5 && field[0] === 80,
+  );
+  assert.ok(battery, 'the battery field carries percent, state, AC, discharge and full charge');
+  assert.equal(battery[4], 52.6);
+  battery.pop();
+  const decoded = decodeSample(`${JSON.stringify(record)}${line.slice(tab)}`);
+  assert.equal(decoded?.battery?.fullChargeWattHours, null);
+  assert.equal(decoded?.battery?.percent, 80);
+});

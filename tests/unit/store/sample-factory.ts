@@ -61,7 +61,7 @@ export function makeSample(overrides: SampleOverrides = {}): Sample {
       sensors: [{ label: 'Package id 0', celsius: 45 }],
       throttled: false,
     },
-    battery: { percent: 80, state: 'discharging', onAc: false, dischargeWatts: 8 },
+    battery: { percent: 80, state: 'discharging', onAc: false, dischargeWatts: 8, fullChargeWattHours: 52.6 },
     gpus: [],
     services: [],
     topProcesses: [],

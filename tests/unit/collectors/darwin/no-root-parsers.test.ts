@@ -47,6 +47,8 @@ test('ioreg battery (BSD batlog capture, MacBook Air 2012): on battery, at rest,
   assert.equal(b.amperageMilliamps, 0);
   assert.equal(b.batteryWatts, 0);
   assert.equal(b.telemetry, null);
+  // Intel: MaxCapacity is mAh. 7171 mAh × 8539 mV.
+  assert.equal(b.fullChargeWattHours, 61.2);
 });
 
 test('ioreg battery (written Apple Silicon sample, on battery): watts from InstantAmperage × Voltage, telemetry', () => {
@@ -67,6 +69,8 @@ test('ioreg battery (written Apple Silicon sample, on battery): watts from Insta
     percent: 87,
     onAc: false,
     dischargeWatts: 8.854,
+    // Apple silicon: AppleRawMaxCapacity 5981 mAh × 12612 mV (MaxCapacity is the percentage, 100).
+    fullChargeWattHours: 75.4,
     cycleCount: 112,
     temperatureCelsius: 30.55,
   });
@@ -81,6 +85,11 @@ test('ioreg battery (written sample, charging): SystemLoad, not SystemPowerIn (a
   assert.equal(parsed.value.state, 'charging');
   const observation = batteryObservation(parsed.value);
   assert.equal(observation.battery!.dischargeWatts, 0);
+  assert.equal(
+    parsed.value.fullChargeWattHours,
+    null,
+    'MaxCapacity 100 is a percentage, with no mAh beside it',
+  );
   assert.deepEqual(observation.power, { source: 'ioreg-telemetry', systemWatts: 13.45 });
   assert.equal(parseIoregBattery('nothing here').ok, false);
 });

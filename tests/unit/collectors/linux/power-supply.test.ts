@@ -28,6 +28,7 @@ test('node_exporter tree: BAT0 discharging at power_now, AC offline', async () =
     state: 'discharging',
     percent: 81,
     dischargeWatts: 5.002,
+    fullChargeWattHours: 45.1,
   });
 });
 
@@ -41,6 +42,7 @@ test('procfs tree: supplies reached through symlinks into the ACPI device tree',
     state: 'discharging',
     percent: 98,
     dischargeWatts: 4.83,
+    fullChargeWattHours: 50.1,
   });
 });
 
@@ -53,6 +55,7 @@ test('current_now × voltage_now, charge-based percent, negative while charging'
     'class/power_supply/BAT1/voltage_now': '12000000\n',
     'class/power_supply/BAT1/charge_now': '2500000\n',
     'class/power_supply/BAT1/charge_full': '5000000\n',
+    'class/power_supply/BAT1/voltage_min_design': '11100000\n',
     'class/power_supply/BAT1/cycle_count': '87\n',
     'class/power_supply/BAT1/temp': '312\n',
     'class/power_supply/ADP1/type': 'Mains\n',
@@ -71,6 +74,8 @@ test('current_now × voltage_now, charge-based percent, negative while charging'
     state: 'charging',
     percent: 50,
     dischargeWatts: -18,
+    // charge_full × voltage_min_design: 5 Ah × 11.1 V.
+    fullChargeWattHours: 55.5,
     cycleCount: 87,
     temperatureCelsius: 31.2,
   });
