@@ -21,6 +21,8 @@ import { createPowerChart } from './views/power-chart.js';
 import { createServicesTable } from './views/services-table.js';
 import { createSettingsPanel } from './views/settings-panel.js';
 import { createThermalPanel } from './views/thermal-panel.js';
+import { createWasteLine } from './views/waste-line.js';
+import { idleWasteLine } from './model/waste-model.js';
 
 const DAY = 24 * 3600_000;
 
@@ -42,6 +44,8 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const header = createHeader();
+  const headerWaste = createWasteLine('header-waste', 'waste-line');
+  header.element.append(headerWaste.element);
   const banners = createBanners((kind, button) => void onBannerAction(kind, button));
   const tabs = createTabs((id) => onTab(id));
   const chart = createPowerChart({ initialRange: '15m', onRangeChange: () => void loaders.loadHistory() });
@@ -120,6 +124,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       text: baselineText(state.latest, state.baseline),
       title: state.baseline?.note ?? '',
     });
+    headerWaste.update(wasteLine());
     chart.setSystemSource(state.latest?.sources['power.systemWatts']?.source ?? null);
     if (state.latest) chart.setPackageName(packageLabel(state.latest));
     renderBanners();
@@ -156,9 +161,18 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     renderTab(tabs.current(), now);
   }
 
+  function wasteLine() {
+    return idleWasteLine({
+      today: state.today,
+      latest: state.latest,
+      energy: state.settings?.energy ?? null,
+    });
+  }
+
   function renderTab(id: TabId, now: number): void {
     if (id === 'idle') {
       idle.update({
+        waste: wasteLine(),
         baseline: state.baseline,
         latest: state.latest,
         today: state.today,

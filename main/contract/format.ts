@@ -98,6 +98,23 @@ export function formatAmount(value: number | null | undefined, unit: string): st
   return isFiniteNumber(value) ? `${formatNumber(value)} ${unit}` : MISSING;
 }
 
+/**
+ * Money in an ISO 4217 currency with two significant figures ("$0.42", "€0.0042"): idle waste costs
+ * fractions of a cent. A code Intl does not know is written after the figure ("0.42 XYZ").
+ */
+export function formatMoney(amount: number | null | undefined, currency: string): string {
+  if (!isFiniteNumber(amount)) return MISSING;
+  try {
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      maximumSignificantDigits: 2,
+    }).format(amount);
+  } catch {
+    return `${formatNumber(amount)} ${currency}`;
+  }
+}
+
 /** CPU % with one decimal under 10 %, whole numbers above. 100 = one core. */
 export function formatCpuPercent(percent: number | null | undefined): string {
   if (!isFiniteNumber(percent)) return MISSING;

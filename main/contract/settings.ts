@@ -47,6 +47,14 @@ export interface AlertSettings {
   thermalPressure: ThermalRule;
 }
 
+/** What electricity costs, so idle waste can also be shown as money; off while the price is null. */
+export interface EnergySettings {
+  /** Price of one kWh in `currency`; null: no money figures. */
+  pricePerKwh: number | null;
+  /** ISO 4217 code, e.g. EUR, USD, GBP. */
+  currency: string;
+}
+
 export interface Settings {
   schemaVersion: number;
   services: ServiceConfig[];
@@ -64,6 +72,7 @@ export interface Settings {
   retention: { rawDays: number; rollupDays: number };
   export: { otlpEndpoint: string | null; otlpIntervalSeconds: number };
   launchAtLogin: boolean;
+  energy: EnergySettings;
 }
 
 export function defaultSettings(): Settings {
@@ -85,6 +94,7 @@ export function defaultSettings(): Settings {
     retention: { rawDays: 7, rollupDays: 90 },
     export: { otlpEndpoint: null, otlpIntervalSeconds: 30 },
     launchAtLogin: false,
+    energy: { pricePerKwh: null, currency: 'USD' },
   };
 }
 
@@ -219,6 +229,23 @@ function checkThermal(c: Checker, raw: unknown, field: string): ThermalRule {
   return rule;
 }
 
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+function checkEnergy(c: Checker, raw: unknown): EnergySettings {
+  // Files written before the price existed lack it: no money figures.
+  if (raw === undefined) return { pricePerKwh: null, currency: 'USD' };
+  const o = c.object(raw, 'energy');
+  const pricePerKwh =
+    o.pricePerKwh === undefined || o.pricePerKwh === null
+      ? null
+      : c.number(o.pricePerKwh, 'energy.pricePerKwh', 0.0001, 100);
+  const currency = c.string(o.currency, 'energy.currency', 3);
+  if (typeof o.currency === 'string' && !CURRENCY_CODE.test(currency)) {
+    c.fail('energy.currency', 'must be a three-letter currency code such as EUR or USD');
+  }
+  return { pricePerKwh, currency };
+}
+
 /**
  * Validates a whole settings object (the one JSON shape shared by the app, the headless monitor
  * and the API). Every problem is reported with its field, so a form or a 400 can point at it.
@@ -279,6 +306,7 @@ export function validateSettings(input: unknown): Validated<Settings> {
       otlpIntervalSeconds: c.number(exp.otlpIntervalSeconds, 'export.otlpIntervalSeconds', 5, 3600),
     },
     launchAtLogin: c.boolean(o.launchAtLogin, 'launchAtLogin'),
+    energy: checkEnergy(c, o.energy),
   };
   if (value.sampling.slowIntervalSeconds < value.sampling.intervalSeconds) {
     c.fail('sampling.slowIntervalSeconds', 'must be at least the power interval');

@@ -88,13 +88,23 @@ export const SETTINGS_PROPERTY_SCHEMAS: Record<string, JsonSchema> = {
   retention: object({ rawDays: number(1, 365), rollupDays: number(1, 3650) }),
   export: object({ otlpEndpoint: httpUrlOrNull, otlpIntervalSeconds: number(5, 3600) }),
   launchAtLogin: { type: 'boolean' },
+  energy: object(
+    {
+      pricePerKwh: { anyOf: [{ type: 'null' }, number(0.0001, 100)] },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    },
+    ['pricePerKwh'],
+  ),
 };
+
+/** Keys added after the first release: files written before them load without them. */
+const OPTIONAL_TOP_LEVEL = ['energy'];
 
 /** The root keywords `conf` puts around the property schemas (its `rootSchema` option). */
 export const SETTINGS_ROOT_SCHEMA = {
   $id: 'https://idlewatt.dev/schema/settings.json',
   title: 'IdleWatt settings',
-  required: Object.keys(SETTINGS_PROPERTY_SCHEMAS),
+  required: Object.keys(SETTINGS_PROPERTY_SCHEMAS).filter((key) => !OPTIONAL_TOP_LEVEL.includes(key)),
 };
 
 /** The whole document schema, e.g. for editors or for validating a file outside the app. */

@@ -7,6 +7,8 @@ import { h, replaceChildren, setText } from '../dom.js';
 import { formatDuration, formatWattHours } from '../../main/contract/format.js';
 import { formatAgo, formatEstimateWattHours } from '../format.js';
 import { idleRows } from '../model/idle-model.js';
+import type { WasteLine } from '../model/waste-model.js';
+import { createWasteLine } from './waste-line.js';
 
 /** "≈ 1.2 Wh" for an estimate; "unknown" where the report had no energy for it (never "0.0 Wh"). */
 function idleEnergyCell(wattHours: number | null, report: Report | null): { text: string; title: string } {
@@ -18,6 +20,8 @@ function idleEnergyCell(wattHours: number | null, report: Report | null): { text
 
 export interface IdleInput {
   baseline?: BaselineState | null;
+  /** Today's idle waste in Wh, battery time and money; null until the report arrives. */
+  waste?: WasteLine | null;
   latest: Sample | null;
   today: Report | null;
   week: Report | null;
@@ -35,6 +39,7 @@ export function createIdlePanel(options: {
   pinBaseline?(request: BaselinePinRequest): Promise<BaselineState>;
 }): IdlePanelView {
   const since = h('p', { class: 'lead', id: 'idle-since' });
+  const waste = createWasteLine('idle-waste', 'waste-line lead');
   const baselineLead = h('strong', { id: 'baseline-above' });
   const baselineNote = h('span', { class: 'muted', id: 'baseline-note' });
   const pinButton = h(
@@ -109,6 +114,7 @@ export function createIdlePanel(options: {
     'section',
     { class: 'card', 'aria-labelledby': 'idle-title' },
     h('div', { class: 'card-head' }, h('h2', { id: 'idle-title' }, 'Idle analysis')),
+    waste.element,
     since,
     baselineBlock,
     totals,
@@ -137,6 +143,7 @@ export function createIdlePanel(options: {
   return {
     element,
     update(input) {
+      waste.update(input.waste ?? null);
       showBaseline(input.baseline, input.latest);
       const idle = input.latest?.idle;
       if (!idle) setText(since, 'No samples yet.');

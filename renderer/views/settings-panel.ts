@@ -89,6 +89,18 @@ const SECTIONS: { title: string; controls: ControlSpec[]; appOnly?: boolean }[] 
     ],
   },
   {
+    title: 'Energy price',
+    controls: [
+      {
+        path: 'energy.pricePerKwh',
+        label: 'Price per kWh',
+        kind: 'optional-number',
+        hint: 'blank: no money figures',
+      },
+      { path: 'energy.currency', label: 'Currency', kind: 'text', hint: 'code such as EUR, USD, GBP' },
+    ],
+  },
+  {
     title: 'Data',
     controls: [
       { path: 'retention.rawDays', label: 'Keep raw samples', kind: 'number', unit: 'days' },

@@ -154,6 +154,16 @@ export function definePopoverSuite(
       assert.match(await text(page, '#thermal-badge'), /(Nominal|Fair|Serious|Critical|Unknown)$/);
       assert.match(await text(page, '#battery'), /^(Battery \d+ %|No battery)/);
       assert.match(await text(page, '#idle-state'), /^Stack (idle|active)/);
+      // Today's idle waste in Wh and battery time (on battery with a known full charge), or unknown.
+      await page.waitForSelector('#header-waste:not([hidden])', { timeout: 15_000 });
+      assert.match(
+        await text(page, '#header-waste .waste-text'),
+        /^Idle waste today: (unknown|\d+(\.\d+)? Wh( \u2248 \d.* of battery| \u00b7 battery time unknown)?( \u00b7 \u2248 [^\u00b7]+)?( \u00b7 .+ \u2248 \d+(\.\d+)? Wh)?)$/,
+      );
+      assert.match(
+        (await page.getAttribute('#header-waste', 'title')) ?? '',
+        /while the stack was idle|No whole-machine/,
+      );
       await page.waitForFunction(
         () => /CPU/.test((globalThis as any).document.getElementById('self-cost')?.textContent ?? ''),
         undefined,
@@ -333,6 +343,11 @@ export function definePopoverSuite(
             !(globalThis as any).document.getElementById('idle-totals')?.textContent?.startsWith('Loading'),
         );
         assert.match(await text(page, '#idle-totals'), /Wh used while idle today/);
+        assert.equal(
+          await text(page, '#idle-waste .waste-text'),
+          await text(page, '#header-waste .waste-text'),
+          'the Idle tab leads with the same waste line as the header',
+        );
         const unload = await page.$('button[data-action="unload-ollama"]');
         if (unload) {
           await unload.click();

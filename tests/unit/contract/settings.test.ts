@@ -80,3 +80,22 @@ test('command patterns are checked with the linear-time engine: lookaround, back
   s.services[0]!.commandPattern = '(.*.*)*Z';
   assert.equal(validateSettings(s).ok, true, 'a backtracking bomb is harmless in RE2 and accepted');
 });
+
+test('the energy price is optional: absent in old files, off when null, a positive price with a currency code', () => {
+  const { energy: _omitted, ...old } = defaultSettings();
+  const fromOld = validateSettings(old);
+  assert.ok(fromOld.ok);
+  assert.deepEqual(fromOld.value.energy, { pricePerKwh: null, currency: 'USD' });
+  const priced = validateSettings({ ...defaultSettings(), energy: { pricePerKwh: 0.32, currency: 'EUR' } });
+  assert.ok(priced.ok);
+  assert.deepEqual(priced.value.energy, { pricePerKwh: 0.32, currency: 'EUR' });
+  const bad = validateSettings({ ...defaultSettings(), energy: { pricePerKwh: -1, currency: '€' } });
+  assert.ok(!bad.ok);
+  assert.deepEqual(
+    bad.errors.map((e) => e.field),
+    ['energy.pricePerKwh', 'energy.currency'],
+  );
+  const text = validateSettings({ ...defaultSettings(), energy: { pricePerKwh: 'cheap', currency: 'EUR' } });
+  assert.ok(!text.ok);
+  assert.equal(text.errors[0]?.reason, 'must be a number');
+});
