@@ -329,10 +329,13 @@ export function createServicesTable(options: {
       fillRow(row, s, input, open.get(s.id));
       order.push(row.row, row.detailRow);
     }
-    // Reorder only when the order changed: moving nodes would take keyboard focus away.
+    // Reorder only when the order changed: moving nodes takes keyboard focus away, so it is put back.
     const currentOrder = Array.from(tbody.children);
     if (currentOrder.length !== order.length || order.some((r, i) => currentOrder[i] !== r)) {
+      const focused = document.activeElement;
+      const keep = focused instanceof HTMLElement && tbody.contains(focused) ? focused : null;
       tbody.replaceChildren(...order);
+      if (keep?.isConnected) keep.focus({ preventScroll: true });
     }
 
     stoppedLine.hidden = stopped.length === 0;
