@@ -43,7 +43,7 @@ test('on battery: Wh, battery time, and the top service; the tooltip gives the s
   assert.ok(top.wattHours > 0);
   assert.match(line.text, /^Idle waste today: 14 Wh \u2248 70 min of battery \u00b7 /);
   assert.ok(line.text.endsWith(`${top.name} \u2248 ${formatAmount(top.wattHours, 'Wh')}`), line.text);
-  assert.match(line.title, /20 % of a full charge \(70\.0 Wh\)/);
+  assert.match(line.title, /20 % of a full charge \(70 Wh\)/);
   assert.match(line.title, /mean draw of 12\.0 W/);
 });
 
