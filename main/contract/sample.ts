@@ -169,8 +169,9 @@ export interface InternalClient {
 /**
  * A service's traffic, from its TCP connections. Each connection is seen from both ends on
  * loopback; the client end's owner pid tells a request from a monitored service (internal) from
- * anyone else's (user). A client end seen only after it closed (TIME_WAIT) has no owner: it counts
- * as a user's, except for IdleWatt's own probes, which it counts and discounts.
+ * anyone else's (user). A client end seen only after it closed (TIME_WAIT) has no owner: it is
+ * IdleWatt's own probe while one is unaccounted for, else that of a monitored service seen closing
+ * a connection to this service in the last 5 minutes, else a user's.
  */
 export interface ServiceActivity {
   /** Client connections opened since the previous tick. */

@@ -4,6 +4,8 @@ import type { Connection } from '../collectors/types.js';
 export const REQUEST_WINDOW_MS = 5 * 60_000;
 /** IdleWatt's own requests not yet matched to a connection, per port: enough for a few missed ticks. */
 const MAX_SELF_BUDGET = 3;
+/** How long a service seen polling another stays its suspected sender of ownerless requests. */
+export const KNOWN_CLIENT_MS = REQUEST_WINDOW_MS;
 
 export const SELF_CLIENT_ID = 'idlewatt';
 
@@ -50,6 +52,7 @@ interface Flow {
   owned: boolean;
   bytesIn: number | null;
   bytesOut: number | null;
+  established: boolean;
 }
 
 interface Ends {
@@ -75,8 +78,9 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
  * are one flow. A flow not seen on the previous update is a new connection: one request. An open
  * flow whose inbound byte counter grew is one more request (at most one per tick). The client is
  * the owner of the client end: a monitored service or IdleWatt itself makes it internal, anyone
- * else a user. A client end seen only in TIME_WAIT has no owner; IdleWatt's own probes are matched
- * against such flows first, and the rest count as users' — a person's curl closes first too.
+ * else a user. A client end seen only in TIME_WAIT has no owner: it is matched against IdleWatt's
+ * own probes first, then against a monitored service seen polling this one lately (see guess), and
+ * the rest count as users' — a person's curl closes first too.
  * The first update is a baseline: open connections then are not requests.
  */
 export class TrafficTracker {
@@ -85,6 +89,8 @@ export class TrafficTracker {
   private readonly selfBudget = new Map<number, number>();
   private events: RequestEvent[] = [];
   private readonly lastRequestAt = new Map<string, { user: number | null; internal: number | null }>();
+  /** Service id → monitored services seen closing a connection to it, and when last. */
+  private readonly knownClients = new Map<string, Map<string, number>>();
 
   update(input: TrafficInput): Map<string, ServiceTraffic> {
     for (const [port, count] of input.selfRequests) {
@@ -112,6 +118,7 @@ export class TrafficTracker {
     for (const id of new Set(input.serviceByPort.values())) traffic(id);
 
     const flows = groupEnds(input.connections, input.serviceByPort);
+    this.noteShortPollers(flows, input.at);
     // Flows whose client is known by its owner go first, so they take their share of IdleWatt's
     // own requests before an ownerless flow could be mistaken for one.
     const ordered = [...flows].sort(
@@ -146,22 +153,23 @@ export class TrafficTracker {
         client = before.client;
         owned = before.owned;
       } else {
-        client = request ? this.guess(ends) : { kind: 'user' };
+        client = request ? this.guess(ends, serviceId, input.at) : { kind: 'user' };
         owned = false;
       }
       if (request && owned && client.kind === 'internal' && client.clientId === SELF_CLIENT_ID) {
         this.spendSelf(ends.servicePort);
       }
+      const state = (ends.server ?? ends.client)!.state;
       next.set(key, {
         serviceId,
         client,
         owned,
         bytesIn: counters?.bytesIn ?? null,
         bytesOut: counters?.bytesOut ?? null,
+        established: state === 'ESTABLISHED',
       });
 
       const t = traffic(serviceId);
-      const state = (ends.server ?? ends.client)!.state;
       if (state === 'ESTABLISHED') t.activeConnections += 1;
       if (t.bytesIn !== null && deltaIn !== null) t.bytesIn += deltaIn;
       if (t.bytesOut !== null && deltaOut !== null) t.bytesOut += deltaOut;
@@ -201,11 +209,44 @@ export class TrafficTracker {
     return result;
   }
 
-  /** An ownerless request on loopback: IdleWatt's own while its probes are unaccounted for, else a user's. */
-  private guess(ends: Ends): ClientClass {
+  /**
+   * An ownerless request on loopback (its client closed before the tick: only TIME_WAIT is left):
+   * IdleWatt's own while its probes are unaccounted for; else, when a monitored service was seen
+   * closing a connection to this service within KNOWN_CLIENT_MS, that service's (the one seen last):
+   * a poller that opens a new connection per request is caught mid-request now and then, and its
+   * other requests leave only such rows. Otherwise a user's. So while such a poller runs, a person's
+   * request whose client closed before the tick is counted as the poller's; a browser's are owned.
+   */
+  private guess(ends: Ends, serviceId: string, at: number): ClientClass {
     const loopback = LOOPBACK.test(ends.clientAddress) || ends.client !== undefined;
-    if (loopback && this.spendSelf(ends.servicePort)) return { kind: 'internal', clientId: SELF_CLIENT_ID };
-    return { kind: 'user' };
+    if (!loopback) return { kind: 'user' };
+    if (this.spendSelf(ends.servicePort)) return { kind: 'internal', clientId: SELF_CLIENT_ID };
+    let suspect: string | null = null;
+    let seenAt = -Infinity;
+    for (const [clientId, lastSeen] of this.knownClients.get(serviceId) ?? []) {
+      if (lastSeen > at - KNOWN_CLIENT_MS && lastSeen > seenAt) {
+        suspect = clientId;
+        seenAt = lastSeen;
+      }
+    }
+    return suspect !== null ? { kind: 'internal', clientId: suspect } : { kind: 'user' };
+  }
+
+  /**
+   * A monitored service's connection, known by its owner, that closed since the previous tick makes
+   * that service a suspected sender of this service's ownerless requests (see guess). A kept-alive
+   * poller's connection stays open, so it never becomes one.
+   */
+  private noteShortPollers(current: ReadonlyMap<string, Ends>, at: number): void {
+    for (const [key, flow] of this.flows) {
+      if (!flow.owned || !flow.established || flow.client.kind !== 'internal') continue;
+      const ends = current.get(key);
+      const open = ends !== undefined && (ends.server ?? ends.client)!.state === 'ESTABLISHED';
+      if (flow.client.clientId === SELF_CLIENT_ID || open) continue;
+      const known = this.knownClients.get(flow.serviceId) ?? new Map<string, number>();
+      known.set(flow.client.clientId, at);
+      this.knownClients.set(flow.serviceId, known);
+    }
   }
 
   private spendSelf(port: number): boolean {

@@ -177,3 +177,39 @@ test(
     assert.equal(later.target.lastActiveAt, closed.sample.at);
   },
 );
+
+test(
+  'a monitored service polling with a new connection per request (closed by it first) is internal once seen closing one',
+  { skip: linuxOnly },
+  async (t) => {
+    const target = await startPeer(['serve', '400']); // slow answers: a poll is live at every tick
+    t.after(() => target.child.kill());
+    const poller = await startPeer(['pollnew', String(target.port), '100']);
+    t.after(() => poller.child.kill());
+    const settings = defaultSettings();
+    settings.services = [
+      { id: 'target', name: 'Target', ports: [target.port!], processNames: [] },
+      { id: 'poller', name: 'Poller', ports: [poller.port!], processNames: [] },
+    ];
+    const all = createCollectors({ platform: 'linux', sysRoot: '/sys', procRoot: '/proc' });
+    t.after(() => closeCollectors(all));
+    const collectors = all.filter((c) => ['procfs', 'tcp-sockets'].includes(c.definition.id));
+    const sampler = new Sampler({ collectors, settings: () => settings, platform: 'linux' });
+    const tick = async () => {
+      await pause(1100);
+      return (await sampler.tick()).services.find((x) => x.id === 'target')!;
+    };
+    await tick(); // baseline; the poller's pid is known from this tick on
+    await tick(); // its live connections are owned from here: the next tick sees them closed
+    for (let i = 0; i < 2; i++) {
+      const polled = await tick();
+      assert.equal(polled.active, false, JSON.stringify(polled.activity));
+      assert.equal(polled.activity!.connectionsOpened.user, 0);
+      assert.ok(polled.activity!.connectionsOpened.internal >= 3, JSON.stringify(polled.activity));
+      assert.deepEqual(
+        polled.activity!.internalClients.map((c) => c.id),
+        ['poller'],
+      );
+    }
+  },
+);

@@ -5,7 +5,12 @@ import { test } from 'node:test';
 import { decodeDiagChunk } from '../../../main/collectors/linux/inet-diag.js';
 import { socketObservation } from '../../../main/collectors/linux/sockets.js';
 import type { Connection } from '../../../main/collectors/types.js';
-import { REQUEST_WINDOW_MS, TrafficTracker, type TrafficInput } from '../../../main/sampler/activity.js';
+import {
+  KNOWN_CLIENT_MS,
+  REQUEST_WINDOW_MS,
+  TrafficTracker,
+  type TrafficInput,
+} from '../../../main/sampler/activity.js';
 import { FIXTURES } from '../../helpers.js';
 import { OllamaInferenceCounter } from '../../../main/sampler/ollama-inferences.js';
 
@@ -255,4 +260,43 @@ test('requestCount5m: a request counts while it is less than 5 minutes old, user
   const last = t.update(base(2000 + REQUEST_WINDOW_MS + 1, [])).get('next')!;
   assert.equal(last.lastUserRequestAt, 1000, 'the last request time outlives the window');
   assert.equal(last.lastInternalRequestAt, 2000);
+});
+
+test('a service polling with a new connection per request: once seen closing one, its ownerless TIME_WAIT leftovers are its own', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  const caught = t.update(base(2000, [...pair(3000, 61000, 200), timeWait(3000, 60998)])).get('next')!;
+  assert.deepEqual(
+    caught.requests,
+    { user: 1, internal: 1 },
+    'before any close is seen, a leftover is a user’s',
+  );
+  const closed = t
+    .update(base(4000, [timeWait(3000, 61000), timeWait(3000, 61002), timeWait(3000, 61004)]))
+    .get('next')!;
+  assert.deepEqual(
+    closed.requests,
+    { user: 0, internal: 2 },
+    'the console closed its connection: its leftovers',
+  );
+  assert.equal(closed.lastUserRequestAt, 2000);
+  assert.deepEqual([...closed.internalClients.keys()], ['console']);
+  assert.deepEqual(
+    t.update(base(4000 + KNOWN_CLIENT_MS, [timeWait(3000, 61006)])).get('next')!.requests,
+    { user: 1, internal: 0 },
+    'not seen closing one for 5 minutes: a user’s again',
+  );
+});
+
+test('a kept-alive poller never closes its connection, so a user’s short request beside it stays a user’s', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, pair(3000, 62000, 200, 10, 10)));
+  t.update(base(2000, pair(3000, 62000, 200, 20, 20)));
+  const tick = t.update(base(4000, [...pair(3000, 62000, 200, 30, 30), timeWait(3000, 62001)])).get('next')!;
+  assert.deepEqual(tick.requests, { user: 1, internal: 1 });
+  assert.deepEqual(
+    t.update(base(6000, [timeWait(3000, 62001), timeWait(8766, 62002)])).get('console')!.requests,
+    { user: 1, internal: 0 },
+    'a poller of Next.js is no suspect for the console’s requests',
+  );
 });
