@@ -177,6 +177,7 @@ export function createMonitorCore(
       alertListeners.add(listener);
       return () => alertListeners.delete(listener);
     },
+    snoozeState: () => options.alerts.snoozeState(),
     signals: {
       markGap: (reason) => options.sampler.markGap(reason),
       setUserIdleSeconds: (seconds) => options.sampler.setUserIdleSeconds(seconds),

@@ -1,4 +1,4 @@
-import type { AlertEvent, MonitorApi, Sample, ThermalPressure } from '../contract/index.js';
+import type { AlertEvent, MonitorApi, Sample, SnoozeState, ThermalPressure } from '../contract/index.js';
 
 /**
  * The running core (sampler + history + alerts + settings) as the Electron shell and the headless
@@ -10,6 +10,8 @@ export interface MonitorCore {
   onSample(listener: (sample: Sample) => void): () => void;
   /** Every alert event (fired, escalated, cleared, snoozed); returns an unsubscribe function. */
   onAlert(listener: (event: AlertEvent) => void): () => void;
+  /** The snoozes in force: the alert runner keeps the only copy. */
+  snoozeState(): SnoozeState;
   /** Platform signals from the shell (Electron powerMonitor) or the headless monitor. */
   signals: {
     /** Suspend/resume: the next interval is recorded as a gap and not integrated. */

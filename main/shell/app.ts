@@ -20,7 +20,7 @@ import { createElevationFlow, type ElevationMemory } from './elevation-flow.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc-handlers.js';
 import { applyLaunchAtLogin } from './login-item.js';
 import { delegateMonitorApi } from './monitor-api.js';
-import { createNotifier, observeSnooze, type NotificationRequest } from './notifier.js';
+import { createNotifier, type NotificationRequest } from './notifier.js';
 import { attachPowerSignals } from './power-signals.js';
 import { hardenWebContents, popoverWebPreferences, withCspHeader } from './security.js';
 import { createShutdown } from './shutdown.js';
@@ -200,7 +200,6 @@ function launchApp(deps: AppDependencies, dataDir: string): void {
       return { notifications: current.alerts.notifications, services: current.services };
     },
     openPopoverOn,
-    now: Date.now,
     // Unsigned macOS builds: the alert goes to the popover's banners and the tray instead.
     onFailed: (event, request, error) => {
       log(
@@ -239,31 +238,25 @@ function launchApp(deps: AppDependencies, dataDir: string): void {
         ((await monitorStarted)[method] as (...a: unknown[]) => Promise<unknown>)(...args),
     ]),
   ) as Omit<MonitorApi, 'subscribe'>;
-  const api: MonitorApi = observeSnooze(
-    {
-      ...lazyApi,
-      subscribe: () => () => {},
-      async getStatus() {
-        const status = elevation.decorate(await lazyApi.getStatus());
-        return undelivered.length ? { ...status, notices: [...status.notices, ...undelivered] } : status;
-      },
-      async updateSettings(next) {
-        const result = await lazyApi.updateSettings(next);
-        if (result.ok) applyLoginItem(result.settings.launchAtLogin);
-        return result;
-      },
-      async requestPowerPermission() {
-        await monitorStarted;
-        const permission = await elevation.request();
-        if (hooks) hooks.permission = permission;
-        return permission;
-      },
+  const api: MonitorApi = {
+    ...lazyApi,
+    subscribe: () => () => {},
+    async getStatus() {
+      const status = elevation.decorate(await lazyApi.getStatus());
+      return undelivered.length ? { ...status, notices: [...status.notices, ...undelivered] } : status;
     },
-    (state) => {
-      notifier.setSnooze(state);
-      tray?.setAlertsPausedUntil(state.snoozedUntil.all ?? null);
+    async updateSettings(next) {
+      const result = await lazyApi.updateSettings(next);
+      if (result.ok) applyLoginItem(result.settings.launchAtLogin);
+      return result;
     },
-  );
+    async requestPowerPermission() {
+      await monitorStarted;
+      const permission = await elevation.request();
+      if (hooks) hooks.permission = permission;
+      return permission;
+    },
+  };
 
   let detachSignals: () => void = () => {};
   let disposeIpc: () => void = () => {};
@@ -383,7 +376,17 @@ function launchApp(deps: AppDependencies, dataDir: string): void {
     try {
       running = await deps.startMonitor(
         { mode, settings, dataDir, replayDir, apiPort: apiPortFromEnv(process.env), log },
-        [(event) => notifier.handle(event), (event) => sendToPopover(IPC_EVENTS.alert, event)],
+        [
+          // The engine raises no fired or escalated event while its rule is snoozed, so the notifier
+          // needs no snooze state; a snooze from the tray, the popover or the API updates the tray's pause.
+          (event) => notifier.handle(event),
+          (event) => {
+            if (event.kind === 'snoozed' && monitor) {
+              tray?.setAlertsPausedUntil(monitor.core.snoozeState().snoozedUntil.all ?? null);
+            }
+          },
+          (event) => sendToPopover(IPC_EVENTS.alert, event),
+        ],
       );
     } catch (error) {
       const startError = (error as Error).message;

@@ -1,5 +1,4 @@
-import type { AlertEvent, MonitorApi, ServiceConfig, SnoozeState } from '../contract/index.js';
-import { delegateMonitorApi } from './monitor-api.js';
+import type { AlertEvent, ServiceConfig } from '../contract/index.js';
 
 export interface NotificationRequest {
   title: string;
@@ -31,13 +30,11 @@ export interface NotifierOptions {
   openPopoverOn(serviceId: string | null): void;
   /** The OS would not show it: the shell falls back to the popover and the tray. */
   onFailed?(event: AlertEvent, request: NotificationRequest, error: string): void;
-  now(): number;
 }
 
 export interface Notifier {
   /** Returns true when a notification was shown for this event. */
   handle(event: AlertEvent): boolean;
-  setSnooze(state: SnoozeState): void;
 }
 
 const NOTIFYING_KINDS: ReadonlySet<AlertEvent['kind']> = new Set(['fired', 'escalated']);
@@ -67,25 +64,20 @@ export function notificationRequest(
 
 /**
  * Turns alert events into native notifications: exactly one per fired or escalated event (the same
- * event id twice shows once), none while notifications are off or the rule is snoozed. Clicking one
- * opens the popover on the culprit.
+ * event id twice shows once), none while notifications are off. A snoozed rule raises no such
+ * event in the first place (the alert engine holds the snoozes). Clicking one opens the popover on
+ * the culprit.
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  let snoozedUntil: SnoozeState['snoozedUntil'] = {};
   const seen = new Set<string>();
   // Electron drops a Notification's click handler once the object is garbage-collected: keep it.
   const live = new Set<NotificationPort>();
-
-  const snoozed = (event: AlertEvent): boolean => {
-    const now = options.now();
-    return [snoozedUntil.all, snoozedUntil[event.rule]].some((until) => until !== undefined && until > now);
-  };
 
   return {
     handle(event) {
       if (!NOTIFYING_KINDS.has(event.kind) || seen.has(event.id)) return false;
       const settings = options.settings();
-      if (!settings.notifications || snoozed(event) || !options.isSupported()) return false;
+      if (!settings.notifications || !options.isSupported()) return false;
       seen.add(event.id);
       if (seen.size > REMEMBERED_EVENT_IDS) seen.delete(seen.values().next().value as string);
       const request = notificationRequest(event, settings.services);
@@ -102,21 +94,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
       notification.show();
       return true;
-    },
-    setSnooze(state) {
-      snoozedUntil = { ...state.snoozedUntil };
-    },
-  };
-}
-
-/** Wraps a MonitorApi so every snooze result (from the tray, the popover or the API) reaches `onSnooze`. */
-export function observeSnooze(api: MonitorApi, onSnooze: (state: SnoozeState) => void): MonitorApi {
-  return {
-    ...delegateMonitorApi(api),
-    async snoozeAlerts(request) {
-      const state = await api.snoozeAlerts(request);
-      onSnooze(state);
-      return state;
     },
   };
 }

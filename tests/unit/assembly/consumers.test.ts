@@ -33,6 +33,7 @@ function fakeCore() {
     api: new FakeMonitorApi(),
     onSample: (l) => (samples.add(l), () => samples.delete(l)),
     onAlert: (l) => (alerts.add(l), () => alerts.delete(l)),
+    snoozeState: () => ({ snoozedUntil: {} }),
     signals: {
       markGap: () => {},
       setUserIdleSeconds: () => {},

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultSettings, type AlertEvent, type Sample } from '../../../main/contract/index.js';
+import {
+  defaultSettings,
+  type AlertEvent,
+  type Sample,
+  type SnoozeState,
+} from '../../../main/contract/index.js';
 import { createMonitorCore, type CoreStore } from '../../../main/assembly/monitor-core.js';
 import { unloadOllamaModels } from '../../../main/assembly/ollama-unload.js';
 import type { Sampler } from '../../../main/sampler/sampler.js';
@@ -44,6 +49,7 @@ function makeCore(
 ) {
   const settings = defaultSettings();
   const errors: Error[] = [];
+  let snoozed: SnoozeState = { snoozedUntil: {} };
   let at = 1_000;
   const { sampler, calls } = fakeSampler(() => makeSample({ at: (at += 5000) }));
   const core = createMonitorCore({
@@ -56,11 +62,11 @@ function makeCore(
     },
     alerts: {
       evaluate,
-      snooze: (request, now) => ({
-        state: { snoozedUntil: { all: now + 60_000 } },
-        events: [makeAlert({ id: 'snooze', kind: 'snoozed', at: now })],
-      }),
-      snoozeState: () => ({ snoozedUntil: {} }),
+      snooze: (request, now) => {
+        snoozed = { snoozedUntil: { all: now + 60_000 } };
+        return { state: snoozed, events: [makeAlert({ id: 'snooze', kind: 'snoozed', at: now })] };
+      },
+      snoozeState: () => snoozed,
     },
     report: async () => {
       throw new Error('not used');
@@ -132,6 +138,7 @@ test('subscribing does not mark the sampler watched; unsubscribe stops delivery;
   assert.deepEqual(calls.slice(-1), ['watched:true']);
   const state = await core.api.snoozeAlerts({ rule: 'all', until: { minutes: 1 } });
   assert.equal(state.snoozedUntil.all, 42 + 60_000);
+  assert.deepEqual(core.snoozeState(), state, 'the core reads the runner’s snoozes, the only copy');
   assert.deepEqual(
     store.events.map((e) => e.kind),
     ['snoozed'],

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  DEFAULT_SERVICES,
-  type MonitorApi,
-  type SnoozeRequest,
-  type SnoozeState,
-} from '../../../main/contract/index.js';
-import { createNotifier, observeSnooze, type NotificationRequest } from '../../../main/shell/notifier.js';
+import { DEFAULT_SERVICES } from '../../../main/contract/index.js';
+import { createNotifier, type NotificationRequest } from '../../../main/shell/notifier.js';
 import { FakeEmitter, makeAlert } from './fakes.js';
-
-const NOW = 1_700_000_000_000;
 
 function setup(options: { notifications?: boolean; supported?: boolean } = {}) {
   const shown: { request: NotificationRequest; emitter: FakeEmitter; shows: number }[] = [];
@@ -27,7 +20,6 @@ function setup(options: { notifications?: boolean; supported?: boolean } = {}) {
     isSupported: () => options.supported ?? true,
     settings: () => ({ notifications: options.notifications ?? true, services: DEFAULT_SERVICES }),
     openPopoverOn: (serviceId) => opened.push(serviceId),
-    now: () => NOW,
     onFailed: (event, request, error) => failed.push([event.id, request.title, error]),
   });
   return { notifier, shown, opened, failed };
@@ -86,42 +78,10 @@ test('the notification setting and unsupported platforms are respected', () => {
   assert.equal(unsupported.notifier.handle(makeAlert()), false);
 });
 
-test('snooze: all or the same rule silences until it ends; another rule still notifies', () => {
+test('a system-wide alert with no culprit is shown as the rule wrote it', () => {
   const { notifier, shown } = setup();
-  notifier.setSnooze({ snoozedUntil: { all: NOW + 60_000 } });
-  assert.equal(notifier.handle(makeAlert({ id: 'a' })), false);
-  notifier.setSnooze({ snoozedUntil: { 'idle-service-cpu': NOW + 1 } });
-  assert.equal(notifier.handle(makeAlert({ id: 'b' })), false);
   assert.equal(notifier.handle(makeAlert({ id: 'c', rule: 'idle-power', serviceId: null })), true);
-  notifier.setSnooze({ snoozedUntil: { all: NOW - 1 } });
-  assert.equal(notifier.handle(makeAlert({ id: 'd' })), true, 'an expired snooze');
-  assert.equal(shown.length, 2);
   assert.equal(shown[0]!.request.body, 'CPU at 45 % for 2 min with no requests.', 'no culprit to name');
-});
-
-test('observeSnooze reports every snooze result and passes other calls through to a class instance', async () => {
-  class Api {
-    calls = 0;
-    async snoozeAlerts(request: SnoozeRequest): Promise<SnoozeState> {
-      this.calls++;
-      return { snoozedUntil: { [request.rule]: NOW + 3_600_000 } };
-    }
-    async getSettings() {
-      this.calls++;
-      return 'settings';
-    }
-    subscribe() {
-      return () => {};
-    }
-  }
-  const api = new Api();
-  const seen: SnoozeState[] = [];
-  const wrapped = observeSnooze(api as unknown as MonitorApi, (state) => seen.push(state));
-  const result = await wrapped.snoozeAlerts({ rule: 'all', until: { minutes: 60 } });
-  assert.deepEqual(result, { snoozedUntil: { all: NOW + 3_600_000 } });
-  assert.deepEqual(seen, [result]);
-  assert.equal(await wrapped.getSettings(), 'settings');
-  assert.equal(api.calls, 2);
 });
 
 test("a notification the OS refuses ('failed', e.g. an unsigned macOS app) is handed to the fallback", () => {
