@@ -1,4 +1,4 @@
-// History store benchmark (issue 5 targets): a week of 5 s samples for 6 services, plus older
+// History store benchmark (targets in README's Performance table): a week of 5 s samples for 6 services, plus older
 // per-minute rollups so a 30-day range is full. Prints JSON; not a test (no pass/fail exit code).
 // Query times: `firstMs` is the first query after the store opens (it decodes the rollup files it
 // needs into the cache), `medianMs` the median of 7. The uncached figures read the files every time.

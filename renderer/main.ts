@@ -13,7 +13,8 @@ if (root) {
   const { api, kind } = selectApi(window);
   const app = startApp(root, api, kind);
   window.idlewattUi = app;
-  // The shell dispatches this when a notification is clicked.
+  // A clicked notification reaches the popover as a focus-service event over IPC; the app turns it
+  // into this window event, which the browser tests can dispatch too.
   window.addEventListener('idlewatt:focus-service', (event) => {
     const id = (event as CustomEvent<unknown>).detail;
     if (typeof id === 'string') app.focusService(id);

@@ -70,7 +70,8 @@ const NOT_NEEDED: PowerPermission = {
 
 /**
  * Composes sampler → history store → alert engine → listeners, and serves the MonitorApi from
- * the store (an API call never triggers a collector: ARCHITECTURE.md data flow).
+ * the store: an API call never triggers a collector, so however many clients poll, the sampling
+ * cost stays that of one clock.
  */
 export function createMonitorCore(
   options: MonitorCoreOptions,

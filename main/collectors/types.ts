@@ -23,7 +23,10 @@ export type CommandRunner = (
   options?: { timeoutMs?: number },
 ) => Promise<CommandResult>;
 
-/** Injected environment: roots, runner and clock are never global (ARCHITECTURE.md principle 2). */
+/**
+ * Injected environment: roots, runner and clock are never global, so tests, fixture trees
+ * (`--sys-root`, `--proc-root`) and replayed recordings stand in for the machine.
+ */
 export interface CollectorEnv {
   sysRoot: string;
   procRoot: string;

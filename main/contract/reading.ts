@@ -3,8 +3,9 @@ export type AbsentReason =
   'not-present' | 'permission' | 'unsupported' | 'disabled' | 'no-data' | 'warming-up';
 
 /**
- * The result of reading one source. A collector never throws: absence and failure are values
- * (ARCHITECTURE.md principle 1).
+ * The result of reading one source. A collector never throws: absence and failure are values, so
+ * one missing source can never stop a tick, and the UI can say why a figure is unknown instead of
+ * showing 0.
  */
 export type Reading<T> =
   | { status: 'ok'; value: T; at: number }

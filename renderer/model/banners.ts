@@ -30,8 +30,9 @@ export interface BannerInput {
 const sentence = (text: string): string => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 /**
- * The designed states (issue 8 "States that matter"): backend unreachable, power needing
- * permission, a collector failing, first run, and notices from the monitor. Most urgent first.
+ * The states the popover must explain rather than show as empty or zero: backend unreachable,
+ * power needing permission, a collector failing, first run, and notices from the monitor. Most
+ * urgent first.
  */
 export function bannersFor(input: BannerInput): Banner[] {
   const banners: Banner[] = [];

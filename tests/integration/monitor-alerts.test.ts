@@ -1,4 +1,4 @@
-// Issue 6's integration test: the headless monitor with a 5 s window and a lowered threshold, a local
+// The alert path end to end: the headless monitor with a 5 s window and a lowered threshold, a local
 // service burning CPU with no requests → an "idle service CPU" alert naming it, on stdout, in the
 // API's alert list, and POSTed to a webhook receiver started here.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 4's end-to-end replay: the shipped macOS recording drives the sampler, alerts, API and
+// End-to-end replay: the shipped macOS recording drives the sampler, alerts, API and
 // exporters of `idlewatt monitor --replay`, as if on that Mac, on any machine.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 5's real test on this machine: a local TCP service burning half a core, found by port.
+// The sampler on this real machine: a local TCP service burning half a core, found by port.
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

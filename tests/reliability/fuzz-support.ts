@@ -162,7 +162,7 @@ export function parserInput(bases: readonly string[]): fc.Arbitrary<string> {
 
 /**
  * A figure a parser returns is a finite number or absent: NaN and ±Infinity would be wrong figures
- * shown as numbers (ARCHITECTURE.md principle 1).
+ * shown as numbers, where the UI must say the figure is unknown.
  */
 export function assertFiniteDeep(value: unknown, where = 'value', seen = new Set<unknown>()): void {
   if (typeof value === 'number') {

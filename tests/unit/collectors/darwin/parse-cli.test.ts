@@ -24,7 +24,7 @@ async function parse(kind: string, file: string) {
   }
 }
 
-test('parse powermetrics on the M4 Max fixture prints the figures the issue names', async () => {
+test('parse powermetrics on the M4 Max fixture prints CPU, GPU, package and ANE watts, thermal pressure and tasks', async () => {
   const { code, io } = await parse(
     'powermetrics',
     join(dir('powermetrics'), 'm4max-mac16_5-macos26_2-tasks-disk-cpu_power-gpu_power-thermal.plist'),
