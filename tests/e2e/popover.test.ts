@@ -30,3 +30,29 @@ test(
     await page.locator('#banners', { hasText: 'ENOSPC' }).waitFor({ timeout: 5000 });
   },
 );
+
+test(
+  'fake backend: the expanded row shows traffic, who polls the service and how often, and Ollama’s inferences',
+  { skip: chromiumPath ? false : NO_CHROMIUM_REASON },
+  async (t) => {
+    const backend = await startFakeBackend({ scenario: 'live' });
+    t.after(() => backend.close());
+    const browser = await launchChromium(chromiumPath!);
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(backend.url);
+    const next = page.locator('.svc-row', { hasText: 'Next.js dashboard' });
+    await next.locator('.expander').click({ timeout: 15_000 });
+    const facts = page.locator('.svc-detail:not([hidden]) .facts', { hasText: 'Requests, 5 min' });
+    await facts.waitFor({ timeout: 15_000 });
+    const text = (await facts.textContent()) ?? '';
+    assert.match(text, /Management Console polls Next\.js dashboard every \u2248 2 s \(150 in 5 min\)/);
+    assert.match(text, /Connections \d+ open/);
+    assert.match(text, /Threads \d+/);
+    assert.match(text, /Open files 40/);
+    await page.locator('.svc-row', { hasText: 'Ollama' }).locator('.expander').click({ timeout: 15_000 });
+    await page
+      .locator('.svc-detail:not([hidden]) .facts', { hasText: /Inferences, 5 min \u2265 \d+/ })
+      .waitFor({ timeout: 15_000 });
+  },
+);

@@ -4,7 +4,13 @@
 import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { HistoryPoint, ServicePoint } from '../../main/contract/history.js';
 import type { CompareResult, Report, ServiceEnergy, TimeRange } from '../../main/contract/report.js';
-import type { CollectorHealth, LoadedModels, Sample, ServiceSample } from '../../main/contract/sample.js';
+import type {
+  CollectorHealth,
+  LoadedModels,
+  Sample,
+  ServiceActivity,
+  ServiceSample,
+} from '../../main/contract/sample.js';
 import type { ServiceConfig } from '../../main/contract/services.js';
 
 const MINUTE = 60_000;
@@ -147,6 +153,25 @@ export interface SyntheticOptions {
   services: boolean;
 }
 
+/** Traffic as the sampler reports it: the console polls Next.js every 2 s; users only while the stack is active. */
+function syntheticActivity(id: string, t: number, active: boolean, lastUser: number): ServiceActivity {
+  const user = active && id !== 'management-console';
+  const polled = id === 'nextjs';
+  return {
+    connectionsOpened: { user: user ? 1 : 0, internal: 0 },
+    activeConnections: user ? 6 : 1,
+    bytesIn: user ? 5200 : polled ? 410 : 0,
+    bytesOut: user ? 84_000 : polled ? 2300 : 0,
+    requestCount5m: { user: user ? 40 : 0, internal: polled ? 150 : 0 },
+    lastUserRequestAt: id === 'management-console' ? null : lastUser,
+    lastInternalRequestAt: polled ? t : null,
+    internalClients: polled
+      ? [{ id: 'management-console', name: 'Management Console', requests5m: 150, everySeconds: 2 }]
+      : [],
+    inferenceCount5m: id === 'ollama' ? (active ? 12 : 0) : null,
+  };
+}
+
 export function syntheticSample(t: number, intervalMs: number, options: SyntheticOptions): Sample {
   const active = isActiveAt(t);
   const watts = options.withPower ? systemWattsAt(t) : null;
@@ -173,6 +198,16 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
               ? Math.round(watts * s.idleShare * (active ? 1.4 : 1) * 100) / 100
               : null,
           models: s.models,
+          ...(s.running
+            ? {
+                activity: syntheticActivity(
+                  s.id,
+                  t,
+                  active,
+                  lastActiveBefore(t) - (s.id === 'vibevoice' ? 2 * HOUR : 0),
+                ),
+              }
+            : {}),
         };
       })
     : [];
