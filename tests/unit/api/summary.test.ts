@@ -68,3 +68,24 @@ test('snooze requests are validated field by field', () => {
   assert.deepEqual(fields({ rule: 'all', until: { minutes: 1e9 } }), ['until.minutes']);
   assert.deepEqual(fields({ rule: 'all', until: 'tomorrow', extra: 1 }), ['extra']);
 });
+
+test('each service average carries the latest sample’s activity, and null where none was measured', () => {
+  const a = makeSample({ at: SAMPLE_AT });
+  const b = makeSample({ at: SAMPLE_AT + 5000 });
+  const activity = {
+    connectionsOpened: { user: 0, internal: 1 },
+    activeConnections: 1,
+    bytesIn: 410,
+    bytesOut: 2300,
+    requestCount5m: { user: 3, internal: 150 },
+    lastUserRequestAt: SAMPLE_AT - 60_000,
+    lastInternalRequestAt: SAMPLE_AT + 5000,
+    internalClients: [{ id: 'management', name: 'Management Console', requests5m: 150, everySeconds: 2 }],
+    inferenceCount5m: null,
+  };
+  a.services[0]!.activity = { ...activity, requestCount5m: { user: 9, internal: 9 } };
+  b.services[0]!.activity = activity;
+  const averages = averageServices([a, b]);
+  assert.deepEqual(averages.find((s) => s.id === b.services[0]!.id)!.activity, activity);
+  assert.equal(averages.find((s) => s.id === b.services[1]!.id)!.activity, null);
+});
