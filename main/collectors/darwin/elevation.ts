@@ -22,6 +22,8 @@ export interface ElevationRequest {
   processDetail: boolean;
   /** Tests substitute a stand-in; production always uses /usr/bin/powermetrics. */
   powermetricsPath?: string;
+  /** The app's start time in epoch seconds, as `ps -o etime=` gives it; 0 or absent: unknown. */
+  appStartEpoch?: number;
 }
 
 export type BuildOutcome = { ok: true; command: string; args: string[] } | { ok: false; error: string };
@@ -44,6 +46,7 @@ export function buildElevationCommand(request: ElevationRequest): BuildOutcome {
     request.samplers.join(','),
     request.processDetail ? '1' : '0',
     request.powermetricsPath ?? POWERMETRICS_PATH,
+    String(request.appStartEpoch ?? 0),
   ];
   const command = ['/bin/sh', '-c', ELEVATION_SCRIPT, 'idlewatt-powermetrics', ...args]
     .map(singleQuote)
@@ -61,6 +64,10 @@ function validate(request: ElevationRequest): string | null {
   }
   if (!Number.isSafeInteger(intervalMs) || intervalMs < 100 || intervalMs > 600_000) {
     return 'interval must be an integer between 100 and 600000 ms';
+  }
+  const start = request.appStartEpoch ?? 0;
+  if (!Number.isSafeInteger(start) || start < 0 || start > 99_999_999_999) {
+    return 'app start time must be a whole number of epoch seconds (0 when unknown)';
   }
   if (!isSafePath(runDir)) return `run directory '${shown(runDir)}' is not a plain absolute path`;
   if (!RUN_DIR_NAME.test(basename(runDir)) || !basename(runDir).startsWith('idlewatt-pm-')) {

@@ -11,6 +11,7 @@ import {
 } from './elevation-script.js';
 import { buildElevationCommand, DARWIN_RUN_PARENT, FIFO_NAME } from './elevation.js';
 import type { Elevator } from './elevator.js';
+import { parseCpuTime } from './ps.js';
 import type { ReplayControl } from './replay.js';
 
 export type FeedState =
@@ -48,6 +49,8 @@ export interface ElevatedFeedOptions {
   powermetricsPath?: string;
   /** How often the app checks that the helper's FIFO still exists; default 2 s. */
   helperCheckMs?: number;
+  /** The app's start time (epoch s) handed to the helper's watchdog; default: from `ps -o etime=`. */
+  appStartEpoch?: () => Promise<number>;
 }
 
 interface Run {
@@ -115,6 +118,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     this.current = { state: 'starting' };
     const runDir = join(this.options.runParent ?? DARWIN_RUN_PARENT, `idlewatt-pm-${randomName()}`);
     const samplers = await this.options.samplers();
+    const appStartEpoch = await (this.options.appStartEpoch ?? (() => startEpochOf(this.options)))();
     const built = buildElevationCommand({
       appPid: this.options.appPid,
       appUid: this.options.appUid ?? process.getuid?.() ?? 0,
@@ -122,6 +126,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
       intervalMs: this.options.intervalMs,
       samplers,
       processDetail: this.options.processDetail,
+      appStartEpoch,
       ...(this.options.powermetricsPath ? { powermetricsPath: this.options.powermetricsPath } : {}),
     });
     if (!built.ok) return this.setFailed(built.error);
@@ -137,6 +142,10 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     if (result.code !== 0) {
       const reason = result.code === null ? undefined : ELEVATION_EXIT_REASONS[result.code];
       return this.setFailed(reason ?? `the powermetrics helper stopped (exit ${result.code ?? 'unknown'})`);
+    }
+    if (result.stdout === '') {
+      // It printed no loop pid: it found the app gone, or its pid held by a process started later.
+      return this.setFailed('the powermetrics helper did not start: it did not recognise this app’s process');
     }
     // The helper runs detached; if this side is closed meanwhile, it ends once its start-up grace
     // is over and nobody reads the FIFO.
@@ -213,6 +222,16 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     if (run.check) clearInterval(run.check);
     run.socket?.destroy();
   }
+}
+
+/**
+ * When the app's process started, in epoch seconds, the way the helper reads it back (`ps -o etime=`,
+ * now minus elapsed): both sides use the same clock and rounding. 0 (pid-only watchdog) when ps fails.
+ */
+export async function startEpochOf(options: Pick<ElevatedFeedOptions, 'exec' | 'appPid'>): Promise<number> {
+  const result = await options.exec('ps', ['-o', 'etime=', '-p', String(options.appPid)]);
+  const elapsed = result.exitCode === 0 ? parseCpuTime(result.stdout.trim()) : null;
+  return elapsed === null ? 0 : Math.max(0, Math.floor(Date.now() / 1000) - Math.floor(elapsed));
 }
 
 const STDERR_READ_LIMIT = 4096;

@@ -18,7 +18,9 @@ import {
   type ElevationRequest,
 } from '../../../../main/collectors/darwin/elevation.js';
 import { createOsascriptElevator, ELEVATE_APPLESCRIPT } from '../../../../main/collectors/darwin/elevator.js';
+import { startEpochOf } from '../../../../main/collectors/darwin/powermetrics-feed.js';
 import { PowermetricsStreamReader } from '../../../../main/collectors/darwin/powermetrics-stream.js';
+import { runCommand } from '../../../../main/collectors/exec.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
 import { startSymlinkSwapper } from '../symlink-swapper.js';
 
@@ -33,7 +35,7 @@ const base: ElevationRequest = {
 };
 
 test('the builder single-quotes validated values after a fixed script', () => {
-  const built = buildElevationCommand(base);
+  const built = buildElevationCommand({ ...base, appStartEpoch: 1_764_400_000 });
   assert.ok(built.ok);
   assert.deepEqual(built.args, [
     '4242',
@@ -43,11 +45,12 @@ test('the builder single-quotes validated values after a fixed script', () => {
     'cpu_power,gpu_power,thermal,tasks',
     '1',
     '/usr/bin/powermetrics',
+    '1764400000',
   ]);
   assert.match(built.command, /^'\/bin\/sh' '-c' 'set -u\n/);
   assert.ok(
     built.command.endsWith(
-      ` 'idlewatt-powermetrics' '4242' '501' '${RUN_DIR}' '2000' 'cpu_power,gpu_power,thermal,tasks' '1' '/usr/bin/powermetrics'`,
+      ` 'idlewatt-powermetrics' '4242' '501' '${RUN_DIR}' '2000' 'cpu_power,gpu_power,thermal,tasks' '1' '/usr/bin/powermetrics' '1764400000'`,
     ),
   );
 });
@@ -68,6 +71,8 @@ test('the builder rejects hostile values', () => {
     ['a fractional interval', { intervalMs: 1500.5 }],
     ['a huge interval', { intervalMs: 1e12 }],
     ['a negative pid', { appPid: -1 }],
+    ['a negative start time', { appStartEpoch: -1 }],
+    ['a fractional start time', { appStartEpoch: 1.5 }],
     ['pid 1', { appPid: 1 }],
     ['a NaN pid', { appPid: Number.NaN }],
     ['an unknown sampler', { samplers: ['cpu_power', 'all; id'] }],
@@ -138,6 +143,8 @@ test(
       runDir,
       intervalMs: 1000,
       powermetricsPath: standIn(scratch),
+      // The watchdog compares the app's start time too: the real one keeps the helper running.
+      appStartEpoch: await startEpochOf({ exec: runCommand, appPid: app.pid! }),
     });
     assert.ok(built.ok, !built.ok ? built.error : '');
     const started = await runHelper(built.command);

@@ -7,11 +7,12 @@ import type { ElevationResult, Elevator } from '../../../../main/collectors/darw
 import {
   ElevatedPowermetricsFeed,
   helperStopReason,
+  startEpochOf,
 } from '../../../../main/collectors/darwin/powermetrics-feed.js';
 import { createPowermetricsCollector, elevatorFor } from '../../../../main/collectors/darwin/powermetrics.js';
 import { nonInteractiveElevator, osascriptElevator } from '../../../../main/collectors/darwin/elevator.js';
 import { buildElevationCommand } from '../../../../main/collectors/darwin/elevation.js';
-import { ELEVATION_SCRIPT } from '../../../../main/collectors/darwin/elevation-script.js';
+import { APP_START_SHELL, ELEVATION_SCRIPT } from '../../../../main/collectors/darwin/elevation-script.js';
 import { runCommand } from '../../../../main/collectors/exec.js';
 import type { CollectorEnv, CollectRequest } from '../../../../main/collectors/types.js';
 import { FIXTURES, tempDir } from '../../../helpers.js';
@@ -410,3 +411,69 @@ test('the stop reason is the first line powermetrics printed, else the helper’
   assert.equal(helperStopReason(''), 'the powermetrics helper stopped');
   assert.equal(helperStopReason('\n  kernel said no\n'), 'the powermetrics helper stopped: kernel said no');
 });
+
+test(
+  "the helper's watchdog reads a start time from ps etime in every layout, and refuses a pid whose process started at another time",
+  { skip: fifoSkip, timeout: 30_000 },
+  async (t) => {
+    const bin = tempDir(t);
+    const fakePs = join(bin, 'ps');
+    const startedAt = (etime: string, appStart: number) => {
+      writeFileSync(fakePs, `#!/bin/sh\nprintf '%s\\n' '${etime}'\n`);
+      chmodSync(fakePs, 0o755);
+      const script = `app_pid=${process.pid}; app_start=${appStart}\n${APP_START_SHELL}\ns=$(started_at) || s=none; echo "$s"; echo "now $(date +%s)"; app_is_ours && echo ours || echo other`;
+      const out = spawnSync('/bin/sh', ['-c', script], {
+        env: { PATH: `${bin}:/usr/bin:/bin` },
+        encoding: 'utf8',
+      });
+      const [start, now, verdict] = out.stdout.trim().split('\n');
+      return { elapsed: Number(now!.slice(4)) - Number(start), verdict, raw: out.stdout };
+    };
+    assert.equal(startedAt('1-02:03:04', 0).elapsed, 93784);
+    assert.equal(startedAt('   05:07', 0).elapsed, 307);
+    assert.equal(startedAt('08:09:00', 0).elapsed, 8 * 3600 + 9 * 60);
+    assert.equal(startedAt('00:00', 0).verdict, 'ours', 'start unknown (0): the pid alone decides');
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal(startedAt('01:40', now - 100).verdict, 'ours');
+    assert.equal(startedAt('01:40', now - 1000).verdict, 'other', 'the pid now belongs to a later process');
+    assert.equal(startedAt('soon', now).verdict, 'other', 'an unreadable start is not the app');
+
+    // The real helper, with the real ps: a start time that is not this process's starts nothing.
+    const root = tempDir(t);
+    const built = buildElevationCommand({
+      appPid: process.pid,
+      appUid: process.getuid!(),
+      runDir: join(root, 'idlewatt-pm-AbCdEfGh12345678'),
+      intervalMs: 1000,
+      samplers: ['cpu_power'],
+      processDetail: false,
+      powermetricsPath: standInPowermetrics(tempDir(t)),
+      appStartEpoch: now - 5000,
+    });
+    assert.ok(built.ok);
+    if (!built.ok) return;
+    const result = await runUnelevated(built.command);
+    assert.deepEqual(result, { outcome: 'exited', code: 0, stdout: '' }, 'no helper started');
+    assert.deepEqual(readdirSync(root), [], 'no run directory made');
+    const feed = new ElevatedPowermetricsFeed({
+      exec: runCommand,
+      elevate: runUnelevated,
+      appPid: process.pid,
+      intervalMs: 1000,
+      samplers: async () => ['cpu_power'],
+      processDetail: false,
+      runParent: root,
+      powermetricsPath: standInPowermetrics(tempDir(t)),
+      appStartEpoch: async () => now - 5000,
+    });
+    feed.start(() => undefined);
+    await waitFor(() => feed.status().state === 'failed');
+    assert.deepEqual(feed.status(), {
+      state: 'failed',
+      message: 'the powermetrics helper did not start: it did not recognise this app’s process',
+    });
+    const ours = await startEpochOf({ exec: runCommand, appPid: process.pid });
+    const expected = Math.floor(Date.now() / 1000 - process.uptime());
+    assert.ok(Math.abs(ours - expected) <= 2, `start from ps etime ${ours} vs ${expected}`);
+  },
+);
