@@ -169,6 +169,40 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     read: perService((service) => service.estimatedWatts),
   },
   {
+    prometheusName: 'unamentis_server_service_requests',
+    otelName: 'unamentis.server.service.requests',
+    unit: '{request}',
+    kind: 'gauge',
+    description:
+      "Requests a service received over the last 5 minutes, an estimate from its TCP traffic (a new connection, or a sample with bytes in on an open one); client: 'user' (anyone else: these keep the stack awake) or 'internal' (a monitored service or IdleWatt).",
+    read: (state) =>
+      (state.latest?.services ?? []).flatMap((service) => {
+        const counts = service.activity?.requestCount5m;
+        if (!counts) return [];
+        return (['user', 'internal'] as const).map((client) => ({
+          value: counts[client],
+          attributes: { service: service.id, client },
+        }));
+      }),
+  },
+  {
+    prometheusName: 'unamentis_server_service_active_connections',
+    otelName: 'unamentis.server.service.active_connections',
+    unit: '{connection}',
+    kind: 'gauge',
+    description: 'ESTABLISHED TCP connections on a service’s ports (TIME_WAIT leftovers not counted).',
+    read: perService((service) => service.activity?.activeConnections ?? null),
+  },
+  {
+    prometheusName: 'unamentis_server_service_inferences',
+    otelName: 'unamentis.server.service.inferences',
+    unit: '{inference}',
+    kind: 'gauge',
+    description:
+      "Ollama inferences over the last 5 minutes, a lower bound from /api/ps (a model's expiry moved forward, or a new load).",
+    read: perService((service) => service.activity?.inferenceCount5m ?? null),
+  },
+  {
     prometheusName: 'unamentis_server_self_cpu_percent',
     otelName: 'unamentis.server.self.cpu_percent',
     unit: '%',

@@ -218,3 +218,38 @@ test('promtool check metrics accepts the exposition', skipUnless(PROMTOOL, 'prom
   assert.equal(full.status, 0, full.output);
   assert.equal(full.output.trim(), '', 'no lint findings');
 });
+
+test('request counts (user and internal apart), open connections and Ollama inferences per service; none without a traffic reading', async (t) => {
+  const metrics = createPrometheusMetrics();
+  t.after(() => metrics.close());
+  const sample = makeSample();
+  const [first, second] = sample.services;
+  const activity = {
+    connectionsOpened: { user: 0, internal: 1 },
+    activeConnections: 2,
+    bytesIn: 410,
+    bytesOut: 2300,
+    requestCount5m: { user: 3, internal: 150 },
+    lastUserRequestAt: null,
+    lastInternalRequestAt: null,
+    internalClients: [],
+    inferenceCount5m: null,
+  };
+  first!.activity = activity;
+  second!.activity = { ...activity, requestCount5m: { user: 0, internal: 0 }, inferenceCount5m: 7 };
+  metrics.update(sample);
+  const s = series(await metrics.render());
+  assert.equal(s.get(`unamentis_server_service_requests{service="${first!.id}",client="user"}`), 3);
+  assert.equal(s.get(`unamentis_server_service_requests{service="${first!.id}",client="internal"}`), 150);
+  assert.equal(s.get(`unamentis_server_service_requests{service="${second!.id}",client="user"}`), 0);
+  assert.equal(s.get(`unamentis_server_service_active_connections{service="${first!.id}"}`), 2);
+  assert.equal(s.get(`unamentis_server_service_inferences{service="${second!.id}"}`), 7);
+  assert.equal(s.has(`unamentis_server_service_inferences{service="${first!.id}"}`), false, 'not Ollama');
+  const third = sample.services[2]!;
+  assert.equal(third.activity, undefined);
+  assert.equal(
+    [...s.keys()].some((k) => k.includes(`service="${third.id}"`) && /requests|active_connections/.test(k)),
+    false,
+    'no traffic reading: no series, never 0',
+  );
+});
