@@ -29,7 +29,10 @@ export type FakeCommand =
   | { cmd: 'hide-popover' }
   | { cmd: 'invoke'; method: string; args: unknown[] }
   | { cmd: 'os-shutdown' }
+  | { cmd: 'thermal-state'; state: ThermalState }
   | { cmd: 'state' };
+
+type ThermalState = 'unknown' | 'nominal' | 'fair' | 'serious' | 'critical';
 
 const report = (event: FakeEvent): void => {
   process.send?.(event);
@@ -340,14 +343,15 @@ const display: Electron.Display = {
 };
 
 class FakePowerMonitor extends Emitter {
+  thermalState: ThermalState = 'nominal';
   getSystemIdleTime(): number {
     return 0;
   }
   isOnBatteryPower(): boolean {
     return false;
   }
-  getCurrentThermalState(): 'unknown' | 'nominal' | 'fair' | 'serious' | 'critical' {
-    return 'nominal';
+  getCurrentThermalState(): ThermalState {
+    return this.thermalState;
   }
 }
 const powerMonitor = new FakePowerMonitor();
@@ -439,6 +443,11 @@ async function run(command: FakeCommand): Promise<unknown> {
         ...command.args,
       );
     }
+    case 'thermal-state':
+      // As Electron does on macOS: the state changes, then 'thermal-state-change' carries it.
+      powerMonitor.thermalState = command.state;
+      powerMonitor.emit('thermal-state-change', { state: command.state });
+      return null;
     case 'os-shutdown': {
       const { event } = preventable();
       powerMonitor.emit('shutdown', event);

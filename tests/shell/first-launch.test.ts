@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { MonitorStatus, PowerPermission } from '../../main/contract/index.js';
+import type { MonitorStatus, PowerPermission, Sample } from '../../main/contract/index.js';
 import { tempDir } from '../helpers.js';
 import {
   assertNoModal,
@@ -190,5 +190,49 @@ test(
     assert.equal(await run.exited, 0);
     assert.match(run.output(), /IdleWatt: quitting…/);
     assertNoModal(run);
+  },
+);
+
+test(
+  "macOS: powerMonitor's thermal state fills the sample's thermal pressure where no collector measured one, and follows 'thermal-state-change'",
+  { skip },
+  async (t) => {
+    const dataDir = tempDir(t, 'idlewatt-shell-');
+    writeSettings(dataDir, (settings) => {
+      settings.sampling.intervalSeconds = 1;
+    });
+    // This machine is not a Mac: pmset, notify(3) and notifyutil read nothing, powermetrics waits for
+    // the password, so the OS state Electron reports is the only thermal source.
+    const run = start(t, { dataDir, platform: 'darwin', env: { USER: '' } });
+    await run.waitFor('window-shown', undefined, 60_000);
+    const latest = () =>
+      run.command({ cmd: 'invoke', method: 'getLatest', args: [] }) as Promise<Sample | null>;
+    const pressureBecomes = async (pressure: string): Promise<Sample> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const sample = await latest();
+        if (sample?.thermal.pressure === pressure) return sample;
+        if (Date.now() > deadline) {
+          throw new Error(`thermal pressure never became ${pressure}: ${JSON.stringify(sample?.thermal)}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const nominal = await pressureBecomes('nominal');
+    assert.deepEqual(nominal.sources['thermal.pressure'], { source: 'platform', kind: 'measured' });
+    assert.equal(nominal.thermal.osLevel, null, 'thermalState has four levels: no raw OS level from it');
+    await run.command({ cmd: 'thermal-state', state: 'serious' });
+    const serious = await pressureBecomes('serious');
+    assert.deepEqual(serious.sources['thermal.pressure'], { source: 'platform', kind: 'measured' });
+    await run.command({ cmd: 'thermal-state', state: 'unknown' });
+    const deadline = Date.now() + 30_000;
+    let after = await latest();
+    while (after?.thermal.pressure !== null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = await latest();
+    }
+    assert.equal(after?.thermal.pressure, null, "'unknown' is no reading, never nominal");
+    await run.command({ cmd: 'click-menu', label: 'Quit' });
+    assert.equal(await run.exited, 0);
   },
 );
