@@ -20,6 +20,7 @@ import { MINUTE_MS } from './rollup.js';
 import { SegmentCache } from './segment-cache.js';
 import { SegmentFiles } from './segment-files.js';
 import { SegmentLayout } from './segment-layout.js';
+import { SegmentRotation } from './segment-rotation.js';
 import { DAY_MS, HOUR_MS } from './segments.js';
 import { SerialQueue } from './serial-queue.js';
 import { describeFsError, memoryStoreFs, nodeStoreFs, type StoreFs } from './store-fs.js';
@@ -70,6 +71,10 @@ export interface HistoryStoreOptions {
   retryAfterMs?: number;
   /** Unsaved lines kept while the disk fails; the oldest go first beyond this. */
   maxUnsavedLines?: number;
+  /** A raw segment past this size is continued in a new file (default 64 MiB). */
+  maxSegmentBytes?: number;
+  /** Lines longer than this are not read (skipped, their file quarantined) nor written (default 16 MiB). */
+  maxLineBytes?: number;
   /**
    * Memory for rollup files decoded into columns, so long-range queries skip parsing (about 0.13 MB
    * per day of system rollups, 0.3 MB per day of six services' rollups). 0 parses on every query.
@@ -78,6 +83,10 @@ export interface HistoryStoreOptions {
 }
 
 const MEMORY_ROLLUP_DAYS = 7;
+/** About a week of six services' raw lines: an hour never comes close unless something is wrong. */
+const DEFAULT_MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** A sample line is a few kB; far below the longest string a JS engine can build (~512 MiB). */
+const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** Holds 30 days of system and six services' rollups with room to spare. */
 const DEFAULT_ROLLUP_CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -107,6 +116,8 @@ class SegmentedHistoryStore implements HistoryStore {
   private readonly live: LiveMinute;
   private readonly maintenance: Maintenance;
   private readonly queries: HistoryQueries;
+  private readonly rawRotation: SegmentRotation;
+  private readonly maxLineBytes: number;
   private closed = false;
 
   constructor(options: HistoryStoreOptions) {
@@ -125,6 +136,11 @@ class SegmentedHistoryStore implements HistoryStore {
       rawMs: memoryOnly ? ringMs + HOUR_MS : positiveDays(options.rawDays) * DAY_MS,
       rollupMs: (memoryOnly ? Math.min(rollupDays, MEMORY_ROLLUP_DAYS) : rollupDays) * DAY_MS,
     };
+    const maxLineBytes = (this.maxLineBytes = positiveBytes(options.maxLineBytes, DEFAULT_MAX_LINE_BYTES));
+    this.rawRotation = new SegmentRotation(
+      layout.kinds.raw,
+      positiveBytes(options.maxSegmentBytes, DEFAULT_MAX_SEGMENT_BYTES),
+    );
     const cacheBytes = options.rollupCacheBytes ?? DEFAULT_ROLLUP_CACHE_BYTES;
     // Null when disabled or when the file system cannot tell whether a file changed.
     const cache = cacheBytes > 0 && fs.version ? new SegmentCache<CachedSegment>(cacheBytes) : null;
@@ -152,6 +168,7 @@ class SegmentedHistoryStore implements HistoryStore {
       now,
       readOnly,
       cache,
+      maxLineBytes,
     });
     this.rollups = new RollupReader(this.segments, this.outbox, queue, cache);
     this.live = new LiveMinute(this.outbox, layout);
@@ -195,6 +212,7 @@ class SegmentedHistoryStore implements HistoryStore {
     if (this.storeHealth.writable) {
       await this.repairAll();
       await this.maintenance.applyRetention(now);
+      await this.rawRotation.load(this.fs, await this.segments.namesOnDisk(kinds.raw));
     } else if (!this.readOnly) {
       // Writing may resume (a remount, space freed): the torn tails are cut first.
       this.outbox.repairOwed = true;
@@ -216,9 +234,15 @@ class SegmentedHistoryStore implements HistoryStore {
   append(sample: Sample): void {
     if (this.closed) return;
     this.recentSamples.push(sample);
-    const file = this.layout.fileFor('raw', sample.at);
     const line = encodeSample(sample);
-    if (!this.outbox.appendNow(file, line)) this.outbox.enqueue(file, line);
+    const bytes = Buffer.byteLength(line) + 1;
+    if (bytes > this.maxLineBytes) {
+      // It could not be read back: kept in memory only, and said so.
+      this.storeHealth.oversizeLines += 1;
+    } else {
+      const file = this.rawRotation.fileFor(sample.at, bytes);
+      if (!this.outbox.appendNow(file, line)) this.outbox.enqueue(file, line);
+    }
     this.live.add(sample);
     this.outbox.scheduleFlush();
   }
@@ -274,6 +298,10 @@ class SegmentedHistoryStore implements HistoryStore {
     // The minute in progress is not written: the next open rebuilds it from the raw lines.
     await this.outbox.close();
   }
+}
+
+function positiveBytes(bytes: number | undefined, fallback: number): number {
+  return bytes !== undefined && Number.isFinite(bytes) && bytes >= 1 ? Math.floor(bytes) : fallback;
 }
 
 function positiveDays(days: number): number {

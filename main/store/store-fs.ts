@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import {
   appendFile,
   mkdir,
+  open,
   readFile,
   readdir,
   rename,
@@ -20,6 +21,11 @@ export interface StoreFs {
   mkdirp(path: string): Promise<void>;
   list(dir: string): Promise<string[]>;
   read(path: string): Promise<string | null>;
+  /**
+   * The file's bytes from `start` on, in chunks of at most `chunkBytes`, so a file larger than a
+   * string can be read line by line (null: missing). Without it the store reads whole files.
+   */
+  readChunks?(path: string, start: number, chunkBytes: number): Promise<AsyncIterable<Uint8Array> | null>;
   append(path: string, data: string): Promise<void>;
   /**
    * Appends at once (one write call), creating the file and its folder if needed; a failed write
@@ -62,6 +68,17 @@ export const nodeStoreFs: StoreFs = {
       if (isMissing(error)) return null;
       throw error;
     }
+  },
+  readChunks: async (path, start, chunkBytes) => {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    // The stream closes the handle when it ends, fails or is abandoned by its reader.
+    return handle.createReadStream({ start, highWaterMark: chunkBytes });
   },
   // Private whatever the folder's mode or the umask: history is the user's activity log.
   append: (path, data) => appendFile(path, data, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
@@ -154,6 +171,14 @@ export function memoryStoreFs(): StoreFs {
     list: async (dir) =>
       [...files.keys()].filter((p) => parentOf(p) === dir).map((p) => p.slice(dir.length + 1)),
     read: async (path) => files.get(path) ?? null,
+    readChunks: async (path, start, chunkBytes) => {
+      const text = files.get(path);
+      if (text === undefined) return null;
+      const bytes = Buffer.from(text, 'utf8');
+      return (async function* () {
+        for (let at = start; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes);
+      })();
+    },
     append: async (path, data) => {
       set(path, (files.get(path) ?? '') + data);
     },

@@ -6,6 +6,8 @@ export interface HistoryHealth {
   quarantined: string[];
   /** Invalid lines skipped where the store could not quarantine (read-only mode). */
   corruptLines: number;
+  /** Lines longer than the store reads (skipped, their file quarantined). */
+  oversizeLines: number;
   /** Lines accepted but not on disk yet. */
   unsavedLines: number;
   /** Lines dropped (oldest first) while the disk failed. */
@@ -24,6 +26,7 @@ export class StoreHealth {
   lostLines = 0;
   tornLines = 0;
   corruptLines = 0;
+  oversizeLines = 0;
   readonly quarantined: string[] = [];
 
   /** Records a problem unless an earlier one is still shown. */
@@ -45,6 +48,7 @@ export class StoreHealth {
       tornLines: this.tornLines,
       quarantined: [...this.quarantined],
       corruptLines: this.corruptLines,
+      oversizeLines: this.oversizeLines,
     };
   }
 }
@@ -59,6 +63,11 @@ export function historyNotices(health: HistoryHealth): string[] {
   if (health.tornLines > 0) {
     notices.push(
       `History: ${health.tornLines} ${health.tornLines === 1 ? 'line' : 'lines'} cut short by a crash ${health.tornLines === 1 ? 'was' : 'were'} dropped`,
+    );
+  }
+  if (health.oversizeLines > 0) {
+    notices.push(
+      `History: ${health.oversizeLines} ${health.oversizeLines === 1 ? 'line was' : 'lines were'} too long to read and ${health.oversizeLines === 1 ? 'was' : 'were'} skipped`,
     );
   }
   for (const file of health.quarantined) {

@@ -19,6 +19,7 @@ const HEALTHY: HistoryHealth = {
   tornLines: 0,
   quarantined: [],
   corruptLines: 0,
+  oversizeLines: 0,
   unsavedLines: 0,
   lostLines: 0,
 };

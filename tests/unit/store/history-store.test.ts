@@ -59,6 +59,7 @@ test('memory-only store: latest, recent and size come from the ring', async () =
     tornLines: 0,
     quarantined: [],
     corruptLines: 0,
+    oversizeLines: 0,
     unsavedLines: 0,
     lostLines: 0,
   });
