@@ -205,6 +205,17 @@ export interface Observation {
   processTraffic?: ProcessTraffic[];
   /** Connections the collector itself opened to local ports this tick (IdleWatt's own traffic). */
   selfRequests?: { port: number; count: number }[];
+  /** macOS: which process to measure as the powermetrics IdleWatt started (see HelperMeter). */
+  powermetricsHelper?: PowermetricsHelperObservation;
+}
+
+/**
+ * The root helper loop prints its pid when it starts; powermetrics is that loop's child (a new pid
+ * after each restart). `absent` says why there is no such process (a replayed recording).
+ */
+export interface PowermetricsHelperObservation {
+  parentPid: number | null;
+  absent?: string;
 }
 
 /**

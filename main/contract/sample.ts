@@ -238,6 +238,21 @@ export interface SelfCost {
   cpuPercent: number | null;
   /** Its resident memory at the end of the interval. */
   rssBytes: number;
+  /**
+   * macOS: the root powermetrics process IdleWatt started, listed apart from IdleWatt's own figures.
+   * Absent (with why) while it is not running; missing where IdleWatt starts none.
+   */
+  powermetrics?: HelperProcessCost;
+}
+
+/** A process IdleWatt started, measured from `ps` by its pid. */
+export interface HelperProcessCost {
+  pid: number | null;
+  /** CPU time over the latest 10–20 s as a percent of one core; null until 10 s of this pid are measured. */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  /** Why it is not measured (not started yet, waiting for permission, a replayed recording…); null when it is. */
+  absent: string | null;
 }
 
 export interface IdleFigures {

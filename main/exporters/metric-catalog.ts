@@ -220,6 +220,23 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     read: fromLatest((s) => s.self?.rssBytes),
   },
   {
+    prometheusName: 'unamentis_server_self_powermetrics_cpu_percent',
+    otelName: 'unamentis.server.self.powermetrics.cpu_percent',
+    unit: '%',
+    kind: 'gauge',
+    description:
+      'macOS: CPU use of the root powermetrics process IdleWatt started, from ps over the latest 10–20 s (100 = one core); not counted in the self metrics.',
+    read: fromLatest((s) => s.self?.powermetrics?.cpuPercent),
+  },
+  {
+    prometheusName: 'unamentis_server_self_powermetrics_memory_bytes',
+    otelName: 'unamentis.server.self.powermetrics.memory_bytes',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'macOS: resident memory of the root powermetrics process IdleWatt started.',
+    read: fromLatest((s) => s.self?.powermetrics?.rssBytes),
+  },
+  {
     prometheusName: 'unamentis_server_idle_duration_seconds',
     otelName: 'unamentis.server.idle.duration_seconds',
     unit: 's',

@@ -1,9 +1,16 @@
-import type { Platform, Sample, Settings, ThermalPressure } from '../contract/index.js';
-import type { CollectRequest, Connection, Observation, SamplerCollector } from '../collectors/types.js';
+import type { Platform, Sample, SelfCost, Settings, ThermalPressure } from '../contract/index.js';
+import type {
+  CollectRequest,
+  Connection,
+  Observation,
+  ProcessInfo,
+  SamplerCollector,
+} from '../collectors/types.js';
 import { SamplerClock } from './clock.js';
 import { CollectorCalls } from './collector-calls.js';
 import { IdleEnergyTracker } from './idle-energy.js';
 import { mergeFigures, type MergedFigures } from './merge.js';
+import { HelperMeter } from './helper-meter.js';
 import { SelfMeter } from './self-meter.js';
 import { ServiceBuilder } from './service-builder.js';
 
@@ -36,6 +43,7 @@ export class Sampler {
   private readonly idle: IdleEnergyTracker;
   private readonly services: ServiceBuilder;
   private readonly selfMeter: SelfMeter;
+  private readonly helperMeter = new HelperMeter();
   private lastTickAt: number | null = null;
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
@@ -172,10 +180,27 @@ export class Sampler {
       energy,
       attribution: built.attribution,
       collectors: health,
-      self: this.selfMeter.measure(),
+      self: this.measureSelf(at, observations, reasons, processes),
       sources: merged.sources,
       absent: merged.absent,
     };
+  }
+
+  /** IdleWatt's own process, and apart from it the powermetrics process it started (macOS). */
+  private measureSelf(
+    at: number,
+    observations: readonly Observation[],
+    reasons: ReadonlyMap<string, string>,
+    processes: ProcessInfo[] | undefined,
+  ): SelfCost {
+    const self = this.selfMeter.measure();
+    const powermetrics = this.helperMeter.measure(
+      at,
+      observations.find((o) => o.powermetricsHelper)?.powermetricsHelper,
+      reasons.get('powermetricsHelper'),
+      processes,
+    );
+    return powermetrics ? { ...self, powermetrics } : self;
   }
 
   private isGap(elapsed: number, settings: Settings): boolean {

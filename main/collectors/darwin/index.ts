@@ -19,7 +19,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     id: 'darwin-powermetrics',
     platforms: darwin,
     tier: 'fast',
-    provides: ['power', 'thermal', 'tasks'],
+    provides: ['power', 'thermal', 'tasks', 'powermetricsHelper'],
     defaultEnabled: true,
     description:
       'CPU/GPU/ANE/package watts, thermal pressure and per-task CPU/GPU time from powermetrics (asks for administrator permission once)',

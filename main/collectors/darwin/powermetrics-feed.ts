@@ -32,6 +32,8 @@ export interface PowermetricsFeed {
   /** The user asked to retry after a cancelled or failed prompt: asks once more. */
   requestPermission(): Promise<FeedState>;
   close(): Promise<void>;
+  /** The root helper loop's pid (powermetrics is its child); null when unknown or not started. */
+  helperPid?(): number | null;
 }
 
 export interface ElevatedFeedOptions {
@@ -74,6 +76,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
   private launching: Promise<FeedState> | null = null;
   /** How many times the user has been asked: for tests and the UI's "retry" wording. */
   prompts = 0;
+  private loopPid: number | null = null;
 
   constructor(private readonly options: ElevatedFeedOptions) {}
 
@@ -87,6 +90,10 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
 
   status(): FeedState {
     return this.current;
+  }
+
+  helperPid(): number | null {
+    return this.run ? this.loopPid : null;
   }
 
   async requestPermission(): Promise<FeedState> {
@@ -150,6 +157,7 @@ export class ElevatedPowermetricsFeed implements PowermetricsFeed {
     // The helper runs detached; if this side is closed meanwhile, it ends once its start-up grace
     // is over and nobody reads the FIFO.
     if (this.isClosed()) return this.current;
+    this.loopPid = /^\d+$/.test(result.stdout ?? '') ? Number(result.stdout) : null;
     const run: Run = {
       dir: runDir,
       fifo: join(runDir, FIFO_NAME),

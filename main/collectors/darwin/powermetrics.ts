@@ -46,7 +46,7 @@ export function createPowermetricsCollector(
   const elevate = options.elevate ?? elevatorFor(env);
   const replay = replayOf(env.exec);
   const recording = recordingOf(env.exec);
-  const feed =
+  const feed: PowermetricsFeed =
     options.feed ??
     (replay
       ? new ReplayPowermetricsFeed(replay)
@@ -67,6 +67,12 @@ export function createPowermetricsCollector(
     },
   });
   const staleAfterMs = intervalMs * 2 + 2000;
+  const withHelper = (observation: Observation): Observation => ({
+    ...observation,
+    powermetricsHelper: replay
+      ? { parentPid: null, absent: 'replaying a recording: no powermetrics process runs' }
+      : { parentPid: feed.helperPid?.() ?? null },
+  });
   let started = false;
   const startFeed = () => {
     started = true;
@@ -85,7 +91,7 @@ export function createPowermetricsCollector(
         if (pending.length > 0) {
           last = { observation: toObservation(combine(pending)), at: now };
           pending = [];
-          return ok(last.observation, now);
+          return ok(withHelper(last.observation), now);
         }
         const state = feed.status();
         if (state.state === 'denied') {
@@ -97,7 +103,7 @@ export function createPowermetricsCollector(
           );
         }
         if (state.state === 'failed') return failed(`powermetrics: ${state.message}`);
-        if (last && now - last.at <= staleAfterMs) return ok(last.observation, last.at);
+        if (last && now - last.at <= staleAfterMs) return ok(withHelper(last.observation), last.at);
         if (state.state === 'starting' || (state.state === 'running' && !last)) return absent('warming-up');
         return absent('no-data', `no powermetrics sample in the last ${Math.round(staleAfterMs / 1000)} s`);
       } catch (error) {

@@ -96,6 +96,32 @@ test("IdleWatt's own cost: unknown CPU is no point, and a sample without it expo
   assert.equal(s.has('unamentis_server_self_memory_bytes'), false);
 });
 
+test('macOS: the powermetrics process IdleWatt started has its own series; absent, it has none', async (t) => {
+  const metrics = createPrometheusMetrics();
+  t.after(() => metrics.close());
+  const own = { cpuPercent: 0.2, rssBytes: 80_000_000 };
+  metrics.update(
+    makeSample({
+      self: { ...own, powermetrics: { pid: 813, cpuPercent: 1.1, rssBytes: 14_000_000, absent: null } },
+    }),
+  );
+  let s = series(await metrics.render());
+  assert.equal(s.get('unamentis_server_self_powermetrics_cpu_percent'), 1.1);
+  assert.equal(s.get('unamentis_server_self_powermetrics_memory_bytes'), 14_000_000);
+  assert.equal(s.get('unamentis_server_self_cpu_percent'), 0.2, 'not added into IdleWatt’s own');
+  const notRunning = createPrometheusMetrics();
+  t.after(() => notRunning.close());
+  notRunning.update(
+    makeSample({
+      self: { ...own, powermetrics: { pid: null, cpuPercent: null, rssBytes: null, absent: 'not running' } },
+    }),
+  );
+  s = series(await notRunning.render());
+  assert.equal(s.has('unamentis_server_self_powermetrics_cpu_percent'), false);
+  assert.equal(s.has('unamentis_server_self_powermetrics_memory_bytes'), false);
+  assert.equal(s.get('unamentis_server_self_memory_bytes'), 80_000_000);
+});
+
 test('absent figures are absent series, never zeros; stale services disappear', async (t) => {
   const metrics = createPrometheusMetrics();
   t.after(() => metrics.close());
