@@ -60,9 +60,9 @@ test('through the darwin collectors and the injected command runner: status.self
     const time = `0:${psCpu.toFixed(2).padStart(5, '0')}`;
     return {
       stdout: [
-        '    1     0  14320 12:41.07 /sbin/launchd',
-        `  812     1   1200   0:00.02 /bin/sh`,
-        `  813   812  13672   ${time} /usr/bin/powermetrics`,
+        '    1     0  14320 12:41.07 /sbin/launchd    /sbin/launchd',
+        '  812     1   1200   0:00.02 /bin/sh          /bin/sh -c set -u',
+        `  813   812  13672   ${time} /usr/bin/powerme /usr/bin/powermetrics --samplers cpu_power,gpu_power,thermal,tasks -f plist -i 2000`,
       ].join('\n'),
       stderr: '',
       exitCode: 0,
@@ -106,7 +106,7 @@ test('through the darwin collectors and the injected command runner: status.self
     psCpu = cpu;
     sink!(Buffer.concat([M4MAX, Buffer.from([0])]));
     const sample = await sampler.tick();
-    assert.equal(sample.self?.powermetrics?.pid, 813);
+    assert.equal(sample.self?.powermetrics?.pid, 813, JSON.stringify(sample.self));
     assert.equal(sample.self?.powermetrics?.rssBytes, 13672 * 1024);
     assert.equal(sample.self?.powermetrics?.absent, null);
     if (cpu === 1.5) assert.equal(sample.self?.powermetrics?.cpuPercent, null);

@@ -159,6 +159,13 @@ test(
     }
     assert.equal(reading.status, 'ok');
     assert.equal(feed.status().state, 'running');
+    if (reading.status === 'ok') {
+      assert.deepEqual(
+        reading.value.powermetricsHelper,
+        { parentPid: helperPid },
+        'the loop that runs powermetrics',
+      );
+    }
     const [dir] = readdirSync(root).filter((n) => n.startsWith('idlewatt-pm-'));
     assert.ok(dir);
     assert.ok(helperPid && alive(helperPid), 'the helper runs detached; the prompt has returned');
