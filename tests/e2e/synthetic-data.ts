@@ -12,6 +12,7 @@ import type {
   ServiceSample,
 } from '../../main/contract/sample.js';
 import type { ServiceConfig } from '../../main/contract/services.js';
+import { makeSample, makeService } from '../sample-factory.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -180,8 +181,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
         const cpu = s.running
           ? (active ? s.activeCpu : s.idleCpu) * (1 + wobble(t + s.rssMb, 90_000) * 0.08)
           : null;
-        return {
-          id: s.id,
+        return makeService(s.id, {
           name: s.name,
           status: s.running ? 'running' : 'stopped',
           pids: [...s.pids],
@@ -208,7 +208,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
                 ),
               }
             : {}),
-        };
+        });
       })
     : [];
   const collectors: CollectorHealth[] = [
@@ -223,24 +223,19 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
     { id: 'procfs', status: 'ok', reason: null, durationMs: 6.1 },
     ...(options.failingCollector ? [options.failingCollector] : []),
   ];
-  return {
+  return makeSample({
     at: t,
     intervalMs,
-    gap: false,
-    platform: 'linux',
     power: {
       cpuWatts: watts === null ? null : Math.round(watts * 0.62 * 100) / 100,
       gpuWatts: watts === null ? null : Math.round((0.4 + (active ? 2.1 : 0)) * 100) / 100,
-      aneWatts: null,
       dramWatts: watts === null ? null : 0.6,
       packageWatts: watts === null ? null : Math.round(watts * 0.9 * 100) / 100,
       systemWatts: watts,
     },
     thermal: {
-      osLevel: null,
       pressure: (['nominal', 'fair', 'serious', 'critical'] as const)[thermalLevelAt(t)]!,
       cpuTempCelsius: Math.round((44 + (watts ?? 7) * 1.6) * 10) / 10,
-      gpuTempCelsius: null,
       fanRpm: [Math.round(1800 + (watts ?? 7) * 90)],
       sensors: [{ label: 'Package id 0', celsius: Math.round((44 + (watts ?? 7) * 1.6) * 10) / 10 }],
       throttled: false,
@@ -252,7 +247,6 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
       dischargeWatts: watts,
       fullChargeWattHours: 72.6,
     },
-    gpus: [],
     services,
     topProcesses: options.services
       ? [
@@ -287,7 +281,7 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
         }
       : {},
     absent: options.withPower ? {} : { 'power.systemWatts': 'needs permission' },
-  };
+  });
 }
 
 export function syntheticHistory(

@@ -1,28 +1,24 @@
 import type { Sample, ServiceSample } from '../../../main/contract/sample.js';
 import { defaultSettings, type AlertSettings } from '../../../main/contract/settings.js';
+import { makeSample, makeService } from '../../sample-factory.js';
 
 export const T0 = Date.UTC(2025, 4, 1, 10, 0, 0);
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 
+/** A running service as the alert rules see it; `id` doubles as its name. */
 export function service(overrides: Partial<ServiceSample> & { id: string }): ServiceSample {
-  return {
+  return makeService(overrides.id, {
     name: overrides.id,
-    status: 'running',
     pids: [100],
     ports: [8880],
     cpuPercent: 0.5,
     rssBytes: 200 * 1024 * 1024,
     threads: 4,
     openFiles: 10,
-    connections: 0,
-    active: false,
-    lastActiveAt: null,
-    estimatedWatts: 0.1,
-    models: null,
     ...overrides,
-  };
+  });
 }
 
 export interface SampleSpec {
@@ -36,45 +32,15 @@ export interface SampleSpec {
 
 /** A minimal sample: only the fields the alert rules read carry meaning. */
 export function sample(spec: SampleSpec): Sample {
-  return {
+  return makeSample({
     at: spec.at,
-    intervalMs: 5000,
     gap: spec.gap ?? false,
-    platform: 'linux',
-    power: {
-      cpuWatts: null,
-      gpuWatts: null,
-      aneWatts: null,
-      dramWatts: null,
-      packageWatts: null,
-      systemWatts: spec.systemWatts === undefined ? 2 : spec.systemWatts,
-    },
-    thermal: {
-      osLevel: null,
-      pressure: spec.pressure === undefined ? 'nominal' : spec.pressure,
-      cpuTempCelsius: null,
-      gpuTempCelsius: null,
-      fanRpm: [],
-      sensors: [],
-      throttled: null,
-    },
-    battery: null,
-    gpus: [],
+    power: { systemWatts: spec.systemWatts === undefined ? 2 : spec.systemWatts },
+    thermal: { pressure: spec.pressure === undefined ? 'nominal' : spec.pressure },
     services: spec.services ?? [],
-    topProcesses: [],
-    idle: {
-      stackIdle: spec.stackIdle ?? true,
-      stackIdleSinceAt: null,
-      lastActivityAt: null,
-      userIdleSeconds: null,
-    },
-    energy: { systemWattHours: null, serviceWattHours: {} },
+    idle: { stackIdle: spec.stackIdle ?? true },
     attribution: { basis: spec.systemWatts === null ? null : 'system', restWatts: null },
-    collectors: [],
-    self: null,
-    sources: {},
-    absent: {},
-  };
+  });
 }
 
 /** Default rules with only the rule under test enabled, so other rules never add events. */

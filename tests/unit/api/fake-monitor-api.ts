@@ -24,16 +24,14 @@ import {
   type UnloadRequest,
   type UnloadResult,
 } from '../../../main/contract/index.js';
+import { makeSample as makeBaseSample, makeStoppedService } from '../../sample-factory.js';
 
 export const SAMPLE_AT = Date.UTC(2025, 0, 15, 10, 0, 0);
 
-/** A full, valid sample: two services (one running with an Ollama detail, one stopped), Linux RAPL power. */
+/** A full, valid sample: two services (Ollama running with a model loaded, one stopped), Linux RAPL power. */
 export function makeSample(overrides: Partial<Sample> = {}): Sample {
-  return {
+  return makeBaseSample({
     at: SAMPLE_AT,
-    intervalMs: 5000,
-    gap: false,
-    platform: 'linux',
     power: {
       cpuWatts: 3.2,
       gpuWatts: 1.1,
@@ -101,22 +99,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
         estimatedWatts: 4.1,
         models: null,
       },
-      {
-        id: 'piper',
-        name: 'Piper TTS',
-        status: 'stopped',
-        pids: [],
-        ports: [],
-        cpuPercent: null,
-        rssBytes: null,
-        threads: null,
-        openFiles: null,
-        connections: null,
-        active: false,
-        lastActiveAt: null,
-        estimatedWatts: null,
-        models: null,
-      },
+      makeStoppedService('piper'),
     ],
     topProcesses: [{ pid: 777, name: 'chrome', cpuPercent: 12, rssBytes: 400_000_000 }],
     idle: {
@@ -141,7 +124,7 @@ export function makeSample(overrides: Partial<Sample> = {}): Sample {
     },
     absent: { 'power.aneWatts': 'unsupported on Linux' },
     ...overrides,
-  };
+  });
 }
 
 export function makeAlert(overrides: Partial<AlertEvent> = {}): AlertEvent {

@@ -5,14 +5,13 @@ import { activityFacts } from '../../../renderer/model/activity-model.js';
 import { headerModel } from '../../../renderer/model/header-model.js';
 import { formatAgo } from '../../../renderer/format.js';
 import { syntheticSample } from '../../e2e/synthetic-data.js';
+import { makeService } from '../../sample-factory.js';
 
 const NOW = 1_800_000_000_000;
 
 function service(extra: Partial<ServiceSample> = {}): ServiceSample {
-  return {
-    id: 'nextjs',
+  return makeService('nextjs', {
     name: 'Next.js',
-    status: 'running',
     pids: [10, 11],
     ports: [3000],
     cpuPercent: 3,
@@ -20,12 +19,10 @@ function service(extra: Partial<ServiceSample> = {}): ServiceSample {
     threads: 24,
     openFiles: 61,
     connections: 1,
-    active: false,
     lastActiveAt: NOW - 32_000,
     estimatedWatts: 0.4,
-    models: null,
     ...extra,
-  };
+  });
 }
 
 const text = (facts: ReturnType<typeof activityFacts>) => facts.map((f) => `${f.label}: ${f.value}`);

@@ -10,24 +10,20 @@ import {
   splitByStatus,
 } from '../../../renderer/model/services-model.js';
 import { serviceStatusLabel } from '../../../renderer/model/service-status.js';
+import { makeService } from '../../sample-factory.js';
 
-const svc = (id: string, over: Partial<ServiceSample> = {}): ServiceSample => ({
-  id,
-  name: id,
-  status: 'running',
-  pids: [1],
-  ports: [],
-  cpuPercent: 1,
-  rssBytes: 1,
-  threads: 1,
-  openFiles: null,
-  connections: null,
-  active: false,
-  lastActiveAt: null,
-  estimatedWatts: 1,
-  models: null,
-  ...over,
-});
+const svc = (id: string, over: Partial<ServiceSample> = {}): ServiceSample =>
+  makeService(id, {
+    name: id,
+    pids: [1],
+    ports: [],
+    rssBytes: 1,
+    threads: 1,
+    openFiles: null,
+    connections: null,
+    estimatedWatts: 1,
+    ...over,
+  });
 
 test('sorting puts missing values last in both directions and breaks ties by name', () => {
   const list = [

@@ -1,5 +1,8 @@
 import type { AlertEvent, Sample } from '../../../main/contract/index.js';
 import type { MonitorCore } from '../../../main/assembly/types.js';
+import { makeAlert as makeBaseAlert, makeSample as makeBaseSample } from '../../sample-factory.js';
+
+const AT = 1_700_000_000_000;
 
 export function makeSample(
   overrides: {
@@ -11,45 +14,16 @@ export function makeSample(
 ): Sample {
   const systemWatts = overrides.systemWatts === undefined ? 4.2 : overrides.systemWatts;
   const packageWatts = overrides.packageWatts ?? null;
-  return {
-    at: 1_700_000_000_000,
-    intervalMs: 5000,
-    gap: false,
+  return makeBaseSample({
+    at: AT,
     platform: 'darwin',
-    power: {
-      cpuWatts: null,
-      gpuWatts: null,
-      aneWatts: null,
-      dramWatts: null,
-      packageWatts,
-      systemWatts,
-    },
-    thermal: {
-      osLevel: null,
-      pressure: overrides.pressure === undefined ? 'nominal' : overrides.pressure,
-      cpuTempCelsius: null,
-      gpuTempCelsius: null,
-      fanRpm: [],
-      sensors: [],
-      throttled: null,
-    },
-    battery: null,
-    gpus: [],
-    services: [],
-    topProcesses: [],
-    idle: {
-      stackIdle: overrides.stackIdle ?? false,
-      stackIdleSinceAt: null,
-      lastActivityAt: null,
-      userIdleSeconds: null,
-    },
-    energy: { systemWattHours: null, serviceWattHours: {} },
+    power: { packageWatts, systemWatts },
+    thermal: { pressure: overrides.pressure === undefined ? 'nominal' : overrides.pressure },
+    idle: { stackIdle: overrides.stackIdle ?? false },
     attribution: {
       basis: systemWatts !== null ? 'system' : packageWatts !== null ? 'package' : null,
       restWatts: null,
     },
-    collectors: [],
-    self: null,
     sources: {
       ...(systemWatts === null
         ? {}
@@ -66,25 +40,22 @@ export function makeSample(
         ? { 'power.packageWatts': 'powermetrics needs an administrator password' }
         : {}),
     },
-  };
+  });
 }
 
 export function makeAlert(overrides: Partial<AlertEvent> = {}): AlertEvent {
-  return {
+  return makeBaseAlert({
     id: 'evt-1',
-    at: 1_700_000_000_000,
+    at: AT,
     rule: 'idle-service-cpu',
-    kind: 'fired',
-    severity: 'warning',
     serviceId: 'vibevoice',
     value: 45,
     unit: '%',
-    threshold: 5,
     durationSeconds: 120,
     title: 'A service burns CPU while idle',
     message: 'CPU at 45 % for 2 min with no requests.',
     ...overrides,
-  };
+  });
 }
 
 /** A recorder for method calls: `calls` holds [name, args] in order. */

@@ -1,42 +1,12 @@
+import { DEFAULT_SERVICES, type AlertEvent, type Sample } from '../../../main/contract/index.js';
 import {
-  DEFAULT_SERVICES,
-  type AlertEvent,
-  type EnergyFigures,
-  type IdleFigures,
-  type PowerFigures,
-  type Sample,
-  type ServiceSample,
-  type ThermalFigures,
-} from '../../../main/contract/index.js';
+  makeAlert as makeBaseAlert,
+  makeSample as makeBaseSample,
+  makeService,
+  type SampleOverrides,
+} from '../../sample-factory.js';
 
-/** A service entry: running, idle, with plausible figures; override what the test is about. */
-export function makeService(id: string, overrides: Partial<ServiceSample> = {}): ServiceSample {
-  const config = DEFAULT_SERVICES.find((s) => s.id === id);
-  return {
-    id,
-    name: config?.name ?? id,
-    status: 'running',
-    pids: [1000],
-    ports: config ? [...config.ports] : [],
-    cpuPercent: 1,
-    rssBytes: 100 * 1024 * 1024,
-    threads: 8,
-    openFiles: 20,
-    connections: 0,
-    active: false,
-    lastActiveAt: null,
-    estimatedWatts: 0.1,
-    models: null,
-    ...overrides,
-  };
-}
-
-export interface SampleOverrides extends Partial<Omit<Sample, 'power' | 'thermal' | 'idle' | 'energy'>> {
-  power?: Partial<PowerFigures>;
-  thermal?: Partial<ThermalFigures>;
-  idle?: Partial<IdleFigures>;
-  energy?: Partial<EnergyFigures>;
-}
+export { makeService, type SampleOverrides };
 
 export const T0 = Date.UTC(2025, 0, 6, 0, 0, 0); // a Monday, 00:00 UTC
 
@@ -46,47 +16,31 @@ export const T0 = Date.UTC(2025, 0, 6, 0, 0, 0); // a Monday, 00:00 UTC
  */
 export function makeSample(overrides: SampleOverrides = {}): Sample {
   const at = overrides.at ?? T0;
-  const base: Sample = {
+  const { power, thermal, idle, energy, ...rest } = overrides;
+  return makeBaseSample({
+    battery: { percent: 80, state: 'discharging', onAc: false, dischargeWatts: 8, fullChargeWattHours: 52.6 },
+    attribution: { basis: 'system', restWatts: 8 },
+    collectors: [{ id: 'rapl', status: 'ok', reason: null, durationMs: 1 }],
+    sources: { 'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' } },
+    ...rest,
     at,
-    intervalMs: 5000,
-    gap: false,
-    platform: 'linux',
-    power: { cpuWatts: 6, gpuWatts: null, aneWatts: null, dramWatts: 1, packageWatts: 7, systemWatts: 8 },
+    power: { cpuWatts: 6, dramWatts: 1, packageWatts: 7, systemWatts: 8, ...power },
     thermal: {
-      osLevel: null,
       pressure: 'nominal',
       cpuTempCelsius: 45,
-      gpuTempCelsius: null,
-      fanRpm: [],
       sensors: [{ label: 'Package id 0', celsius: 45 }],
       throttled: false,
+      ...thermal,
     },
-    battery: { percent: 80, state: 'discharging', onAc: false, dischargeWatts: 8, fullChargeWattHours: 52.6 },
-    gpus: [],
-    services: [],
-    topProcesses: [],
     idle: {
       stackIdle: true,
       stackIdleSinceAt: at - 600_000,
       lastActivityAt: at - 900_000,
       userIdleSeconds: 120,
+      ...idle,
     },
-    energy: { systemWattHours: (8 * 5) / 3600, serviceWattHours: {} },
-    attribution: { basis: 'system', restWatts: 8 },
-    collectors: [{ id: 'rapl', status: 'ok', reason: null, durationMs: 1 }],
-    self: null,
-    sources: { 'power.systemWatts': { source: 'power-supply-discharge', kind: 'measured' } },
-    absent: {},
-  };
-  const { power, thermal, idle, energy, ...rest } = overrides;
-  return {
-    ...base,
-    ...rest,
-    power: { ...base.power, ...power },
-    thermal: { ...base.thermal, ...thermal },
-    idle: { ...base.idle, ...idle },
-    energy: { ...base.energy, ...energy },
-  };
+    energy: { systemWattHours: (8 * 5) / 3600, ...energy },
+  });
 }
 
 /** The six default services with per-service energy that matches their estimated watts. */
@@ -117,19 +71,11 @@ export function makeStackSample(overrides: SampleOverrides = {}): Sample {
 }
 
 export function makeAlert(overrides: Partial<AlertEvent> = {}): AlertEvent {
-  return {
+  return makeBaseAlert({
     id: `idle-power-${overrides.at ?? T0}`,
     at: T0,
-    rule: 'idle-power',
-    kind: 'fired',
-    severity: 'warning',
     serviceId: 'ollama',
-    value: 7.2,
-    unit: 'W',
-    threshold: 5,
-    durationSeconds: 60,
-    title: 'Idle power above 5 W',
     message: 'The stack has drawn 7.2 W for 1 min while idle; likely culprit: ollama.',
     ...overrides,
-  };
+  });
 }
