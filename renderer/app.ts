@@ -22,6 +22,7 @@ import { createServicesTable } from './views/services-table.js';
 import { createSettingsPanel } from './views/settings-panel.js';
 import { createThermalPanel } from './views/thermal-panel.js';
 import { createWasteLine } from './views/waste-line.js';
+import { createAttributionPanel } from './attribution-panel.js';
 import { idleWasteLine } from './model/waste-model.js';
 
 const DAY = 24 * 3600_000;
@@ -48,7 +49,14 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   header.element.append(headerWaste.element);
   const banners = createBanners((kind, button) => void onBannerAction(kind, button));
   const tabs = createTabs((id) => onTab(id));
-  const chart = createPowerChart({ initialRange: '15m', onRangeChange: () => void loaders.loadHistory() });
+  const chart = createPowerChart({
+    initialRange: '15m',
+    onRangeChange: () => {
+      void loaders.loadHistory();
+      attribution.onRangeChange();
+    },
+  });
+  const attribution = createAttributionPanel({ api, chart, latest: () => state.latest });
   const services = createServicesTable({
     loadHistory: (serviceId) =>
       api.getServiceHistory({ serviceId, from: Date.now() - 15 * 60_000, to: Date.now(), points: 90 }),
@@ -190,13 +198,17 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   function onTab(id: TabId): void {
     if (id === 'thermal') void loaders.loadThermalHistory();
     if (id === 'idle' || id === 'thermal') void loaders.loadReports();
-    if (id === 'overview') chart.flush();
+    if (id === 'overview') {
+      chart.flush();
+      attribution.flush();
+    }
     renderTab(id, Date.now());
   }
 
   function onSample(sample: Sample): void {
     const plotted = applySample(state, sample, chart.range());
     if (plotted) chart.setHistory(state.history, plotted.from, plotted.to);
+    attribution.onSample();
     renderLive();
   }
 
@@ -268,6 +280,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   document.addEventListener('visibilitychange', () => {
     if (!visible()) return;
     chart.flush();
+    attribution.flush();
     if (pendingRender) renderLive();
     void loaders.loadReports();
   });

@@ -65,6 +65,10 @@ export interface PowerChartView {
   setPackageName(name: string): void;
   /** Redraws if something changed while the page was hidden. */
   flush(): void;
+  /** Another view of the same range in this card: its toggle above the plot, its body below. */
+  addView(toggle: HTMLElement, body: HTMLElement): void;
+  /** Shows or hides the line chart (and its legend) while another view stands in for it. */
+  setLinesVisible(visible: boolean): void;
   pointCount(): number;
   destroy(): void;
 }
@@ -128,11 +132,12 @@ export function createPowerChart(options: {
     { class: 'chart-empty', 'aria-hidden': 'true', hidden: true },
     'No power readings in this range',
   );
+  const chartBox = h('div', { class: 'chart-box' }, canvas, emptyNote);
   const element = h(
     'section',
     { class: 'card chart-card', 'aria-labelledby': 'chart-title' },
     h('div', { class: 'card-head' }, h('h2', { id: 'chart-title' }, 'Power'), rangeBar),
-    h('div', { class: 'chart-box' }, canvas, emptyNote),
+    chartBox,
     legend,
   );
 
@@ -231,7 +236,7 @@ export function createPowerChart(options: {
   }
 
   function draw(): void {
-    if (typeof document !== 'undefined' && document.hidden) {
+    if ((typeof document !== 'undefined' && document.hidden) || chartBox.hidden) {
       dirty = true;
       return;
     }
@@ -321,6 +326,15 @@ export function createPowerChart(options: {
     },
     flush() {
       if (dirty) draw();
+    },
+    addView(toggle, body) {
+      element.insertBefore(toggle, chartBox);
+      element.append(body);
+    },
+    setLinesVisible(visible) {
+      chartBox.hidden = !visible;
+      legend.hidden = !visible;
+      if (visible && dirty) draw();
     },
     pointCount: () => points.length,
     destroy() {

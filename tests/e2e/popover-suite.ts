@@ -306,6 +306,47 @@ export function definePopoverSuite(
       await page.unroute(historyUrl);
       await page.click('button[data-range="15m"]');
 
+      // Who used the watts: the same range as a stack of the services' estimates and the rest.
+      await page.click('button[data-chart-mode="services"]');
+      assert.equal(await page.getAttribute('button[data-chart-mode="services"]', 'aria-pressed'), 'true');
+      await page.waitForFunction(
+        () => ((globalThis as any).document.getElementById('stack-basis')?.textContent ?? '') !== '',
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.equal(await page.isVisible('#attribution-chart'), true);
+      assert.equal(await page.isVisible('.legend .l-system'), false, 'the line chart steps aside');
+      const basis = await text(page, '#stack-basis');
+      if (!/^Nothing measured/.test(basis)) {
+        assert.match(
+          basis,
+          /^Adds up to the measured (system power \(whole machine\)|SoC power|package power); the split between services is an estimate/,
+        );
+        await page.waitForSelector('#attribution-chart [data-layer="rest"]');
+        assert.ok((await page.$$('#attribution-chart [data-layer]')).length >= 2, 'services and the rest');
+        assert.match(
+          (await page.getAttribute('#attribution-chart canvas', 'aria-label')) ?? '',
+          /^Who used the power over the last 15 m, on average: .*rest of system \u2248 \d+\.\d W; together \d+\.\d W of measured .* The split between services is an estimate\.$/,
+        );
+        const stacked = await page.$eval('#attribution-chart canvas', (canvas) => {
+          const c = canvas as any;
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let count = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count += 1;
+          return count;
+        });
+        assert.ok(stacked > 2000, `the stacked areas are drawn (${stacked} px)`);
+      }
+      await page.screenshot({ path: join(RESULTS, `popover-stacked-420${suffix}.png`) });
+      if (options.readmeScreenshot && process.env.IDLEWATT_UPDATE_SCREENSHOTS === '1') {
+        copyFileSync(
+          join(RESULTS, `popover-stacked-420${suffix}.png`),
+          join(REPO_ROOT, 'assets/screenshots/popover-stacked.png'),
+        );
+      }
+      await page.click('button[data-chart-mode="lines"]');
+      assert.equal(await page.isVisible('#attribution-chart'), false);
+
       assert.deepEqual(errors, []);
 
       const dark = await openPopover(browser, backend, { dark: true });
