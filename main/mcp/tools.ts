@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   ALERT_RULE_IDS,
+  formatAmount,
   HTTP_ROUTES,
   MAX_HISTORY_POINTS,
   MAX_SNOOZE_MINUTES,
@@ -196,7 +197,7 @@ export const IDLEWATT_TOOLS: readonly IdleWattTool[] = [
         values.length === 0
           ? `${points.length} points, no power figure in this range.`
           : `${points.length} points from ${new Date(points[0]!.at).toISOString()} to ${new Date(points.at(-1)!.at).toISOString()}: ` +
-            `power min ${Math.min(...values).toFixed(2)} W, mean ${mean(values)!.toFixed(2)} W, max ${Math.max(...values).toFixed(2)} W ` +
+            `power min ${formatAmount(Math.min(...values), 'W')}, mean ${formatAmount(mean(values), 'W')}, max ${formatAmount(Math.max(...values), 'W')} ` +
             `(system watts where measured, else package).`;
       return { text, structured: { from, to, points } };
     },
