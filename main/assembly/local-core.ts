@@ -6,6 +6,7 @@ import {
   recordingOf,
   replayOf,
 } from '../collectors/darwin/replay.js';
+import { advanceReplay, replayPace } from './replay-pace.js';
 import type { CommandRunner } from '../collectors/types.js';
 import { closeCollectors, createCollectors } from '../collectors/setup.js';
 import { buildReport, compareRanges } from '../report/index.js';
@@ -64,24 +65,28 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
   }
   const replay = replayOf(exec);
   const recording = recordingOf(exec);
+  // A recording with HTTP answers replays its probes too; an older one has none, and a probe would
+  // read this machine, not that Mac.
+  const fetchFor = replay?.hasHttp ? replay.fetch : recording ? recording.recordFetch(fetch) : fetch;
   const collectors = createCollectors({
     platform,
     sysRoot: options.sysRoot ?? '/sys',
     procRoot: options.procRoot ?? '/proc',
     exec,
+    fetch: fetchFor,
     deferElevation: options.deferElevation,
     powerIntervalMs: settings().sampling.intervalSeconds * 1000,
-    // A recording holds command outputs only: an HTTP probe would read this machine, not that Mac.
-  }).filter((c) => !(options.replayDir && HTTP_PROBES.has(c.definition.id)));
-  const sampler = new Sampler({
-    collectors,
-    settings,
-    platform: platform === 'darwin' || platform === 'linux' ? platform : 'other',
-  });
+  }).filter((c) => !(replay && !replay.hasHttp && HTTP_PROBES.has(c.definition.id)));
   const store = await openHistoryStore({
     dataDir: options.dataDir,
     rawDays: initial.retention.rawDays,
     rollupDays: initial.retention.rollupDays,
+  });
+  const sampler = new Sampler({
+    collectors,
+    settings,
+    platform: platform === 'darwin' || platform === 'linux' ? platform : 'other',
+    ...(replay ? replayPace(replay, store.latest()?.at ?? null) : {}),
   });
   const power = createPowerPermission({
     collectors,
@@ -128,7 +133,7 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
   // A recording or a replay advances one tick per emitted sample.
   if (replay || recording) {
     core.onSample(() => {
-      replay?.nextTick();
+      if (replay) advanceReplay(replay, sampler);
       recording?.nextTick();
     });
   }

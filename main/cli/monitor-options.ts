@@ -36,7 +36,8 @@ Options:
   --sys-root P       read sysfs under P (Linux; default /sys)
   --proc-root P      read procfs under P (Linux; default /proc)
   --record DIR       write every command's output per tick into DIR (macOS)
-  --replay DIR       run from a recording made with --record, as if on that Mac
+  --replay DIR       run from a recording made with --record, as if on that Mac, at the
+                     recording's own pace (its first pass at once, then in real time)
   --once             take one measured sample (two ticks, --interval apart; default 1 s) and exit
   --json             with --once: print the Sample as JSON
   --open             open the dashboard in the default browser

@@ -4,6 +4,8 @@ export interface SamplerClockOptions {
   settings: () => Settings;
   now: () => number;
   tick: () => Promise<Sample>;
+  /** When set (a replay's own pace), the wall-clock time the next tick is due, instead of the interval. */
+  dueAt?: () => number;
 }
 
 /** Rates over a shorter window are noise (a dashboard connecting right after a tick asked for 110 ms). */
@@ -28,7 +30,7 @@ export class SamplerClock {
     const changed = watched !== this.watched;
     this.watched = watched;
     // A tick in flight reschedules with the new interval when it ends; starting one now would overlap it.
-    if (changed && this.running && !this.ticking) this.schedule(0);
+    if (changed && this.running && !this.ticking && !this.o.dueAt) this.schedule(0);
   }
 
   /** The interval between ticks now: faster while a UI watches. */
@@ -52,7 +54,9 @@ export class SamplerClock {
       } finally {
         this.ticking = false;
       }
-      if (this.running) this.schedule(Math.max(0, this.intervalMs() - (this.o.now() - startedAt)));
+      if (!this.running) return;
+      const due = this.o.dueAt ? this.o.dueAt() : startedAt + this.intervalMs();
+      this.schedule(Math.max(0, due - this.o.now()));
     };
     this.schedule(0);
   }

@@ -4,6 +4,7 @@ interface CpuPoint {
   startKey: string;
   cpuSeconds: number;
   at: number;
+  rate: number | null;
 }
 
 /** Upper bound for one process: more than this many cores' worth is a broken counter, not a rate. */
@@ -19,6 +20,7 @@ export const MIN_RATE_WINDOW_MS = 1000;
  */
 export class CpuRateTracker {
   private previous = new Map<number, CpuPoint>();
+  private carrying = false;
 
   update(processes: readonly ProcessInfo[], at: number): Map<number, number | null> {
     const rates = new Map<number, number | null>();
@@ -35,16 +37,28 @@ export class CpuRateTracker {
         rates.set(p.pid, null);
         continue;
       }
-      next.set(p.pid, { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at });
-      rates.set(p.pid, before ? rate(before, p, at) : null);
+      let r = before ? rate(before, p, at) : null;
+      if (r === null && this.carrying && before) r = before.rate;
+      next.set(p.pid, { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, rate: r });
+      rates.set(p.pid, r);
     }
     this.previous = next;
+    this.carrying = false;
     return rates;
   }
 
   /** Forget everything (after a gap: nothing is integrated across it). */
   reset(): void {
     this.previous.clear();
+    this.carrying = false;
+  }
+
+  /**
+   * The next update's counters start over without the processes having restarted (a replay begins
+   * its next pass): a process whose rate cannot be measured then keeps its previous rate, once.
+   */
+  carryOver(): void {
+    this.carrying = true;
   }
 }
 

@@ -21,6 +21,13 @@ export interface SamplerOptions {
   /** Read on every tick, so edited settings apply without a restart. */
   settings: () => Settings;
   now?: () => number;
+  /**
+   * A replay's timeline: the time each tick measures (its `at`, CPU rates, energy, idle time) comes
+   * from the recording, not from this machine's clock; only marked gaps are gaps.
+   */
+  timeline?: () => number;
+  /** With a timeline: the wall-clock time the next tick is due, so the recording keeps its own pace. */
+  nextTickDueAt?: () => number;
   platform?: Platform;
   /** Measures the monitor's own CPU and memory once per tick. */
   selfMeter?: SelfMeter;
@@ -54,15 +61,32 @@ export class Sampler {
   constructor(private readonly options: SamplerOptions) {
     this.now = options.now ?? Date.now;
     this.platform = options.platform ?? toPlatform(process.platform);
-    this.clock = new SamplerClock({ settings: options.settings, now: this.now, tick: () => this.tick() });
+    this.clock = new SamplerClock({
+      settings: options.settings,
+      now: this.now,
+      tick: () => this.tick(),
+      dueAt: options.nextTickDueAt,
+    });
     this.calls = new CollectorCalls(options.collectors);
-    this.idle = new IdleEnergyTracker(this.now());
+    this.idle = new IdleEnergyTracker(this.measuredAt());
     this.services = new ServiceBuilder(this.idle, options.selfPid ?? process.pid);
     this.selfMeter = options.selfMeter ?? new SelfMeter();
   }
 
   markGap(reason: string): void {
     this.pendingGap = reason;
+  }
+
+  /**
+   * The next tick's cumulative counters start over (a replay's next pass): a process whose counter
+   * fell keeps its last CPU rate for that tick instead of reading as new.
+   */
+  countersRestart(): void {
+    this.services.carryRates();
+  }
+
+  private measuredAt(): number {
+    return this.options.timeline?.() ?? this.now();
   }
 
   setUserIdleSeconds(seconds: number | null): void {
@@ -98,7 +122,7 @@ export class Sampler {
 
   async tick(): Promise<Sample> {
     const settings = this.options.settings();
-    const at = this.now();
+    const at = this.measuredAt();
     const elapsed = this.lastTickAt === null ? 0 : at - this.lastTickAt;
     const gap = this.isGap(elapsed, settings);
     this.pendingGap = null;
@@ -206,6 +230,7 @@ export class Sampler {
   private isGap(elapsed: number, settings: Settings): boolean {
     if (this.pendingGap !== null) return true;
     if (this.lastTickAt === null) return false;
+    if (this.options.timeline) return elapsed <= 0;
     const interval = settings.sampling.intervalSeconds * 1000;
     return elapsed < 0 || elapsed > GAP_INTERVALS * Math.max(interval, this.intervalMs());
   }

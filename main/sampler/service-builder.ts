@@ -93,6 +93,11 @@ export class ServiceBuilder {
     this.cpu.reset();
   }
 
+  /** The next reading's counters start over: see CpuRateTracker.carryOver. */
+  carryRates(): void {
+    this.cpu.carryOver();
+  }
+
   build(input: ServiceInputs): BuiltServices {
     const { at, configs, tasks, ollama } = input;
     // A tick without a process reading (the collector failed) says nothing about the services: keep

@@ -7,6 +7,8 @@ import { FIXTURES, REPO_ROOT } from '../helpers.js';
 export const CLI = join(REPO_ROOT, 'dist', 'cli.cjs');
 /** The shipped macOS recording (see tests/fixtures/README.md). */
 export const RECORDING = join(FIXTURES, 'replay', 'darwin-m4max-stack');
+/** The demo recording: requests, then a long idle stretch with a culprit (build/demo-recording.mjs). */
+export const DEMO_RECORDING = join(FIXTURES, 'replay', 'darwin-m4max-demo');
 
 export interface RunningMonitor {
   child: ChildProcess;

@@ -9,13 +9,16 @@ import { parseNotifySnapshot, type NotifySnapshot } from './notify/snapshot.js';
  * Recordings of what each command printed, per tick, so the macOS pipeline runs anywhere.
  *
  *   DIR/recording.json      {"format":"idlewatt-recording","version":1,"platform":"darwin","intervalMs":2000,"ticks":N}
- *   DIR/ticks/000001.json   {"commands":[{"file","args","stdout":"<path>","stderr","exitCode","failure"?}],
- *                            "powermetrics":["<path>", …], "iokit"?:"<path>", "notify"?:{…}}
+ *   DIR/ticks/000001.json   {"at"?:0, "commands":[{"file","args","stdout":"<path>","stderr","exitCode","failure"?}],
+ *                            "powermetrics":["<path>", …], "iokit"?:"<path>", "notify"?:{…},
+ *                            "http"?:[{"url","status","body":"<path>"}]}
  *
  * Paths are relative to DIR and must stay inside it; several ticks may share one capture file.
  * Each powermetrics file holds one plist document; an iokit file holds what the SMC/IOHID collector
  * read in that tick (iokit/snapshot.ts); notify holds, inline, the notify(3) states read in that tick
- * (notify/snapshot.ts).
+ * (notify/snapshot.ts); `http` holds what HTTP probes (Ollama's /api/ps) were answered.
+ * `at` is when the tick was read, in ms since the recording began; recordings without it are read as
+ * evenly spaced by intervalMs. A replay measures its rates on these times, not on its own clock.
  */
 export const RECORDING_FORMAT = 'idlewatt-recording';
 export const RECORDING_VERSION = 1;
@@ -38,11 +41,30 @@ interface RecordedCommand {
   failure?: string;
 }
 
+interface RecordedHttp {
+  url: string;
+  status: number;
+  /** Path of the response body. */
+  body: string;
+}
+
 interface TickFile {
+  at?: number;
   commands: RecordedCommand[];
   powermetrics?: string[];
   iokit?: string;
   notify?: NotifySnapshot;
+  http?: RecordedHttp[];
+}
+
+interface ReplayTick {
+  at: number;
+  commands: RecordedCommand[];
+  powermetrics: string[];
+  iokit: IokitSnapshot | null;
+  notify: NotifySnapshot | null;
+  /** Response bodies by URL. */
+  http: Map<string, { status: number; body: string }>;
 }
 
 export class RecordingError extends Error {}
@@ -62,10 +84,25 @@ export interface ReplayControl {
   /** notify(3) states of the tick being served; null when this tick has none. */
   notifySnapshot(): NotifySnapshot | null;
   readonly hasNotify: boolean;
+  /**
+   * When the tick being served was read, in ms on the recording's own timeline: the first tick is at
+   * its recorded `at`, and each pass after the last tick goes on one interval later (never backwards).
+   */
+  time(): number;
+  /** Whether the tick being served starts a second or later pass: its cumulative counters start over. */
+  restarted(): boolean;
+  /** One pass through the recording: first tick to one interval after the last. */
+  readonly passMs: number;
+  /** Whether any tick holds HTTP answers (older recordings do not). */
+  readonly hasHttp: boolean;
+  /** Answers HTTP probes from the tick being served; an unrecorded URL fails like a closed port. */
+  readonly fetch: typeof fetch;
 }
 
 export interface RecordingControl {
   nextTick(): void;
+  /** Wraps the probes' fetch so each answer is recorded with the tick. */
+  recordFetch(inner: typeof fetch): typeof fetch;
   recordPowermetricsDocument(document: string | Uint8Array): void;
   /** The SMC/IOHID readings of the tick being recorded, filled in place by the collector. */
   iokitSnapshot(): IokitSnapshot;
@@ -105,25 +142,30 @@ function commandKey(file: string, args: readonly string[], blur: boolean): strin
 export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
   const root = resolve(dir);
   const manifest = readManifest(root);
-  const ticks: {
-    commands: RecordedCommand[];
-    powermetrics: string[];
-    iokit: IokitSnapshot | null;
-    notify: NotifySnapshot | null;
-  }[] = [];
+  const ticks: ReplayTick[] = [];
   for (let tick = 1; tick <= manifest.ticks; tick++) {
     const path = join(root, 'ticks', `${String(tick).padStart(6, '0')}.json`);
     const parsed = readJson(path) as Partial<TickFile> | null;
     if (!Array.isArray(parsed?.commands)) throw new RecordingError(`${path}: no commands array`);
+    const at = parsed.at ?? (tick - 1) * manifest.intervalMs;
+    const before = ticks[ticks.length - 1]?.at ?? -Infinity;
+    if (typeof at !== 'number' || !Number.isFinite(at) || at <= before) {
+      throw new RecordingError(`${path}: at must be a number of ms after the previous tick's`);
+    }
     ticks.push({
+      at,
       commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
       powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
       iokit: parsed.iokit === undefined ? null : iokitAt(root, parsed.iokit, path),
       notify: parsed.notify === undefined ? null : notifyAt(parsed.notify, path),
+      http: recordedHttp(root, parsed.http, path),
     });
   }
+  // A pass lasts from the first tick to one interval after the last, so the next pass follows on.
+  const passMs = ticks[ticks.length - 1]!.at - ticks[0]!.at + manifest.intervalMs;
   let index = 0;
   let visit = 0;
+  let pass = 0;
   let powermetricsTakenOnVisit = -1;
   let served = new Set<string>();
   const control: ReplayControl = {
@@ -131,6 +173,7 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     tick: () => index + 1,
     nextTick: () => {
       index = (index + 1) % ticks.length;
+      if (index === 0) pass++;
       visit++;
       served = new Set();
     },
@@ -143,6 +186,17 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     hasIokit: ticks.some((t) => t.iokit !== null),
     notifySnapshot: () => ticks[index]!.notify,
     hasNotify: ticks.some((t) => t.notify !== null),
+    time: () => ticks[index]!.at + pass * passMs,
+    restarted: () => pass > 0 && index === 0,
+    passMs,
+    hasHttp: ticks.some((t) => t.http.size > 0),
+    fetch: async (input) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const answer = ticks[index]!.http.get(url);
+      // What fetch does when nothing listens on the port.
+      if (!answer) throw new TypeError('fetch failed', { cause: new Error(`not in the recording: ${url}`) });
+      return new Response(answer.body, { status: answer.status });
+    },
   };
   const runner = (async (file: string, args: readonly string[]): Promise<CommandResult> => {
     const exact = commandKey(file, args, false);
@@ -201,6 +255,20 @@ function notifyAt(value: unknown, where: string): NotifySnapshot {
   }
 }
 
+function recordedHttp(root: string, value: unknown, where: string): ReplayTick['http'] {
+  const answers: ReplayTick['http'] = new Map();
+  if (value === undefined) return answers;
+  if (!Array.isArray(value)) throw new RecordingError(`${where}: http must be an array`);
+  for (const [i, entry] of value.entries()) {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Partial<Record<string, unknown>>;
+    if (typeof e['url'] !== 'string' || !Number.isInteger(e['status'])) {
+      throw new RecordingError(`${where}: http ${i + 1} needs a string url and an integer status`);
+    }
+    answers.set(e['url'], { status: e['status'] as number, body: readInside(root, e['body']) });
+  }
+  return answers;
+}
+
 function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
@@ -254,6 +322,7 @@ export interface RecordingOptions {
   intervalMs: number;
   platform?: NodeJS.Platform;
   description?: string;
+  now?: () => number;
 }
 
 /** Wraps a runner and writes what each command printed, per tick, into DIR (format above). */
@@ -263,8 +332,18 @@ export function createRecordingRunner(
   options: RecordingOptions,
 ): RecordingRunner {
   const root = resolve(dir);
+  const now = options.now ?? Date.now;
+  let startedAt: number | null = null;
+  let lastAt = -1;
   let tick = 1;
   let current: TickFile = { commands: [], powermetrics: [] };
+  /** The tick's time is when its first output arrived (a replay needs it to increase strictly). */
+  const stamp = (): void => {
+    if (current.at !== undefined) return;
+    const at = now();
+    startedAt ??= at;
+    current.at = lastAt = Math.max(at - startedAt, lastAt + 1);
+  };
   let served = new Set<string>();
   let written = 0;
   // Writes are chained so files land in order and close() can wait for all of them.
@@ -280,9 +359,18 @@ export function createRecordingRunner(
   const flush = (): void => {
     const hasIokit = iokit !== null && Object.keys(iokit).length > 0;
     const hasNotify = notify !== null && Object.keys(notify).length > 0;
-    if (current.commands.length === 0 && current.powermetrics!.length === 0 && !hasIokit && !hasNotify)
+    const hasHttp = (current.http ?? []).length > 0;
+    if (
+      current.commands.length === 0 &&
+      current.powermetrics!.length === 0 &&
+      !hasIokit &&
+      !hasNotify &&
+      !hasHttp
+    ) {
       return;
-    const data = current;
+    }
+    stamp();
+    const data: TickFile = { at: current.at, ...current };
     const n = tick;
     written = n;
     if (hasIokit) {
@@ -312,7 +400,18 @@ export function createRecordingRunner(
   };
   const control: RecordingControl = {
     nextTick: flush,
+    recordFetch: (inner) => async (input, init) => {
+      const response = await inner(input, init);
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const body = await response.text();
+      stamp();
+      const path = `outputs/${tickName(tick)}-http-${(current.http ??= []).length + 1}.txt`;
+      current.http.push({ url, status: response.status, body: path });
+      enqueue(() => writeFile(join(root, path), body));
+      return new Response(body, { status: response.status, headers: response.headers });
+    },
     recordPowermetricsDocument: (document) => {
+      stamp();
       const path = `outputs/${tickName(tick)}-powermetrics-${current.powermetrics!.length + 1}.plist`;
       current.powermetrics!.push(path);
       enqueue(() => writeFile(join(root, path), document));
@@ -328,6 +427,7 @@ export function createRecordingRunner(
     const key = commandKey(file, args, false);
     if (served.has(key)) flush();
     served.add(key);
+    stamp();
     const result = await inner(file, args, runOptions);
     const name = basename(file).replace(/[^A-Za-z0-9_-]/g, '_');
     const path = `outputs/${tickName(tick)}-${String(current.commands.length + 1).padStart(2, '0')}-${name}.txt`;

@@ -8,6 +8,7 @@ import { createDarwinProcessCollector } from '../../../../main/collectors/darwin
 import {
   createRecordingRunner,
   createReplayRunner,
+  recordingOf,
   replayOf,
   RecordingError,
 } from '../../../../main/collectors/darwin/replay.js';
@@ -126,7 +127,6 @@ test('a recording made by the recording runner replays the same outputs', async 
     exitCode: 0,
   });
   const recorder = createRecordingRunner(inner, dir, { intervalMs: 2000, platform: 'darwin' });
-  const { recordingOf } = await import('../../../../main/collectors/darwin/replay.js');
   for (let tick = 0; tick < 3; tick++) {
     await recorder('ps', PS);
     await recorder('netstat', ['-anv', '-p', 'tcp']);
@@ -205,4 +205,71 @@ test('notify(3) states recorded per tick are written inline and replayed with th
   assert.deepEqual(replay.notifySnapshot(), { states: { 'com.apple.system.thermalpressurelevel': 0 } });
   replay.nextTick();
   assert.deepEqual(replay.notifySnapshot(), { states: { 'com.apple.system.thermalpressurelevel': 2 } });
+});
+
+test('a recording keeps when each tick was read and what HTTP probes answered; the replay serves both', async (t) => {
+  const dir = tempDir(t);
+  let clock = 5_000;
+  const inner: CommandRunner = async () => ({ stdout: 'out\n', stderr: '', exitCode: 0 });
+  const recorder = createRecordingRunner(inner, dir, {
+    intervalMs: 2000,
+    platform: 'darwin',
+    now: () => clock,
+  });
+  const control = recordingOf(recorder)!;
+  const probe = control.recordFetch(async () => new Response('{"models":[]}', { status: 200 }));
+  for (const step of [0, 2100, 1900]) {
+    clock += step;
+    await recorder('ps', PS);
+    assert.equal(await (await probe('http://127.0.0.1:11434/api/ps')).text(), '{"models":[]}');
+    control.nextTick();
+  }
+  await control.close();
+  assert.deepEqual(
+    [1, 2, 3].map((n) => JSON.parse(readFileSync(join(dir, 'ticks', `00000${n}.json`), 'utf8')).at),
+    [0, 2100, 4000],
+  );
+
+  const replay = replayOf(await createReplayRunner(dir))!;
+  assert.equal(replay.hasHttp, true);
+  assert.equal(replay.passMs, 6000, 'first tick to one interval after the last');
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    times.push(replay.time());
+    assert.equal(replay.restarted(), i === 3 || i === 6, `pass restarts at visit ${i + 1}`);
+    replay.nextTick();
+  }
+  assert.deepEqual(times, [0, 2100, 4000, 6000, 8100, 10000, 12000]);
+  const answer = await replay.fetch('http://127.0.0.1:11434/api/ps');
+  assert.equal(answer.status, 200);
+  assert.equal(await answer.text(), '{"models":[]}');
+  await assert.rejects(replay.fetch('http://127.0.0.1:8880/health'), /fetch failed/);
+});
+
+test('a recording without tick times reads as evenly spaced; times that do not increase are refused', async (t) => {
+  const shipped = replayOf(await createReplayRunner(RECORDING))!;
+  assert.equal(shipped.hasHttp, false);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++, shipped.nextTick()) times.push(shipped.time());
+  assert.deepEqual(times, [0, 2000, 4000, 6000, 8000]);
+
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'ticks'));
+  writeFileSync(
+    join(dir, 'recording.json'),
+    JSON.stringify({
+      format: 'idlewatt-recording',
+      version: 1,
+      platform: 'darwin',
+      intervalMs: 2000,
+      ticks: 2,
+    }),
+  );
+  for (const [n, at] of [
+    [1, 1000],
+    [2, 1000],
+  ]) {
+    writeFileSync(join(dir, 'ticks', `00000${n}.json`), JSON.stringify({ at, commands: [] }));
+  }
+  await assert.rejects(createReplayRunner(dir), /000002\.json: at must be a number of ms after the previous/);
 });
