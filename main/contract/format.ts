@@ -29,6 +29,22 @@ export function formatDuration(seconds: number | null | undefined): string {
   return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
+/**
+ * "Management Console polls Next.js every ≈ 2 s (150 in 5 min)": a monitored client's requests to
+ * another service over the last 5 minutes, with their mean spacing when there are two or more.
+ */
+export function formatPolling(
+  client: string,
+  service: string,
+  requests5m: number,
+  everySeconds: number | null,
+): string {
+  if (everySeconds === null || !Number.isFinite(everySeconds)) {
+    return `${client} sent ${service} ${requests5m} ${requests5m === 1 ? 'request' : 'requests'} in 5 min`;
+  }
+  return `${client} polls ${service} every \u2248 ${formatDuration(Math.max(1, everySeconds))} (${requests5m} in 5 min)`;
+}
+
 /** The same, from milliseconds (a span between two epoch times). */
 export const formatSpan = (ms: number | null | undefined): string =>
   isFiniteNumber(ms) ? formatDuration(Math.max(0, ms) / 1000) : MISSING;

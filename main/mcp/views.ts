@@ -6,9 +6,12 @@ import {
   formatDuration,
   formatMemory,
   formatPercent,
+  formatPolling,
   formatWatts,
+  type InternalClient,
   type LoadedModels,
   type Report,
+  type RequestCounts,
   type Sample,
   type ServiceSample,
 } from '../contract/index.js';
@@ -101,6 +104,10 @@ export interface ServiceView {
   idleWattHours: number | null;
   /** What the service's model probe read (Ollama); null without one. */
   models: LoadedModels | null;
+  /** Requests over the last 5 minutes, an estimate from traffic; null without a traffic reading. */
+  requestCount5m: RequestCounts | null;
+  /** Monitored services (or IdleWatt) polling this one: internal traffic, idle waste and never use. */
+  polledBy: InternalClient[];
 }
 
 export function serviceViews(services: readonly ServiceSample[], report: Report | null): ServiceView[] {
@@ -119,8 +126,15 @@ export function serviceViews(services: readonly ServiceSample[], report: Report 
       estimatedWatts: s.estimatedWatts,
       idleWattHours: energy ? energy.idleWattHours : null,
       models: s.models,
+      requestCount5m: s.activity ? { ...s.activity.requestCount5m } : null,
+      polledBy: s.activity ? s.activity.internalClients.map((c) => ({ ...c })) : [],
     };
   });
+}
+
+/** "Management Console polls Next.js every ≈ 2 s (150 in 5 min)" for each internal client. */
+function pollingLines(s: ServiceView): string[] {
+  return s.polledBy.map((c) => formatPolling(c.name, s.name, c.requests5m, c.everySeconds));
 }
 
 const orUnknown = <T>(value: T | null, show: (v: T) => string): string =>
@@ -139,6 +153,12 @@ export function describeService(s: ServiceView, now: number): string {
     `≈ ${orUnknown(s.estimatedWatts, formatWatts)} (estimate)`,
     `idle waste ${orUnknown(s.idleWattHours, (v) => `≈ ${formatAmount(v, 'Wh')}`)}`,
     ...(s.models ? [describeModels(s.models, now)] : []),
+    ...(s.requestCount5m
+      ? [
+          `requests in 5 min ≈ ${s.requestCount5m.user} from users, ${s.requestCount5m.internal} internal (estimate)`,
+        ]
+      : []),
+    ...pollingLines(s).map((line) => `${line} (internal: idle waste, not use)`),
   ].join(' · ');
 }
 
@@ -184,6 +204,7 @@ export function findCulprit(sample: Sample, report: Report | null): CulpritView 
     top.lastActiveAt === null
       ? 'no request seen'
       : `last request ${formatDuration((sample.at - top.lastActiveAt) / 1000)} ago`,
+    ...pollingLines(top).map((line) => `${line}, internal traffic that keeps it busy`),
   ]
     .filter(Boolean)
     .join(', ');

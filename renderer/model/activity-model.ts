@@ -1,18 +1,11 @@
 import type { ServiceSample } from '../../main/contract/sample.js';
-import { formatBytes, formatCpuPercent } from '../../main/contract/format.js';
+import { formatBytes, formatCpuPercent, formatPolling } from '../../main/contract/format.js';
 import { formatAgo } from '../format.js';
 
 export interface Fact {
   label: string;
   value: string;
   title?: string;
-}
-
-/** "every ≈ 2 s", "every ≈ 3 min". */
-function cadence(everySeconds: number): string {
-  return everySeconds < 60
-    ? `every \u2248 ${Math.max(1, Math.round(everySeconds))} s`
-    : `every \u2248 ${Math.round(everySeconds / 60)} min`;
 }
 
 /**
@@ -30,11 +23,9 @@ export function activityFacts(s: ServiceSample, now: number): Fact[] {
         'An estimate from traffic: each new connection, and each sample in which an open connection received bytes, counts as one request. Internal requests come from monitored services or IdleWatt itself and never count as activity.',
     });
     for (const c of a.internalClients) {
-      const how =
-        c.everySeconds === null ? `once in 5 min` : `${cadence(c.everySeconds)} (${c.requests5m} in 5 min)`;
       facts.push({
         label: 'Internal',
-        value: `${c.name} polls ${s.name} ${how}: ${s.name} ${formatCpuPercent(s.cpuPercent)} CPU`,
+        value: `${formatPolling(c.name, s.name, c.requests5m, c.everySeconds)}: ${s.name} ${formatCpuPercent(s.cpuPercent)} CPU`,
         title:
           'Traffic from a monitored service or IdleWatt: idle waste, never use. Requests on one kept-alive connection count at most once per sample, so faster polling reads as the sampling interval.',
       });

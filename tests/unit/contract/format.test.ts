@@ -5,6 +5,7 @@ import {
   formatBytes,
   formatCpuPercent,
   formatDuration,
+  formatPolling,
   formatMemory,
   formatSpan,
   formatWattHours,
@@ -70,4 +71,14 @@ test('traffic and model sizes: decimal units, one decimal below 10, never 1000 o
     ['0 B', '999 B', '1.2 kB', '56 kB', '2.5 MB', '3.0 GB'],
   );
   assert.equal(formatBytes(999_600), '1.0 MB');
+});
+
+test('polling: the mean spacing in the duration format, or the count alone under two requests', () => {
+  assert.equal(
+    formatPolling('Management Console', 'Next.js', 150, 2),
+    'Management Console polls Next.js every \u2248 2 s (150 in 5 min)',
+  );
+  assert.equal(formatPolling('A', 'B', 3, 150), 'A polls B every \u2248 3 min (3 in 5 min)');
+  assert.equal(formatPolling('A', 'B', 40, 0.2), 'A polls B every \u2248 1 s (40 in 5 min)');
+  assert.equal(formatPolling('IdleWatt', 'Ollama', 1, null), 'IdleWatt sent Ollama 1 request in 5 min');
 });

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Report } from '../../../main/contract/index.js';
-import { describeCulprit, describePowerNow, findCulprit, powerFigures } from '../../../main/mcp/views.js';
+import {
+  describeCulprit,
+  describePowerNow,
+  describeService,
+  findCulprit,
+  powerFigures,
+  serviceViews,
+} from '../../../main/mcp/views.js';
 import { makeSample, makeService } from '../store/sample-factory.js';
 
 function reportWith(
@@ -90,4 +97,35 @@ test('power figures carry their source and kind, and an unknown figure its reaso
   const text = describePowerNow(sample);
   assert.match(text, /Package \(CPU\/SoC\): 3\.2 W \(measured, powermetrics\)/);
   assert.match(text, /DRAM: unknown \(no DRAM rail on this machine\)/);
+});
+
+test('a culprit polled by another monitored service says who polls it and how often; its requests are estimates', () => {
+  const activity = {
+    connectionsOpened: { user: 0, internal: 1 },
+    activeConnections: 1,
+    bytesIn: 410,
+    bytesOut: 2300,
+    requestCount5m: { user: 0, internal: 150 },
+    lastUserRequestAt: null,
+    lastInternalRequestAt: 10_000_000,
+    internalClients: [{ id: 'management', name: 'Management Console', requests5m: 150, everySeconds: 2 }],
+    inferenceCount5m: null,
+  };
+  const sample = makeSample({
+    at: 10_000_000,
+    services: [makeService('nextjs', { name: 'Next.js', estimatedWatts: 0.4, cpuPercent: 3, activity })],
+  });
+  const text = describeCulprit(findCulprit(sample, null));
+  assert.match(
+    text,
+    /Next\.js.*3\.0 % CPU.*Management Console polls Next\.js every ≈ 2 s \(150 in 5 min\), internal traffic that keeps it busy/,
+  );
+  const [view] = serviceViews(sample.services, null);
+  assert.match(
+    describeService(view!, sample.at),
+    /requests in 5 min ≈ 0 from users, 150 internal \(estimate\) · Management Console polls Next\.js every ≈ 2 s/,
+  );
+  const quiet = serviceViews([makeService('nextjs')], null)[0]!;
+  assert.deepEqual([quiet.requestCount5m, quiet.polledBy], [null, []], 'no traffic reading: unknown');
+  assert.doesNotMatch(describeService(quiet, sample.at), /requests in 5 min/);
 });

@@ -50,7 +50,7 @@ test('the expanded row names internal pollers and their cadence, user and intern
   assert.deepEqual(text(facts), [
     'Requests, 5 min: \u2248 3 from users \u00b7 150 internal',
     'Internal: Management Console polls Next.js every \u2248 2 s (150 in 5 min): Next.js 3.0 % CPU',
-    'Internal: IdleWatt polls Next.js once in 5 min: Next.js 3.0 % CPU',
+    'Internal: IdleWatt sent Next.js 1 request in 5 min: Next.js 3.0 % CPU',
     'Last request: user now \u00b7 internal now',
     'Connections: 1 open \u00b7 1 new since the last sample',
     'Traffic: in 1.2 kB \u00b7 out 56 kB since the last sample',
