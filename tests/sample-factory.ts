@@ -5,6 +5,7 @@ import {
   type IdleFigures,
   type PowerFigures,
   type Sample,
+  type ServiceActivity,
   type ServiceSample,
   type ThermalFigures,
 } from '../main/contract/index.js';
@@ -88,6 +89,22 @@ export function makeService(id: string, overrides: Partial<ServiceSample> = {}):
     lastActiveAt: null,
     estimatedWatts: 0.1,
     models: null,
+    ...overrides,
+  };
+}
+
+/** A service's traffic with no requests and nothing flowing; override what the test is about. */
+export function makeActivity(overrides: Partial<ServiceActivity> = {}): ServiceActivity {
+  return {
+    connectionsOpened: { user: 0, internal: 0 },
+    activeConnections: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    requestCount5m: { user: 0, internal: 0 },
+    lastUserRequestAt: null,
+    lastInternalRequestAt: null,
+    internalClients: [],
+    inferenceCount5m: null,
     ...overrides,
   };
 }

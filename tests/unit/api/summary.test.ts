@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { validateSnoozeRequest } from '../../../main/contract/requests.js';
 import { averageServices, buildSystemSummary, RecentSamples } from '../../../main/api/summary.js';
 import { makeSample, SAMPLE_AT } from './fake-monitor-api.js';
+import { makeActivity } from '../../sample-factory.js';
 
 test('RecentSamples keeps one minute by sample time and ignores stale samples', () => {
   const recent = new RecentSamples();
@@ -72,17 +73,11 @@ test('snooze requests are validated field by field', () => {
 test('each service average carries the latest sample’s activity, and null where none was measured', () => {
   const a = makeSample({ at: SAMPLE_AT });
   const b = makeSample({ at: SAMPLE_AT + 5000 });
-  const activity = {
-    connectionsOpened: { user: 0, internal: 1 },
-    activeConnections: 1,
-    bytesIn: 410,
-    bytesOut: 2300,
+  const activity = makeActivity({
     requestCount5m: { user: 3, internal: 150 },
-    lastUserRequestAt: SAMPLE_AT - 60_000,
     lastInternalRequestAt: SAMPLE_AT + 5000,
     internalClients: [{ id: 'management', name: 'Management Console', requests5m: 150, everySeconds: 2 }],
-    inferenceCount5m: null,
-  };
+  });
   a.services[0]!.activity = { ...activity, requestCount5m: { user: 9, internal: 9 } };
   b.services[0]!.activity = activity;
   const averages = averageServices([a, b]);

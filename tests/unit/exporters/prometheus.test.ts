@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { METRIC_CATALOG } from '../../../main/exporters/metric-catalog.js';
 import { createPrometheusMetrics, PROMETHEUS_CONTENT_TYPE } from '../../../main/exporters/prometheus.js';
 import { makeSample, SAMPLE_AT } from '../api/fake-monitor-api.js';
+import { makeActivity } from '../../sample-factory.js';
 import { promtool, PROMTOOL, skipUnless } from './promtool.js';
 
 /** `name{labels} value` lines of an exposition, comments left out. */
@@ -250,17 +251,7 @@ test('request counts (user and internal apart), open connections and Ollama infe
   t.after(() => metrics.close());
   const sample = makeSample();
   const [first, second] = sample.services;
-  const activity = {
-    connectionsOpened: { user: 0, internal: 1 },
-    activeConnections: 2,
-    bytesIn: 410,
-    bytesOut: 2300,
-    requestCount5m: { user: 3, internal: 150 },
-    lastUserRequestAt: null,
-    lastInternalRequestAt: null,
-    internalClients: [],
-    inferenceCount5m: null,
-  };
+  const activity = makeActivity({ activeConnections: 2, requestCount5m: { user: 3, internal: 150 } });
   first!.activity = activity;
   second!.activity = { ...activity, requestCount5m: { user: 0, internal: 0 }, inferenceCount5m: 7 };
   metrics.update(sample);

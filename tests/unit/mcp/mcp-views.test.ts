@@ -10,6 +10,7 @@ import {
   serviceViews,
 } from '../../../main/mcp/views.js';
 import { makeSample, makeService } from '../store/sample-factory.js';
+import { makeActivity } from '../../sample-factory.js';
 
 function reportWith(
   services: { serviceId: string; idleWattHours: number }[],
@@ -100,17 +101,10 @@ test('power figures carry their source and kind, and an unknown figure its reaso
 });
 
 test('a culprit polled by another monitored service says who polls it and how often; its requests are estimates', () => {
-  const activity = {
-    connectionsOpened: { user: 0, internal: 1 },
-    activeConnections: 1,
-    bytesIn: 410,
-    bytesOut: 2300,
+  const activity = makeActivity({
     requestCount5m: { user: 0, internal: 150 },
-    lastUserRequestAt: null,
-    lastInternalRequestAt: 10_000_000,
     internalClients: [{ id: 'management', name: 'Management Console', requests5m: 150, everySeconds: 2 }],
-    inferenceCount5m: null,
-  };
+  });
   const sample = makeSample({
     at: 10_000_000,
     services: [makeService('nextjs', { name: 'Next.js', estimatedWatts: 0.4, cpuPercent: 3, activity })],

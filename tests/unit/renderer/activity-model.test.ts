@@ -4,8 +4,7 @@ import type { ServiceSample } from '../../../main/contract/sample.js';
 import { activityFacts } from '../../../renderer/model/activity-model.js';
 import { headerModel } from '../../../renderer/model/header-model.js';
 import { formatAgo } from '../../../renderer/format.js';
-import { syntheticSample } from '../../e2e/synthetic-data.js';
-import { makeService } from '../../sample-factory.js';
+import { makeActivity, makeSample, makeService } from '../../sample-factory.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -30,7 +29,7 @@ const text = (facts: ReturnType<typeof activityFacts>) => facts.map((f) => `${f.
 test('the expanded row names internal pollers and their cadence, user and internal requests apart', () => {
   const facts = activityFacts(
     service({
-      activity: {
+      activity: makeActivity({
         connectionsOpened: { user: 0, internal: 1 },
         activeConnections: 1,
         bytesIn: 1234,
@@ -42,8 +41,7 @@ test('the expanded row names internal pollers and their cadence, user and intern
           { id: 'console', name: 'Management Console', requests5m: 150, everySeconds: 2 },
           { id: 'idlewatt', name: 'IdleWatt', requests5m: 1, everySeconds: null },
         ],
-        inferenceCount5m: null,
-      },
+      }),
     }),
     NOW,
   );
@@ -65,17 +63,7 @@ test('unknown figures read unknown, never 0; Ollama shows its inference lower bo
     service({
       openFiles: null,
       threads: null,
-      activity: {
-        connectionsOpened: { user: 0, internal: 0 },
-        activeConnections: 0,
-        bytesIn: null,
-        bytesOut: null,
-        requestCount5m: { user: 0, internal: 0 },
-        lastUserRequestAt: null,
-        lastInternalRequestAt: null,
-        internalClients: [],
-        inferenceCount5m: 4,
-      },
+      activity: makeActivity({ bytesIn: null, bytesOut: null, inferenceCount5m: 4 }),
     }),
     NOW,
   );
@@ -90,16 +78,13 @@ test('unknown figures read unknown, never 0; Ollama shows its inference lower bo
 });
 
 test('the header and the rows agree on the last request: the same words for the same time', () => {
-  const sample = syntheticSample(NOW, 5000, {
-    dataStart: NOW - 86_400_000,
-    withPower: true,
-    failingCollector: null,
-    services: true,
-  });
   for (const agoMs of [32_000, 5 * 60_000 + 1000]) {
     const at = NOW - agoMs;
-    sample.idle = { stackIdle: false, stackIdleSinceAt: null, lastActivityAt: at, userIdleSeconds: null };
-    sample.services[0]!.lastActiveAt = at;
+    const sample = makeSample({
+      at: NOW,
+      idle: { stackIdle: false, lastActivityAt: at },
+      services: [service({ lastActiveAt: at })],
+    });
     const row = formatAgo(sample.services[0]!.lastActiveAt, NOW);
     assert.equal(headerModel(sample, NOW).idle, `Stack active \u00b7 last request ${row}`);
   }
