@@ -29,6 +29,8 @@ export interface Backend {
   url: string;
   origin: string;
   close(): Promise<void>;
+  /** Lets a backend that holds its samples back (a first run under test) start sending them. */
+  releaseSamples?(): void;
 }
 
 /** Starts a backend for a scenario, or returns null when this backend cannot produce it. */
@@ -63,6 +65,8 @@ export interface FakeBackendOptions {
   staticDir?: string;
   /** Clock for the data (tests pin it for stable screenshots). */
   now?: () => number;
+  /** Send no sample until `releaseSamples()`: the empty states stay on screen however slow the page is. */
+  holdSamples?: boolean;
 }
 
 function parseRange(text: string | null): { from: number; to: number } | null {
@@ -184,8 +188,9 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
     const frame = `event: ${event}\ndata: ${JSON.stringify(body)}\n\n`;
     for (const res of streams) res.write(frame);
   };
+  let held = options.holdSamples ?? false;
   const ticker = setInterval(() => {
-    if (streams.size === 0) return;
+    if (streams.size === 0 || held) return;
     samplesSent += 1;
     broadcast('sample', syntheticSample(now(), tickMs, data));
   }, tickMs);
@@ -362,6 +367,9 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
     requests,
     notices: [],
     settings: () => settings,
+    releaseSamples() {
+      held = false;
+    },
     pushAlert(event) {
       alerts = [...alerts, event];
       broadcast('alert', event);

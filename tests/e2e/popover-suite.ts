@@ -505,6 +505,7 @@ export function definePopoverSuite(
       mkdirSync(RESULTS, { recursive: true });
       await page.screenshot({ path: join(RESULTS, 'state-first-run.png') });
       // The first sample replaces the empty states.
+      backend.releaseSamples?.();
       await page.waitForSelector('.svc-row', { timeout: 15_000 });
       assert.match(await text(page, '#system-watts'), /^\d+\.\d W$/);
       assert.equal(await page.$('[data-banner="first-run"]'), null);

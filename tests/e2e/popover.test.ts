@@ -4,9 +4,9 @@ import { definePopoverSuite } from './popover-suite.js';
 import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 import { startFakeBackend } from './fake-backend.js';
 
-// On first run the stream's first sample comes after 4 s, leaving the empty state on screen long enough to check.
+// On first run the stream holds its first sample until the suite has checked the empty states.
 definePopoverSuite('fake backend', (scenario) =>
-  startFakeBackend({ scenario, tickMs: scenario === 'first-run' ? 4000 : 1000 }),
+  startFakeBackend({ scenario, holdSamples: scenario === 'first-run' }),
 );
 
 const chromiumPath = findChromium();
