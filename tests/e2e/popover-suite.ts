@@ -113,7 +113,11 @@ async function focusRingProblems(page: Page, max: number): Promise<string[]> {
 export function definePopoverSuite(
   name: string,
   start: StartBackend,
-  options: { readmeScreenshot?: boolean } = {},
+  options: {
+    readmeScreenshot?: boolean;
+    /** The live header's figures, where the backend's are known: big number and the one beside it. */
+    header?: { label: string; watts: string; secondary: string };
+  } = {},
 ): void {
   const chromium = findChromium();
   if (!chromium) console.log(`${name} popover tests skipped: ${NO_CHROMIUM_REASON}`);
@@ -150,6 +154,25 @@ export function definePopoverSuite(
     await withBackend(t, 'live', async (backend, browser) => {
       const { page, errors } = await openPopover(browser, backend);
       assert.match(await text(page, '#system-watts'), /^\d+\.\d W$/);
+      if (options.header) {
+        // Both figures side by side, each named: the whole machine and the SoC package.
+        await page
+          .waitForFunction(
+            (want) =>
+              ((globalThis as any).document.getElementById('secondary-watts')?.textContent ?? '')
+                .trim()
+                .replace(/^\u00b7\s*/, '') === want,
+            options.header.secondary,
+            { timeout: 15_000 },
+          )
+          .catch(async () => {
+            throw new Error(
+              `the header shows '${await text(page, '#headline-label')} ${await text(page, '#system-watts')}' beside '${await text(page, '#secondary-watts')}', not '${options.header!.secondary}'`,
+            );
+          });
+        assert.equal(await text(page, '#system-watts'), options.header.watts);
+        assert.equal(await text(page, '#headline-label'), options.header.label);
+      }
       assert.match(await text(page, '.header .source'), /measured|estimated/);
       assert.match(await text(page, '#thermal-badge'), /(Nominal|Fair|Serious|Critical|Unknown)$/);
       assert.match(await text(page, '#battery'), /^(Battery \d+ %|No battery)/);
