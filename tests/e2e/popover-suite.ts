@@ -194,7 +194,7 @@ export function definePopoverSuite(
       );
       assert.match(
         await text(page, '#self-cost'),
-        /^IdleWatt itself: (\d+(\.\d)? %|—) CPU · \d+(\.\d)? (MB|GB)$/,
+        /^IdleWatt itself: (\d+(\.\d)? %|—) CPU · \d+(\.\d)? (MB|GB)( · powermetrics: (not running|(\d+(\.\d)? %|—) CPU · \d+(\.\d)? (MB|GB)))?$/,
         "the footer shows IdleWatt's own measured cost",
       );
 
