@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { helperStopReason } from '../../../main/collectors/darwin/powermetrics-feed.js';
 import type { RaplCounterSource } from '../../../main/collectors/linux/rapl.js';
 import { createPowerPermission } from '../../../main/assembly/power-permission.js';
 import type { SamplerCollector } from '../../../main/sampler/sampler.js';
@@ -121,4 +122,25 @@ test('Linux: a password granted after close() (quit during the prompt) ends the 
   await asking;
   assert.equal(stopped, 1, 'no root loop outlives close()');
   assert.deepEqual(used, [], 'the closed collector is not switched to it');
+});
+
+test('macOS: powermetrics that kept failing at start shows its first error line and can be retried', () => {
+  const collector = {
+    definition: { id: 'darwin-powermetrics', tier: 'fast' },
+    instance: {
+      collect: async () => ({ status: 'error', message: 'x' }),
+      feedState: () => ({
+        state: 'failed',
+        message: helperStopReason(
+          'powermetrics: unrecognized sampler: smc\nidlewatt-helper: powermetrics exited 3 times within 10 s of starting (status 1)\n',
+        ),
+      }),
+    } as unknown as SamplerCollector['instance'],
+  } as SamplerCollector;
+  const power = createPowerPermission({ collectors: [collector], latest: () => null, replaying: false });
+  assert.deepEqual(power.permission(), {
+    state: 'denied',
+    message: 'powermetrics could not run: unrecognized sampler: smc (stopped after 3 quick exits)',
+    canRequest: true,
+  });
 });
