@@ -23,6 +23,8 @@ import { createSettingsPanel } from './views/settings-panel.js';
 import { createThermalPanel } from './views/thermal-panel.js';
 import { createWasteLine } from './views/waste-line.js';
 import { createAttributionPanel } from './attribution-panel.js';
+import { CpuTrails, TRAIL_MS } from './model/cpu-trail.js';
+import { whyFlagged } from './model/why-flagged.js';
 import { idleWasteLine } from './model/waste-model.js';
 
 const DAY = 24 * 3600_000;
@@ -57,6 +59,23 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     },
   });
   const attribution = createAttributionPanel({ api, chart, latest: () => state.latest });
+  const cpuTrails = new CpuTrails();
+  const seeding = new Set<string>();
+  /** Each running service's last 15 minutes, once, so the rows' sparklines start full. */
+  function seedTrails(sample: Sample): void {
+    for (const s of sample.services) {
+      if (s.status !== 'running' || seeding.has(s.id)) continue;
+      seeding.add(s.id);
+      const to = Date.now();
+      api.getServiceHistory({ serviceId: s.id, from: to - TRAIL_MS, to, points: 90 }).then(
+        (points) => {
+          cpuTrails.seed(s.id, points);
+          renderLive();
+        },
+        () => seeding.delete(s.id), // tried again with the next sample
+      );
+    }
+  }
   const services = createServicesTable({
     loadHistory: (serviceId) =>
       api.getServiceHistory({ serviceId, from: Date.now() - 15 * 60_000, to: Date.now(), points: 90 }),
@@ -127,6 +146,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     }
     pendingRender = false;
     const now = Date.now();
+    const openAlerts = openAlertsByService(state.alerts);
     if (state.latest) root.dataset.sampleAt = String(state.latest.at);
     header.update(state.latest, now, {
       text: baselineText(state.latest, state.baseline),
@@ -153,6 +173,14 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       basisLine: attributionLine(state.latest),
       now,
       idleAfterMs: state.settings ? state.settings.sampling.idleAfterMinutes * 60_000 : undefined,
+      cpuTrail: (id) => cpuTrails.values(id, now),
+      whyFlagged: (service) =>
+        whyFlagged(service, {
+          openAlerts: openAlerts.get(service.id) ?? [],
+          recommendations: state.today?.recommendations ?? [],
+          meanCpuPercent: cpuTrails.mean(service.id, now),
+          now,
+        }),
     });
     const wasted = state.today?.systemIdleWattHours;
     idleSummary.textContent = !state.today
@@ -209,6 +237,8 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
     const plotted = applySample(state, sample, chart.range());
     if (plotted) chart.setHistory(state.history, plotted.from, plotted.to);
     attribution.onSample();
+    cpuTrails.add(sample);
+    seedTrails(sample);
     renderLive();
   }
 

@@ -30,6 +30,10 @@ export interface ServicesInput {
   now: number;
   /** The settings' idle threshold: a request within it makes a service Active. */
   idleAfterMs?: number;
+  /** Each service's CPU % over the last 15 minutes, oldest first, for the row's sparkline. */
+  cpuTrail?(serviceId: string): (number | null)[];
+  /** Why a row is flagged ("40 % CPU over 15 min, no requests for 2 h, …"); null when it is not. */
+  whyFlagged?(service: ServiceSample): string | null;
 }
 
 interface Row {
@@ -38,6 +42,9 @@ interface Row {
   expander: HTMLButtonElement;
   name: HTMLElement;
   sub: HTMLElement;
+  spark: HTMLCanvasElement;
+  whyRow: HTMLTableRowElement;
+  why: HTMLElement;
   warn: HTMLElement;
   cells: Record<'cpu' | 'memory' | 'status' | 'watts' | 'idleToday' | 'lastActive', HTMLTableCellElement>;
   canvas: HTMLCanvasElement;
@@ -147,6 +154,7 @@ export function createServicesTable(options: {
       warn,
     );
     const sub = h('span', { class: 'sub' });
+    const spark = h('canvas', { class: 'row-spark', role: 'img', 'aria-label': '' });
     const cell = (key: ServiceSortKey, cls = 'num') => h('td', { class: `${cls} cell-${key}` });
     const cells = {
       cpu: cell('cpu'),
@@ -159,7 +167,7 @@ export function createServicesTable(options: {
     const row = h(
       'tr',
       { class: 'svc-row', 'data-service': service.id },
-      h('th', { scope: 'row', class: 'col-name' }, expander, sub),
+      h('th', { scope: 'row', class: 'col-name' }, expander, sub, spark),
       cells.cpu,
       cells.memory,
       cells.status,
@@ -173,6 +181,12 @@ export function createServicesTable(options: {
       'aria-label': `${service.name}: CPU and memory, last 15 minutes`,
     });
     const facts = h('div', { class: 'facts' });
+    const why = h('span', { class: 'why-text' });
+    const whyRow = h(
+      'tr',
+      { class: 'svc-why', 'data-why': service.id, hidden: true },
+      h('td', { colspan: COLUMNS.length }, h('span', { class: 'sr-only' }, `${service.name} flagged: `), why),
+    );
     const detailRow = h(
       'tr',
       { class: 'svc-detail', id: detailId, hidden: true },
@@ -198,7 +212,7 @@ export function createServicesTable(options: {
       ),
     );
     expander.addEventListener('click', () => toggle(service.id));
-    return { row, detailRow, expander, name, sub, warn, cells, canvas, facts };
+    return { row, detailRow, expander, name, sub, spark, whyRow, why, warn, cells, canvas, facts };
   }
 
   function toggle(id: string, open = !expanded.has(id)): void {
@@ -260,6 +274,11 @@ export function createServicesTable(options: {
     setText(row.cells.idleToday, idle.text.replace(' Wh', ''));
     row.cells.idleToday.title = `${idle.text} while idle today. ${idle.title}`;
     setText(row.cells.lastActive, formatAgo(s.lastActiveAt, input.now));
+    drawRowSpark(row, s, input);
+    const why = input.whyFlagged?.(s) ?? null;
+    row.whyRow.hidden = why === null;
+    row.row.classList.toggle('flagged', why !== null);
+    setText(row.why, why ?? '');
     const warning = open && open.length > 0;
     row.row.classList.toggle('warn', Boolean(warning));
     row.warn.hidden = !warning;
@@ -277,6 +296,18 @@ export function createServicesTable(options: {
       activityFacts(s, input.now).map((f) =>
         h('div', f.title ? { title: f.title } : {}, h('span', { class: 'muted' }, `${f.label} `), f.value),
       ),
+    );
+  }
+
+  function drawRowSpark(row: Row, s: ServiceSample, input: ServicesInput): void {
+    const values = input.cpuTrail?.(s.id) ?? [];
+    const known = values.filter((v): v is number => v !== null);
+    row.spark.hidden = known.length < 2;
+    if (row.spark.hidden) return;
+    drawSparkline(row.spark, [{ values, colourVar: '--series-cpu', fallback: '#0f766e', floor: 0 }], 56, 14);
+    row.spark.setAttribute(
+      'aria-label',
+      `${s.name} CPU, last 15 minutes: from ${formatCpuPercent(Math.min(...known))} to ${formatCpuPercent(Math.max(...known))}, now ${formatCpuPercent(known[known.length - 1])}`,
     );
   }
 
@@ -314,6 +345,7 @@ export function createServicesTable(options: {
     for (const [id, row] of rows) {
       if (!sorted.some((s) => s.id === id)) {
         row.row.remove();
+        row.whyRow.remove();
         row.detailRow.remove();
         rows.delete(id);
       }
@@ -327,7 +359,7 @@ export function createServicesTable(options: {
         if (expanded.has(s.id)) toggle(s.id, true);
       }
       fillRow(row, s, input, open.get(s.id));
-      order.push(row.row, row.detailRow);
+      order.push(row.row, row.whyRow, row.detailRow);
     }
     // Reorder only when the order changed: moving nodes takes keyboard focus away, so it is put back.
     const currentOrder = Array.from(tbody.children);

@@ -6,15 +6,23 @@ import { cssVar, prepareCanvas } from '../dom.js';
  */
 export function drawSparkline(
   canvas: HTMLCanvasElement,
-  series: { values: (number | null)[]; colourVar: string; fallback: string }[],
+  series: {
+    values: (number | null)[];
+    colourVar: string;
+    fallback: string;
+    /** Where the scale starts (0 for CPU %, so a flat 1 % does not fill the height); else the minimum. */
+    floor?: number;
+  }[],
+  fallbackWidth = 160,
+  fallbackHeight = 32,
 ): void {
-  const prepared = prepareCanvas(canvas, 160, 32);
+  const prepared = prepareCanvas(canvas, fallbackWidth, fallbackHeight);
   if (!prepared) return;
   const { ctx, width, height } = prepared;
-  for (const { values, colourVar, fallback } of series) {
+  for (const { values, colourVar, fallback, floor } of series) {
     const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
     if (finite.length === 0) continue;
-    const min = Math.min(...finite);
+    const min = floor ?? Math.min(...finite);
     const max = Math.max(...finite);
     const span = max - min || 1;
     ctx.strokeStyle = cssVar(colourVar, fallback);

@@ -225,6 +225,22 @@ export function definePopoverSuite(
         assert.match(watts!, /^(\u2248 \d+\.\d|—)$/);
       }
 
+      // Each running row draws its CPU over the last 15 minutes, described in words.
+      await page.waitForSelector('.svc-row canvas.row-spark:not([hidden])', { timeout: 15_000 });
+      assert.match(
+        (await page.getAttribute('.svc-row canvas.row-spark:not([hidden])', 'aria-label')) ?? '',
+        /CPU, last 15 minutes: from \d+(\.\d)? % to \d+(\.\d)? %, now \d+(\.\d)? %$/,
+      );
+      // A culprit's row says why in one line with its numbers.
+      for (const why of await page.$$eval('.svc-why:not([hidden]) .why-text', (els) =>
+        els.map((e) => e.textContent ?? ''),
+      )) {
+        assert.match(
+          why,
+          /^(\d+(\.\d)? % CPU( over 15 min)?, )?(no requests (seen|for .+)|a request just now)/,
+        );
+      }
+
       // Live figures change every tick: inside a live region a screen reader would read them all out.
       assert.equal(
         await page.$$eval('#system-watts, #idle-state, .svc-row td', (els) =>
