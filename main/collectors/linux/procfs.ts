@@ -9,6 +9,7 @@ import type {
   CollectRequest,
   ProcessInfo,
 } from '../types.js';
+import { ProcStatFiles } from './proc-stat-files.js';
 import { listDirSync, readTextSync } from './read-files.js';
 
 /** The fields of /proc/[pid]/stat that IdleWatt uses. */
@@ -153,7 +154,8 @@ export function countOpenFiles(procRoot: string, pid: number): number | null {
 
 /**
  * One pass over /proc: stat and cmdline per pid (status only when the page size is unknown),
- * fd/ only for pids `wantOpenFiles` selects. No subprocess.
+ * fd/ only for pids `wantOpenFiles` selects. No subprocess. `statFiles` keeps each stat file open
+ * between scans where that is safe (see ProcStatFiles).
  */
 /** Command lines by pid, valid while the pid's start time is unchanged (they rarely change). */
 export type CommandCache = Map<number, { startKey: string; command: string }>;
@@ -163,17 +165,20 @@ export function scanProcesses(
   constants: SystemConstants,
   wantOpenFiles: (pid: number) => boolean,
   commandCache?: CommandCache,
+  statFiles?: ProcStatFiles,
 ): ProcScan | { error: string; missing: boolean } {
   const listing = listDirSync(procRoot);
   if (!listing.ok)
     return { error: `${procRoot}: ${listing.message}`, missing: listing.failure === 'missing' };
   const processes: ProcessInfo[] = [];
+  const listed = new Set<number>();
   let skipped = 0;
   for (const entry of listing.names) {
     if (!UNSIGNED.test(entry)) continue;
     const pid = Number(entry);
+    listed.add(pid);
     const dir = join(procRoot, entry);
-    const statRead = readTextSync(join(dir, 'stat'));
+    const statRead = statFiles ? statFiles.read(pid) : readTextSync(join(dir, 'stat'));
     const stat = statRead.ok ? parseProcStat(statRead.text) : null;
     if (!stat) {
       skipped += 1;
@@ -207,6 +212,7 @@ export function scanProcesses(
       startKey: stat.startTime,
     });
   }
+  statFiles?.keepOnly(listed);
   if (commandCache && commandCache.size > processes.length * 2) {
     const alive = new Set(processes.map((p) => p.pid));
     for (const pid of commandCache.keys()) if (!alive.has(pid)) commandCache.delete(pid);
@@ -217,15 +223,18 @@ export function scanProcesses(
 export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
   let constants: SystemConstants | null = null;
   const commandCache: CommandCache = new Map();
+  let statFiles: ProcStatFiles | null = null;
   return {
     async collect(request: CollectRequest) {
       try {
         constants ??= readSystemConstants(env.procRoot);
+        statFiles ??= new ProcStatFiles(env.procRoot);
         const scan = scanProcesses(
           env.procRoot,
           constants,
           (pid) => request.slow || request.watchPids.has(pid),
           commandCache,
+          statFiles,
         );
         if ('error' in scan) {
           return scan.missing ? absent('not-present', scan.error) : failed(`procfs: ${scan.error}`);
@@ -235,6 +244,10 @@ export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
       } catch (error) {
         return failed(`procfs: ${(error as Error).message}`);
       }
+    },
+    async close() {
+      statFiles?.close();
+      statFiles = null;
     },
   };
 }
