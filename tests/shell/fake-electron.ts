@@ -21,6 +21,8 @@ export type FakeEvent =
   | { type: 'modal'; method: string; args: unknown[] }
   | { type: 'login-item'; settings: unknown }
   | { type: 'quit-prevented' }
+  /** The OS announced a shutdown; `delayed`: the app called preventDefault() to finish first. */
+  | { type: 'os-shutdown'; delayed: boolean }
   | { type: 'exit'; code: number };
 
 export type FakeCommand =
@@ -449,8 +451,9 @@ async function run(command: FakeCommand): Promise<unknown> {
       powerMonitor.emit('thermal-state-change', { state: command.state });
       return null;
     case 'os-shutdown': {
-      const { event } = preventable();
+      const { event, prevented } = preventable();
       powerMonitor.emit('shutdown', event);
+      report({ type: 'os-shutdown', delayed: prevented() });
       return null;
     }
     case 'state':

@@ -187,6 +187,8 @@ test(
       (e.menu ?? []).some((label) => label.startsWith('Pause alerts for 1 h (paused until')),
     );
     await run.command({ cmd: 'os-shutdown' });
+    const shutdown = await run.waitFor('os-shutdown');
+    assert.equal(shutdown.delayed, true, 'the OS shutdown waits (preventDefault) while history is flushed');
     assert.equal(await run.exited, 0);
     assert.match(run.output(), /IdleWatt: quitting…/);
     assertNoModal(run);
