@@ -48,6 +48,12 @@ function fromFeed(feed: FeedState): PowerPermission {
       return { state: 'denied', message: `powermetrics could not run: ${feed.message}`, canRequest: true };
     case 'closed':
       return { state: 'denied', message: 'powermetrics was stopped.', canRequest: false };
+    case 'starting':
+      return {
+        state: 'needed',
+        message: "Waiting for the administrator password: macOS's password prompt has not been answered yet.",
+        canRequest: false,
+      };
     default:
       return {
         state: 'needed',

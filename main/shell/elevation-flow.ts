@@ -115,7 +115,10 @@ export function createElevationFlow(options: ElevationFlowOptions): ElevationFlo
     async request() {
       explaining = false;
       const permission = await ask();
-      if (active) remember({ explained: true, askAtLaunch: permission.state === 'granted' });
+      // A prompt still unanswered ('needed' after the core's wait) decides nothing about later launches.
+      if (active && permission.state !== 'needed')
+        remember({ explained: true, askAtLaunch: permission.state === 'granted' });
+      else if (active) remember({ ...memory, explained: true });
       return permission;
     },
   };

@@ -111,9 +111,11 @@ export function createPowermetricsCollector(
       }
     },
     async requestPermission() {
-      if (started) return feed.requestPermission();
-      // The deferred first ask (the app explained why): wait, bounded, while a person types a password.
-      startFeed();
+      // The deferred first ask (the app explained why) starts the feed; a retry after a cancel or a
+      // failure asks the feed again. Either way the answer is the prompt's outcome, not "starting":
+      // wait, bounded, while a person types a password.
+      if (started) await feed.requestPermission();
+      else startFeed();
       const deadline = env.now() + PERMISSION_WAIT_MS;
       while (feed.status().state === 'starting' && env.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { helperStopReason } from '../../../main/collectors/darwin/powermetrics-feed.js';
+import { helperStopReason, type FeedState } from '../../../main/collectors/darwin/powermetrics-feed.js';
 import type { RaplCounterSource } from '../../../main/collectors/linux/rapl.js';
 import { createPowerPermission } from '../../../main/assembly/power-permission.js';
 import type { SamplerCollector } from '../../../main/sampler/sampler.js';
@@ -143,4 +143,27 @@ test('macOS: powermetrics that kept failing at start shows its first error line 
     message: 'powermetrics could not run: unrecognized sampler: smc (stopped after 3 quick exits)',
     canRequest: true,
   });
+});
+
+test('macOS: while the password prompt is open the permission says it waits for it, and cannot be asked twice', async () => {
+  let state: FeedState = { state: 'starting' };
+  const collector: SamplerCollector = {
+    definition: { id: 'darwin-powermetrics', tier: 'fast' },
+    instance: {
+      collect: async () => ({ status: 'absent', reason: 'warming-up' }),
+      feedState: () => state,
+      requestPermission: async () => state,
+    } as unknown as SamplerCollector['instance'],
+  };
+  const permission = createPowerPermission({ collectors: [collector], latest: () => null, replaying: false });
+  assert.deepEqual(permission.permission(), {
+    state: 'needed',
+    message: "Waiting for the administrator password: macOS's password prompt has not been answered yet.",
+    canRequest: false,
+  });
+  state = { state: 'denied' };
+  const refused = await permission.request();
+  assert.equal(refused.state, 'denied');
+  assert.match(refused.message, /it was not given/);
+  assert.equal(refused.canRequest, true);
 });

@@ -116,6 +116,21 @@ test('a prompt that throws is reported as failed, with the reason, and may be as
   assert.match(permission.message, /the password prompt failed \(osascript timed out\)/);
 });
 
+test('a prompt still unanswered after the wait is reported as waiting and changes nothing remembered', async () => {
+  const waiting: PowerPermission = {
+    state: 'needed',
+    message: "Waiting for the administrator password: macOS's password prompt has not been answered yet.",
+    canRequest: false,
+  };
+  const { flow, lines, memory } = setup({
+    memory: { explained: true, askAtLaunch: true },
+    answers: [waiting],
+  });
+  assert.deepEqual(await flow.request(), waiting);
+  assert.deepEqual(lines, [`IdleWatt: ${waiting.message}`]);
+  assert.deepEqual(memory(), { explained: true, askAtLaunch: true });
+});
+
 test('a prompt cancelled at launch stops asking at launch', async () => {
   const { flow, memory } = setup({
     memory: { explained: true, askAtLaunch: true },

@@ -225,9 +225,9 @@ test(
       if (reading.status === 'absent') assert.equal(reading.reason, 'permission');
     }
     assert.equal(prompts, 1, 'ticks never prompt again');
-    await collector.requestPermission();
-    await collector.requestPermission();
-    await waitFor(() => feed.status().state === 'denied' && prompts === 2);
+    // Two clicks while the prompt is up: both wait for its answer, which the retry reports.
+    const retried = await Promise.all([collector.requestPermission(), collector.requestPermission()]);
+    assert.deepEqual(retried, [{ state: 'denied' }, { state: 'denied' }]);
     assert.equal(prompts, 2, 'one retry, one prompt');
     assert.deepEqual(readdirSync(root), [], 'nothing left behind');
     await collector.close!();
@@ -307,6 +307,29 @@ test('with deferred elevation the first ticks do not prompt; requestPermission a
   sink!(Buffer.concat([M4MAX, Buffer.from([0])]));
   const reading = await collector.collect(request);
   assert.equal(reading.status, 'ok');
+});
+
+test('a retry after a cancelled prompt waits for the new answer instead of returning "starting"', async () => {
+  let state: 'starting' | 'running' | 'denied' = 'denied';
+  let asked = 0;
+  const feed = {
+    start: () => undefined,
+    poll: () => undefined,
+    status: () => ({ state }),
+    requestPermission: async () => {
+      asked++;
+      state = 'starting';
+      setTimeout(() => (state = 'running'), 300); // the person types the password this time
+      return { state };
+    },
+    close: async () => undefined,
+  };
+  const collector = createPowermetricsCollector(env(), { feed });
+  await collector.collect(request);
+  assert.equal(collector.feedState().state, 'denied', 'the first prompt was cancelled');
+  const answer = await collector.requestPermission();
+  assert.equal(answer.state, 'running');
+  assert.equal(asked, 1);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
