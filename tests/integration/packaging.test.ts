@@ -7,7 +7,10 @@ import { test } from 'node:test';
 import { REPO_ROOT, tempDir } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
-const asar = require('@electron/asar') as { listPackage(archive: string, options?: object): string[] };
+const asar = require('@electron/asar') as {
+  listPackage(archive: string, options?: object): string[];
+  statFile(archive: string, filename: string, followLinks?: boolean): { files?: object; unpacked?: boolean };
+};
 
 /**
  * A stand-in for Electron's unpacked runtime (electron-builder's `electronDist` option takes a
@@ -32,7 +35,7 @@ const skip =
     : 'the stand-in runtime has the Linux layout; packaging is checked on Linux';
 if (skip) console.log(`packaging test skipped: ${skip}`);
 
-test('electron-builder --dir packs dist/ and assets/ into the asar, and no node_modules', { skip }, (t) => {
+test('electron-builder --dir packs dist/, assets/ and only koffi of node_modules', { skip }, (t) => {
   const dir = tempDir(t, 'idlewatt-pack-');
   const output = join(dir, 'release');
   const run = spawnSync(
@@ -67,10 +70,24 @@ test('electron-builder --dir packs dist/ and assets/ into the asar, and no node_
   ]) {
     assert.ok(files.includes(expected), `${expected} is packed`);
   }
-  assert.deepEqual(
-    files.filter((file) => file.includes('node_modules')),
-    [],
-  );
+  // Everything is bundled into dist/ except koffi (native, required at run time on macOS): it and its
+  // prebuilt platform package sit outside the archive (app.asar.unpacked), where dlopen() reaches them.
+  const archive = join(unpacked, 'resources', 'app.asar');
+  const packedModuleFiles = files.filter((file) => {
+    if (!file.startsWith('/node_modules/')) return false;
+    const entry = asar.statFile(archive, file.slice(1), false);
+    return !('files' in entry) && !entry.unpacked;
+  });
+  assert.deepEqual(packedModuleFiles, [], 'no module code inside the archive');
+  const modules = files.filter((file) => /^\/node_modules\/(@[^/]+\/)?[^/@]+$/.test(file));
+  assert.deepEqual(modules.sort(), [
+    `/node_modules/@koromix/koffi-${process.platform}-${process.arch}`,
+    '/node_modules/koffi',
+  ]);
+  const koffi = require(join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'koffi')) as {
+    load(path: string): unknown;
+  };
+  assert.equal(typeof koffi.load, 'function', 'the unpacked koffi finds its native build');
   assert.deepEqual(
     files.filter((file) => file.endsWith('.map')),
     [],

@@ -81,4 +81,9 @@ test('package.json carries what the .deb needs (maintainer email, homepage) and 
   assert.equal(pkg.engines.node, '^20.19.0 || >=22.12.0');
   const config = loadConfig();
   assert.ok(config.files.includes('!node_modules/**/*'), 'everything is bundled into dist/');
+  // …but koffi, which the bundles leave out (native): packed, and unpacked from the asar.
+  for (const pattern of ['node_modules/koffi/**', 'node_modules/@koromix/**']) {
+    assert.ok(config.files.includes(`${pattern}/*`), `${pattern} is packed`);
+    assert.ok(config.asarUnpack.includes(pattern), `${pattern} is unpacked`);
+  }
 });
