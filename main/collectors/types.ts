@@ -145,6 +145,8 @@ export interface Connection {
   bytesReceived?: number;
   /** Payload bytes sent and acknowledged since the socket opened (tcp_info). */
   bytesSent?: number;
+  /** The socket closed while its owner was being looked up: pid is null because nobody holds it any more. */
+  ownerGone?: true;
 }
 
 export interface SocketObservation {

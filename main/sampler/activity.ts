@@ -294,8 +294,9 @@ function identify(ends: Ends, input: TrafficInput): ClientClass | null {
     const service = input.serviceByPid.get(pid);
     return service !== undefined ? { kind: 'internal', clientId: service } : { kind: 'user' };
   }
-  // A live client end whose owner is none of the pids searched (services, IdleWatt): someone else.
-  if (ends.client && ends.client.state !== 'TIME_WAIT') return { kind: 'user' };
+  // A live client end whose owner is none of the pids searched (services, IdleWatt): someone else,
+  // unless it closed before its owner could be looked up (then it is as ownerless as TIME_WAIT).
+  if (ends.client && ends.client.state !== 'TIME_WAIT' && !ends.client.ownerGone) return { kind: 'user' };
   return null;
 }
 

@@ -159,6 +159,7 @@ export function socketObservation(
   entries: readonly TcpEntry[],
   owners: ReadonlyMap<number, number>,
   ports: ReadonlySet<number> | null,
+  ownerGone: ReadonlySet<number> = new Set(),
 ): SocketObservation {
   const listening: ListeningSocket[] = [];
   const connections: Connection[] = [];
@@ -181,6 +182,7 @@ export function socketObservation(
       };
       if (e.bytesReceived !== undefined) connection.bytesReceived = e.bytesReceived;
       if (e.bytesSent !== undefined) connection.bytesSent = e.bytesSent;
+      if (pid === null && ownerGone.has(e.inode)) connection.ownerGone = true;
       connections.push(connection);
     }
   }
@@ -352,7 +354,12 @@ export function createSocketsCollector(
           if (pid === undefined) unowned.add(inode);
           else known.set(inode, pid);
         }
-        const observation = socketObservation(kept, known, null);
+        const ownerGone = await closedSince(
+          reader,
+          ports,
+          [...clientInodes].filter((i) => !found.has(i)),
+        );
+        const observation = socketObservation(kept, known, null, ownerGone);
         return ok({ sockets: { ...observation, source: read.source } }, env.now());
       } catch (error) {
         return failed(`sockets: ${(error as Error).message}`);
@@ -362,6 +369,23 @@ export function createSocketsCollector(
       reader.close();
     },
   };
+}
+
+/**
+ * Client ends whose owner was not found among the searched pids may simply have closed between the
+ * dump and the search (a poller's short request): a second dump tells those apart from sockets that
+ * are still open and held by someone else (a user's client).
+ */
+async function closedSince(
+  reader: TcpSocketReader,
+  ports: ReadonlySet<number> | null,
+  unfound: readonly number[],
+): Promise<Set<number>> {
+  if (unfound.length === 0) return new Set();
+  const again = await reader.read(ports ? [...ports] : null, false);
+  if (!again.ok) return new Set();
+  const open = new Set(again.entries.map((e) => e.inode));
+  return new Set(unfound.filter((inode) => !open.has(inode)));
 }
 
 export const SOCKETS_COLLECTOR: CollectorDefinition = {

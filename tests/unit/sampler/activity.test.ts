@@ -300,3 +300,18 @@ test('a kept-alive poller never closes its connection, so a user’s short reque
     'a poller of Next.js is no suspect for the console’s requests',
   );
 });
+
+test('a live client end whose socket closed before its owner was looked up is ownerless, not a user’s', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  t.update(base(2000, pair(3000, 63000, 200)));
+  t.update(base(4000, [timeWait(3000, 63000)])); // the console is seen closing its connection
+  const [, raced] = pair(3000, 63002, null);
+  const [, held] = pair(3000, 63004, null);
+  const tick = t.update(base(6000, [{ ...raced!, ownerGone: true }, held!])).get('next')!;
+  assert.deepEqual(
+    tick.connectionsOpened,
+    { user: 1, internal: 1 },
+    'the one that closed is the poller’s; the one still held by a process outside the stack is a user’s',
+  );
+});
