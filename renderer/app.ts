@@ -85,6 +85,10 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   idleSummary.addEventListener('click', () => tabs.select('idle', true));
   const idle = createIdlePanel({
     unloadOllama: () => api.unloadOllama(),
+    compareAfterFix: () => {
+      tabs.select('compare', true);
+      compare.runPreset('hour-vs-previous');
+    },
     pinBaseline: async (request) => {
       state.baseline = await api.pinBaseline(request);
       renderLive();

@@ -1,6 +1,7 @@
 import type { TimeRange } from '../../main/contract/report.js';
 
-export type ComparePresetId = 'hour-vs-yesterday' | 'last-15m-vs-previous' | 'today-vs-yesterday' | 'custom';
+export type ComparePresetId =
+  'hour-vs-yesterday' | 'hour-vs-previous' | 'last-15m-vs-previous' | 'today-vs-yesterday' | 'custom';
 
 export interface ComparePreset {
   id: ComparePresetId;
@@ -9,6 +10,7 @@ export interface ComparePreset {
 
 export const COMPARE_PRESETS: readonly ComparePreset[] = [
   { id: 'hour-vs-yesterday', label: 'Last hour vs same hour yesterday' },
+  { id: 'hour-vs-previous', label: 'Last hour vs the hour before' },
   { id: 'last-15m-vs-previous', label: 'Last 15 min vs the 15 min before' },
   { id: 'today-vs-yesterday', label: 'Today so far vs same time yesterday' },
   { id: 'custom', label: 'Custom windows' },
@@ -29,6 +31,8 @@ export function presetWindows(id: Exclude<ComparePresetId, 'custom'>, now: numbe
   switch (id) {
     case 'hour-vs-yesterday':
       return { before: { from: now - DAY - HOUR, to: now - DAY }, after: { from: now - HOUR, to: now } };
+    case 'hour-vs-previous':
+      return { before: { from: now - 2 * HOUR, to: now - HOUR }, after: { from: now - HOUR, to: now } };
     case 'last-15m-vs-previous':
       return {
         before: { from: now - 30 * MINUTE, to: now - 15 * MINUTE },

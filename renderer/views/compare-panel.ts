@@ -16,6 +16,8 @@ const rangeText = (r: TimeRange) => `${formatDayClock(r.from)} \u2013 ${formatDa
 
 export interface ComparePanelView {
   element: HTMLElement;
+  /** Selects a preset and runs it (e.g. after a fix: the last hour against the hour before). */
+  runPreset(id: Exclude<ComparePresetId, 'custom'>): void;
 }
 
 export function createComparePanel(options: {
@@ -160,5 +162,12 @@ export function createComparePanel(options: {
     );
   }
 
-  return { element };
+  return {
+    element,
+    runPreset(id) {
+      preset.value = id;
+      custom.hidden = true;
+      void submit();
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { formatAgo, formatEstimateWattHours } from '../format.js';
 import { idleRows } from '../model/idle-model.js';
 import type { WasteLine } from '../model/waste-model.js';
 import { createWasteLine } from './waste-line.js';
+import { recommendationActions } from '../model/recommendation-actions.js';
 
 /** "≈ 1.2 Wh" for an estimate; "unknown" where the report had no energy for it (never "0.0 Wh"). */
 function idleEnergyCell(wattHours: number | null, report: Report | null): { text: string; title: string } {
@@ -36,6 +37,8 @@ export interface IdlePanelView {
 
 export function createIdlePanel(options: {
   unloadOllama(): Promise<UnloadResult>;
+  /** After a fix: opens Compare on the last hour against the hour before. */
+  compareAfterFix?(): void;
   pinBaseline?(request: BaselinePinRequest): Promise<BaselineState>;
 }): IdlePanelView {
   const since = h('p', { class: 'lead', id: 'idle-since' });
@@ -110,6 +113,16 @@ export function createIdlePanel(options: {
   );
   const recommendations = h('ul', { class: 'recommendations', id: 'recommendations' });
   const actionStatus = h('p', { class: 'action-status', role: 'status', id: 'idle-action-status' });
+  const compareButton = h(
+    'button',
+    { type: 'button', class: 'button small', id: 'compare-after-fix', hidden: true },
+    'Compare the last hour with the hour before',
+  ) as HTMLButtonElement;
+  compareButton.addEventListener('click', () => options.compareAfterFix?.());
+  /** Once a fix was made, offer to check whether it helped. */
+  const offerCompare = () => {
+    compareButton.hidden = !options.compareAfterFix;
+  };
   const element = h(
     'section',
     { class: 'card', 'aria-labelledby': 'idle-title' },
@@ -122,6 +135,7 @@ export function createIdlePanel(options: {
     h('h3', {}, 'Recommendations'),
     recommendations,
     actionStatus,
+    compareButton,
   );
   let recSignature = '';
 
@@ -132,12 +146,33 @@ export function createIdlePanel(options: {
       const result = await options.unloadOllama();
       setText(actionStatus, result.message || (result.ok ? 'Unloaded.' : 'Nothing was unloaded.'));
       actionStatus.dataset.tone = result.ok ? 'ok' : 'error';
+      if (result.ok) offerCompare();
     } catch (e) {
       setText(actionStatus, `Could not unload: ${(e as Error).message}`);
       actionStatus.dataset.tone = 'error';
     } finally {
       button.disabled = false;
     }
+  }
+
+  async function copy(command: string, code: HTMLElement): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(command);
+      setText(actionStatus, 'Command copied. Run it in a terminal, then compare the hours after.');
+      actionStatus.dataset.tone = 'ok';
+    } catch {
+      // No clipboard (a browser without permission): select it so one keystroke copies it.
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      setText(
+        actionStatus,
+        'The clipboard is not available here: the command is selected, copy it with Ctrl+C or ⌘C.',
+      );
+      actionStatus.dataset.tone = 'error';
+    }
+    offerCompare();
   }
 
   return {
@@ -193,16 +228,30 @@ export function createIdlePanel(options: {
           recs.length === 0
             ? h('li', { class: 'muted' }, input.today?.recommendationsNote ?? '')
             : recs.map((r) => {
-                const button =
-                  r.action === 'unload-ollama'
-                    ? h(
-                        'button',
-                        { type: 'button', class: 'button small', 'data-action': 'unload-ollama' },
-                        'Unload Ollama models',
-                      )
-                    : null;
-                button?.addEventListener('click', () => void unload(button));
-                return h('li', {}, h('span', {}, r.text), button);
+                const actions = recommendationActions(r, input.latest?.platform ?? null);
+                const commands: HTMLElement[] = [];
+                const buttons = actions.map((action) => {
+                  const button = h(
+                    'button',
+                    { type: 'button', class: 'button small', 'data-action': action.kind },
+                    action.label,
+                  ) as HTMLButtonElement;
+                  if (action.kind === 'unload-ollama') {
+                    button.addEventListener('click', () => void unload(button));
+                  } else {
+                    const code = h('code', { class: 'command' }, action.command);
+                    commands.push(code);
+                    button.addEventListener('click', () => void copy(action.command, code));
+                  }
+                  return button;
+                });
+                return h(
+                  'li',
+                  { 'data-service': r.serviceId ?? '' },
+                  h('span', {}, r.text),
+                  commands,
+                  buttons.length ? h('span', { class: 'button-row' }, buttons) : null,
+                );
               }),
         );
       }

@@ -439,6 +439,33 @@ export function definePopoverSuite(
           );
           assert.ok((await text(page, '#idle-action-status')).length > 0);
         }
+        // A recommendation to lower OLLAMA_KEEP_ALIVE hands over the command, shown whole.
+        const copy = await page.$('button[data-action="copy-command"]');
+        if (copy) {
+          assert.match(await text(page, '.recommendations code.command'), /OLLAMA_KEEP_ALIVE/);
+          await copy.click();
+          await page.waitForFunction(() =>
+            /copied|selected/.test(
+              (globalThis as any).document.getElementById('idle-action-status')?.textContent ?? '',
+            ),
+          );
+        }
+        // After a fix: the last hour against the hour before, in the Compare tab.
+        if (await page.isVisible('#compare-after-fix')) {
+          await page.click('#compare-after-fix');
+          assert.equal(await page.getAttribute('#tab-compare', 'aria-selected'), 'true');
+          assert.equal(await page.inputValue('#compare-preset'), 'hour-vs-previous');
+          await page.waitForSelector('#compare-verdict');
+          await page.click('#tab-idle');
+        }
+        mkdirSync(RESULTS, { recursive: true });
+        await page.screenshot({ path: join(RESULTS, `popover-idle-420${suffix}.png`), fullPage: true });
+        if (options.readmeScreenshot && process.env.IDLEWATT_UPDATE_SCREENSHOTS === '1') {
+          copyFileSync(
+            join(RESULTS, `popover-idle-420${suffix}.png`),
+            join(REPO_ROOT, 'assets/screenshots/popover-idle.png'),
+          );
+        }
 
         await page.focus('#tab-idle');
         await page.keyboard.press('ArrowRight');

@@ -412,7 +412,7 @@ export function syntheticReport(range: TimeRange, options: SyntheticOptions, ale
             },
             {
               serviceId: 'ollama',
-              text: 'Ollama keeps 2 models (9.1 GB) loaded with no requests for 44 min: unloading them frees memory and lets the GPU idle.',
+              text: `Ollama kept 2 models (9.1 GB) loaded for 44 min with no requests: \u2248 ${ollama.idleWattHours?.toFixed(1) ?? '?'} Wh; lower OLLAMA_KEEP_ALIVE or unload it.`,
               wattHours: ollama.idleWattHours,
               action: 'unload-ollama',
             },
