@@ -1,12 +1,14 @@
 // A whole /proc scan on this machine with about 500 processes (target: under 15 ms of CPU,
 // so the slow tier stays cheap on a busy laptop).
 // Tops the process count up to --target with idle `sleep` children, scans /proc with the procfs
-// collector's single pass (command lines cached across scans, as in the running monitor), and
+// collector's single pass (command lines cached and stat files kept open across scans, as in the
+// running monitor), and
 // reports CPU ms per scan.
 // Usage: node --import tsx bench/proc-scan.bench.ts [--target 500] [--iterations 50]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ProcStatFiles } from '../main/collectors/linux/proc-stat-files.js';
 import { readSystemConstants, scanProcesses, type CommandCache } from '../main/collectors/linux/procfs.js';
 import { measure } from './cpu-clock.js';
 
@@ -25,9 +27,10 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const constants = readSystemConstants('/proc');
   const cache: CommandCache = new Map();
+  const statFiles = new ProcStatFiles('/proc');
   let scanned = 0;
   const m = await measure(iterations, () => {
-    const scan = scanProcesses('/proc', constants, () => false, cache);
+    const scan = scanProcesses('/proc', constants, () => false, cache, statFiles);
     if ('error' in scan) throw new Error(scan.error);
     scanned = scan.processes.length;
   });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every bench/*.bench.ts, saves each one's JSON to bench/results/<name>.json
-// with the machine it ran on, and prints a one-line summary per benchmark.
+// with the machine it ran on, prints a one-line summary per benchmark, and regenerates the README's
+// performance tables from the results (bench/readme-table.mjs).
 // Usage: node bench/run.mjs [name …]   e.g. `node bench/run.mjs peers scale`
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,11 @@ for (const file of files) {
   process.stdout.write(`bench ${name}: ${JSON.stringify(json).slice(0, 400)}\n`);
 }
 process.stdout.write(`bench: ${files.length - failures} of ${files.length} ran; results in bench/results/\n`);
+const table = spawnSync(process.execPath, [join(benchDir, 'readme-table.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (table.status !== 0) failures++;
 process.exit(failures === 0 ? 0 : 1);
 
 /** The last top-level JSON object a benchmark printed (single line or pretty-printed). */

@@ -4,7 +4,10 @@ import { failureOf, readTextSync, type TextRead } from './read-files.js';
 
 /** statfs type of procfs (linux/magic.h). */
 const PROC_SUPER_MAGIC = 0x9fa0;
-/** Descriptors kept at most; processes beyond these are read by path as before. */
+/**
+ * Descriptors kept at most; processes beyond these are read by path as before. Each open stat file
+ * holds a seq_file buffer (a 4 KiB page) in the kernel, so this bounds that memory at 4 MiB.
+ */
 const MAX_OPEN = 1024;
 /** A stat line is one short line (comm is at most 64 bytes); a longer read grows the buffer. */
 const INITIAL_BYTES = 1024;
