@@ -128,7 +128,7 @@ export function renderTables() {
     const r = procScan.result;
     row(
       `Whole \`/proc\` scan with ${r.processes} processes (\`proc-scan\`)`,
-      `**${fixed(r.cpuMsPerScan, 1)} ms CPU** (${fixed(r.cpuMsPerScanWithoutCommandCache, 1)} ms without the command-line cache)`,
+      `**${fixed(r.cpuMsPerScan, 1)} ms CPU** (${fixed(r.cpuMsPerScanWithoutCommandCache, 1)} ms for a first scan, nothing cached)`,
       '< 15 ms',
       met(r.met),
       procScan,
@@ -193,7 +193,7 @@ export function renderTables() {
     '',
     machine
       ? `Machine: ${machine.platform}, Node ${machine.node}, ${machine.memoryGiB} GiB. It is shared with other ` +
-          'work (up to 8 engineers on 2 cores; the load average of each run is below), so CPU figures are ' +
+          'builds and tests (the load average of each run is below), so CPU figures are ' +
           'conservative: they are each process’s own CPU time, which load inflates less than wall time, but does not remove.'
       : 'No benchmark results yet: run `npm run bench`.',
   );
