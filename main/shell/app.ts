@@ -75,7 +75,9 @@ function apiPortFromEnv(env: NodeJS.ProcessEnv): number | null {
 function buildMenu(items: TrayMenuItem[]): Electron.Menu {
   return Menu.buildFromTemplate(
     items.map((item) =>
-      'type' in item ? { type: 'separator' as const } : { label: item.label, click: item.click },
+      'type' in item
+        ? { type: 'separator' as const }
+        : { label: item.label, click: item.click, enabled: item.enabled ?? true },
     ),
   );
 }

@@ -1,3 +1,4 @@
+import { formatAmount } from '../contract/format.js';
 import {
   formatWatts as formatFigure,
   packageLabel,
@@ -67,6 +68,28 @@ export function formatTrayWatts(sample: Sample): string {
   return pkg === null ? '' : `${packageLabel(sample)} ${formatWatts(pkg)}`;
 }
 
+/** Below this a service's estimate is noise, not worth naming in the tray. */
+const NAMED_SERVICE_MIN_WATTS = 0.5;
+
+/**
+ * The tray's one line: the watts, and the service drawing the most by estimate, e.g.
+ * "7.2 W · VibeVoice ≈ 4.0 W while idle"; null without a power figure. The tooltip leads with it and
+ * the Linux menu (where the tooltip may never show) carries it as its first item.
+ */
+export function trayHeadline(sample: Sample): string | null {
+  const watts = formatTrayWatts(sample);
+  if (watts === '') return null;
+  let top: { name: string; watts: number } | null = null;
+  for (const s of sample.services) {
+    const w = finiteOrNull(s.estimatedWatts);
+    if (s.status === 'running' && w !== null && w >= NAMED_SERVICE_MIN_WATTS && (!top || w > top.watts)) {
+      top = { name: s.name, watts: w };
+    }
+  }
+  if (!top) return watts;
+  return `${watts} \u00b7 ${top.name} \u2248 ${formatAmount(top.watts, 'W')}${sample.idle.stackIdle ? ' while idle' : ''}`;
+}
+
 function powerLine(sample: Sample, path: 'systemWatts' | 'packageWatts', name: string): string {
   const watts = finiteOrNull(sample.power[path]);
   if (watts === null)
@@ -94,6 +117,8 @@ export function trayTooltip(
   if (notes.startError) {
     lines.push(`Could not start: ${notes.startError}`);
   } else if (sample) {
+    const headline = trayHeadline(sample);
+    if (headline) lines.push(headline);
     if (sample.power.systemWatts === null && sample.power.packageWatts === null) {
       const why = [
         ...new Set([sample.absent['power.systemWatts'], sample.absent['power.packageWatts']].filter(Boolean)),
@@ -113,8 +138,15 @@ export function trayTooltip(
   return lines.join('\n');
 }
 
-export function trayMenuItems(actions: TrayActions, pausedUntil: number | null): TrayMenuItem[] {
+export function trayMenuItems(
+  actions: TrayActions,
+  pausedUntil: number | null,
+  headline: string | null = null,
+): TrayMenuItem[] {
   return [
+    ...(headline
+      ? [{ label: headline, click: actions.open, enabled: false }, { type: 'separator' } as const]
+      : []),
     { label: 'Open IdleWatt', click: actions.open },
     pausedUntil === null
       ? { label: 'Pause alerts for 1 h', click: actions.pauseAlertsForAnHour }
@@ -149,10 +181,15 @@ export function createTrayController<Image, Menu>(options: {
   let startError: string | null = null;
   const view: TrayView = { state: 'unknown', title: '', tooltip: '' };
   let shownState: TrayState | null = null;
+  let headline: string | null = null;
+  let menuHeadline: string | null = null;
+  let menuBuiltAt = -Infinity;
   let menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
 
   const installMenu = (): void => {
-    menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil));
+    menuHeadline = headline;
+    menuBuiltAt = now();
+    menu = options.buildMenu(trayMenuItems(options.actions, pausedUntil, headline));
     if (platform !== 'darwin') tray.setContextMenu(menu);
   };
 
@@ -175,6 +212,14 @@ export function createTrayController<Image, Menu>(options: {
     const tooltip = trayTooltip(sample, state, pausedUntil, { undeliveredAlert, startError });
     if (tooltip !== view.tooltip) tray.setToolTip(tooltip);
     view.tooltip = tooltip;
+    headline = sample && !startError ? trayHeadline(sample) : null;
+    // The menu is rebuilt for a new line at most every 15 s: watts change every tick.
+    if (
+      headline !== menuHeadline &&
+      (menuHeadline === null || headline === null || now() - menuBuiltAt >= 15_000)
+    ) {
+      installMenu();
+    }
   };
 
   if (platform === 'darwin') tray.on('right-click', () => tray.popUpContextMenu(menu));

@@ -181,7 +181,15 @@ test(
     assert.equal(created.skipTaskbar, true, 'the popover is not listed in Linux taskbars');
     assert.equal(created.sandbox, true);
     // Pausing needs the monitor, not the page.
-    await run.waitFor('tray', (e) => /W$/.test(e.tooltip.split('\n')[1] ?? '') || /Power:/.test(e.tooltip));
+    await run.waitFor(
+      'tray',
+      (e) => /\d W\b/.test(e.tooltip.split('\n')[1] ?? '') || /Power:/.test(e.tooltip),
+    );
+    // The Linux menu carries the tooltip's line, where the tooltip may never show.
+    const line = /^\d+(\.\d)? W( \u00b7 .+ \u2248 \d+(\.\d+)? W( while idle)?)?$/;
+    const lined = await run.waitFor('tray', (e) => line.test(e.menu?.[0] ?? ''));
+    assert.equal(lined.menu![1], '\u2014', 'a separator under the line');
+    assert.match(lined.tooltip.split('\n')[1] ?? '', line);
     await run.command({ cmd: 'click-menu', label: 'Pause alerts for 1 h' });
     await run.waitFor('tray', (e) =>
       (e.menu ?? []).some((label) => label.startsWith('Pause alerts for 1 h (paused until')),

@@ -6,11 +6,13 @@ import { THERMAL_PRESSURES } from '../../../main/contract/index.js';
 import {
   createTrayController,
   formatTrayWatts,
+  trayHeadline,
   type TrayMenuItem,
   type TrayState,
 } from '../../../main/shell/tray-controller.js';
 import { trayIconPath } from '../../../main/shell/tray-icons.js';
 import { REPO_ROOT } from '../../helpers.js';
+import { makeService } from '../../sample-factory.js';
 import { CallLog, FakeEmitter, makeSample } from './fakes.js';
 
 type FakeImage = { icon: TrayState };
@@ -133,8 +135,13 @@ test('Linux: no title, and the context menu is attached with Open, Pause alerts 
   assert.equal(log.named('setTitle').length, 0);
   const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
   const labels = menu.items.map((item) => ('type' in item ? '---' : item.label));
-  assert.deepEqual(labels, ['Open IdleWatt', 'Pause alerts for 1 h', '---', 'Quit']);
-  for (const item of menu.items) if (!('type' in item)) item.click();
+  assert.deepEqual(labels, ['7.8 W', '---', 'Open IdleWatt', 'Pause alerts for 1 h', '---', 'Quit']);
+  assert.equal(
+    (menu.items[0] as { enabled?: boolean }).enabled,
+    false,
+    'the line is information, not an action',
+  );
+  for (const item of menu.items.slice(2)) if (!('type' in item)) item.click();
   assert.deepEqual(
     actions.calls.map(([name]) => name),
     ['open', 'pause', 'quit'],
@@ -164,7 +171,8 @@ test('a pause that ran out is no longer shown: tooltip and menu drop it at the n
   controller.update(makeSample({ systemWatts: 5 }));
   assert.doesNotMatch(controller.view.tooltip, /paused/);
   const menu = log.named('setContextMenu').at(-1)![0] as FakeMenu;
-  assert.equal((menu.items[1] as { label: string }).label, 'Pause alerts for 1 h');
+  const labels = menu.items.map((item) => ('type' in item ? '---' : item.label));
+  assert.ok(labels.includes('Pause alerts for 1 h'), labels.join(' | '));
 });
 
 test('an alert the OS would not show is named in the tooltip and flagged in the macOS title until seen', () => {
@@ -193,4 +201,42 @@ test('a monitor that could not start says why in the tooltip, and the menu still
   assert.ok(quit && 'click' in quit);
   quit.click();
   assert.deepEqual(actions.named('quit'), [[]]);
+});
+
+test('the tray line names the service drawing the most while the stack is idle, in the tooltip and the Linux menu', () => {
+  const { controller, log, clock } = setup('linux');
+  const idle = makeSample({ systemWatts: 7.2, stackIdle: true });
+  idle.services = [
+    makeService('vibevoice', { name: 'VibeVoice', estimatedWatts: 4.04 }),
+    makeService('ollama', { estimatedWatts: 0.3 }),
+  ];
+  controller.update(idle);
+  assert.equal(trayHeadline(idle), '7.2 W \u00b7 VibeVoice \u2248 4.0 W while idle');
+  assert.equal(controller.view.tooltip.split('\n')[1], '7.2 W \u00b7 VibeVoice \u2248 4.0 W while idle');
+  const menu = () => log.named('setContextMenu').at(-1)![0] as FakeMenu;
+  assert.equal(
+    (menu().items[0] as { label: string }).label,
+    '7.2 W \u00b7 VibeVoice \u2248 4.0 W while idle',
+  );
+
+  // Watts change every tick: the menu follows at most every 15 s.
+  const builds = log.named('setContextMenu').length;
+  controller.update({ ...idle, power: { ...idle.power, systemWatts: 7.4 } });
+  assert.equal(log.named('setContextMenu').length, builds);
+  assert.match(controller.view.tooltip, /^IdleWatt\n7\.4 W/, 'the tooltip follows at once');
+  clock.at += 15_000;
+  controller.update({ ...idle, power: { ...idle.power, systemWatts: 7.4 } });
+  assert.equal(
+    (menu().items[0] as { label: string }).label,
+    '7.4 W \u00b7 VibeVoice \u2248 4.0 W while idle',
+  );
+
+  const busy = { ...idle, idle: { ...idle.idle, stackIdle: false } };
+  assert.equal(
+    trayHeadline(busy),
+    '7.2 W \u00b7 VibeVoice \u2248 4.0 W',
+    'no "while idle" while the stack is active',
+  );
+  assert.equal(trayHeadline({ ...idle, services: [] }), '7.2 W');
+  assert.equal(trayHeadline(makeSample({ systemWatts: null, packageWatts: null })), null);
 });
