@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the README's pictures (assets/screenshots/) with the browser tests against the real
-// monitor replaying the shipped recording. `npm test` never writes there.
+// monitor replaying the demo recording (tests/fixtures/replay/darwin-m4max-demo). `npm test` never
+// writes there.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
