@@ -21,6 +21,7 @@ export type FakeEvent =
   | { type: 'modal'; method: string; args: unknown[] }
   | { type: 'login-item'; settings: unknown }
   | { type: 'quit-prevented' }
+  | { type: 'second-instance'; trayExists: boolean }
   /** The OS announced a shutdown; `delayed`: the app called preventDefault() to finish first. */
   | { type: 'os-shutdown'; delayed: boolean }
   | { type: 'exit'; code: number };
@@ -103,6 +104,15 @@ class FakeApp extends Emitter {
         resolve();
       });
     });
+  }
+  override on(event: string, listener: Listener): any {
+    super.on(event, listener);
+    // A second launch that arrives the moment the app listens for one: before it has a tray or a popover.
+    if (event === 'second-instance' && process.env.FAKE_ELECTRON_SECOND_INSTANCE_EARLY === '1') {
+      report({ type: 'second-instance', trayExists: trays.length > 0 });
+      listener({}, [], process.cwd(), {});
+    }
+    return this;
   }
   setName(name: string): void {
     this.name = name;

@@ -145,6 +145,27 @@ test(
   },
 );
 
+test(
+  'a second launch that arrives before the tray exists opens the popover once it does',
+  { skip },
+  async (t) => {
+    const dataDir = tempDir(t, 'idlewatt-shell-');
+    writeSettings(dataDir);
+    const run = start(t, {
+      dataDir,
+      platform: 'linux',
+      args: ['--replay', RECORDING],
+      env: { FAKE_ELECTRON_SECOND_INSTANCE_EARLY: '1' },
+    });
+    const early = await run.waitFor('second-instance');
+    assert.equal(early.trayExists, false);
+    // Nothing else opens the popover on Linux in replay mode: only the queued second launch does.
+    await run.waitFor('window-shown');
+    await run.command({ cmd: 'click-menu', label: 'Quit' });
+    assert.equal(await run.exited, 0);
+  },
+);
+
 test('a quit during start-up still runs the graceful shutdown', { skip }, async (t) => {
   const dataDir = tempDir(t, 'idlewatt-shell-');
   writeSettings(dataDir);
