@@ -7,12 +7,15 @@ import type { TcpState } from '../types.js';
  * in network byte order.
  */
 
+/** In a request: both families in one dump (see encodeDiagRequest). */
+export const AF_UNSPEC = 0;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const AF_NETLINK = 16;
 export const NETLINK_SOCK_DIAG = 4;
 const IPPROTO_TCP = 6;
 const SOCK_DIAG_BY_FAMILY = 20;
+const TCPDIAG_GETSOCK = 18;
 const NLM_F_REQUEST = 0x1;
 const NLM_F_DUMP = 0x300;
 export const NLMSG_ERROR = 2;
@@ -27,6 +30,8 @@ const INET_DIAG_BC_D_LE = 5;
 
 const NLMSG_HEADER = 16;
 const REQ_V2 = 56;
+/** struct inet_diag_req: family, src_len, dst_len, ext, inet_diag_sockid, states, dbs. */
+const REQ_V1 = 60;
 const DIAG_MSG = 72;
 const RTA_HEADER = 4;
 /** Every TCP state, TIME_WAIT and NEW_SYN_RECV included. */
@@ -92,7 +97,14 @@ function writeOp(buf: Buffer, at: number, code: number, yes: number, no: number)
 }
 
 export interface DiagRequestOptions {
-  family: typeof AF_INET | typeof AF_INET6;
+  /**
+   * AF_UNSPEC: IPv4 and IPv6 sockets from one walk of the kernel's tables, through the older
+   * TCPDIAG_GETSOCK request (inet_diag_dump_compat sets the family to AF_UNSPEC). A
+   * SOCK_DIAG_BY_FAMILY request names one family, and each one walks the whole established-connection
+   * hash table (hundreds of thousands of buckets however few sockets there are): the largest part of
+   * a dump's cost.
+   */
+  family: typeof AF_UNSPEC | typeof AF_INET | typeof AF_INET6;
   /** Sockets whose local or remote port is one of these; empty: every TCP socket. */
   ports: readonly number[];
   sequence: number;
@@ -100,27 +112,38 @@ export interface DiagRequestOptions {
   listenersOnly?: boolean;
 }
 
-/** One SOCK_DIAG_BY_FAMILY dump request for TCP sockets in every state, asking for tcp_info. */
+/** One dump request for TCP sockets in every state (or listeners only), asking for tcp_info. */
 export function encodeDiagRequest(options: DiagRequestOptions): Buffer {
   const filter = options.ports.length > 0 ? encodePortFilter(options.ports) : null;
   const attribute = filter ? align4(RTA_HEADER + filter.length) : 0;
-  const length = NLMSG_HEADER + REQ_V2 + attribute;
+  const both = options.family === AF_UNSPEC;
+  const body = both ? REQ_V1 : REQ_V2;
+  const length = NLMSG_HEADER + body + attribute;
   const buf = Buffer.alloc(length);
   buf.writeUInt32LE(length, 0);
-  buf.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  buf.writeUInt16LE(both ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY, 4);
   buf.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
   buf.writeUInt32LE(options.sequence >>> 0, 8);
   buf.writeUInt32LE(0, 12);
   const req = NLMSG_HEADER;
-  buf.writeUInt8(options.family, req);
-  buf.writeUInt8(IPPROTO_TCP, req + 1);
-  buf.writeUInt8(1 << (INET_DIAG_INFO - 1), req + 2);
-  buf.writeUInt32LE(options.listenersOnly ? LISTEN_ONLY : ALL_STATES, req + 4);
+  const ext = 1 << (INET_DIAG_INFO - 1);
+  const states = options.listenersOnly ? LISTEN_ONLY : ALL_STATES;
   // inet_diag_sockid stays zero: no exact-socket lookup. Cookie ~0 means "no cookie".
-  buf.writeUInt32LE(0xffffffff, req + 8 + 40);
-  buf.writeUInt32LE(0xffffffff, req + 8 + 44);
+  if (both) {
+    buf.writeUInt8(ext, req + 3);
+    buf.writeUInt32LE(0xffffffff, req + 4 + 40);
+    buf.writeUInt32LE(0xffffffff, req + 4 + 44);
+    buf.writeUInt32LE(states, req + 52);
+  } else {
+    buf.writeUInt8(options.family, req);
+    buf.writeUInt8(IPPROTO_TCP, req + 1);
+    buf.writeUInt8(ext, req + 2);
+    buf.writeUInt32LE(states, req + 4);
+    buf.writeUInt32LE(0xffffffff, req + 8 + 40);
+    buf.writeUInt32LE(0xffffffff, req + 8 + 44);
+  }
   if (filter) {
-    const rta = NLMSG_HEADER + REQ_V2;
+    const rta = NLMSG_HEADER + body;
     buf.writeUInt16LE(RTA_HEADER + filter.length, rta);
     buf.writeUInt16LE(INET_DIAG_REQ_BYTECODE, rta + 2);
     filter.copy(buf, rta + RTA_HEADER);
@@ -178,7 +201,8 @@ export function decodeDiagChunk(buf: Buffer, sequence?: number): DiagChunk {
       chunk.done = true;
       break;
     }
-    if (type !== SOCK_DIAG_BY_FAMILY) continue;
+    // A TCPDIAG_GETSOCK request is answered in messages of its own type, with the same layout.
+    if (type !== SOCK_DIAG_BY_FAMILY && type !== TCPDIAG_GETSOCK) continue;
     const socket = decodeDiagMessage(body);
     if (socket) chunk.sockets.push(socket);
   }

@@ -11,7 +11,7 @@ import type {
   SocketObservation,
   TcpState,
 } from '../types.js';
-import { encodeDiagRequest, AF_INET, AF_INET6, type DiagSocket } from './inet-diag.js';
+import { encodeDiagRequest, AF_INET, AF_INET6, AF_UNSPEC, type DiagSocket } from './inet-diag.js';
 import { listDirSync, readLinkSync, readTextSync } from './read-files.js';
 import { openSockDiag, type SockDiagChannel } from './sock-diag-channel.js';
 import { parseSs, ssArgs } from './ss.js';
@@ -206,23 +206,30 @@ class TcpSocketReader {
   private sequence = 1;
   /** Why a reader is not used, until the next slow tick tries it again. */
   private readonly unusable = new Map<SocketReaderName, string>();
+  /** Whether the kernel refused the one-dump-for-both-families request (until the next slow tick). */
+  private perFamily = false;
 
   constructor(
     private readonly env: CollectorEnv,
     private readonly readers: readonly SocketReaderName[],
+    private readonly openChannel: () => Promise<SockDiagChannel | string>,
+    liveKernel: boolean,
   ) {
-    if (env.procRoot !== '/proc') {
-      const why = `procRoot ${env.procRoot} is not the live /proc`;
-      this.unusable.set('sock-diag', why);
-      this.unusable.set('ss', why);
-    }
+    if (!liveKernel) this.unusable.set('sock-diag', `procRoot ${env.procRoot} is not the live /proc`);
+    if (env.procRoot !== '/proc') this.unusable.set('ss', `procRoot ${env.procRoot} is not the live /proc`);
   }
 
   /** `ports` null: every connection; listeners are always all read on slow ticks. */
   async read(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {
     if (slow && this.env.procRoot === '/proc') this.unusable.clear();
+    if (slow) this.perFamily = false;
     if (this.readers.includes('sock-diag') && !this.unusable.has('sock-diag')) {
-      const read = await this.readSockDiag(ports, slow);
+      let read = this.perFamily ? null : await this.readSockDiag(ports, slow, [AF_UNSPEC]);
+      if (!read?.ok) {
+        // Kernels without the older TCPDIAG_GETSOCK request: one dump per family.
+        this.perFamily = true;
+        read = await this.readSockDiag(ports, slow, [AF_INET, AF_INET6]);
+      }
       if (read.ok) return read;
       this.unusable.set('sock-diag', read.error);
     }
@@ -234,19 +241,23 @@ class TcpSocketReader {
     return this.readProc();
   }
 
-  private async readSockDiag(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {
+  private async readSockDiag(
+    ports: readonly number[] | null,
+    slow: boolean,
+    families: readonly (typeof AF_UNSPEC | typeof AF_INET | typeof AF_INET6)[],
+  ): Promise<EntriesRead> {
     if (!this.channel) {
-      const opened = await openSockDiag();
+      const opened = await this.openChannel();
       if (typeof opened === 'string') return { ok: false, error: opened };
       this.channel = opened;
     }
     const entries: TcpEntry[] = [];
     const requests: {
-      family: typeof AF_INET | typeof AF_INET6;
+      family: (typeof families)[number];
       ports: readonly number[];
       listenersOnly: boolean;
     }[] = [];
-    for (const family of [AF_INET, AF_INET6] as const) {
+    for (const family of families) {
       if (slow && ports) requests.push({ family, ports: [], listenersOnly: true });
       requests.push({ family, ports: ports ?? [], listenersOnly: false });
     }
@@ -312,9 +323,18 @@ class TcpSocketReader {
  */
 export function createSocketsCollector(
   env: CollectorEnv,
-  options: { readers?: readonly SocketReaderName[] } = {},
+  options: {
+    readers?: readonly SocketReaderName[];
+    /** A stand-in for the kernel's netlink socket (tests); its answers then count as live. */
+    openSockDiag?: () => Promise<SockDiagChannel | string>;
+  } = {},
 ): CollectorInstance {
-  const reader = new TcpSocketReader(env, options.readers ?? ALL_READERS);
+  const reader = new TcpSocketReader(
+    env,
+    options.readers ?? ALL_READERS,
+    options.openSockDiag ?? openSockDiag,
+    options.openSockDiag !== undefined || env.procRoot === '/proc',
+  );
   const known = new Map<number, number>();
   const unowned = new Set<number>();
   let clientPidsKey = '';

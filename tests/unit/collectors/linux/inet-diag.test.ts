@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import {
   AF_INET,
   AF_INET6,
+  AF_UNSPEC,
   decodeDiagChunk,
   encodeDiagRequest,
   encodePortFilter,
@@ -91,6 +92,42 @@ test('dump request: netlink header, inet_diag_req_v2 asking for tcp_info, byteco
   const listeners = encodeDiagRequest({ family: AF_INET, ports: [], sequence: 1, listenersOnly: true });
   assert.equal(listeners.length, 72, 'no filter: no attribute');
   assert.equal(listeners.readUInt32LE(20), 1 << 10, 'LISTEN only');
+});
+
+test('both families in one dump: TCPDIAG_GETSOCK with inet_diag_req (family in the first byte, states at 52)', () => {
+  const req = encodeDiagRequest({ family: AF_UNSPEC, ports: [3000], sequence: 9 });
+  assert.equal(req.length, 16 + 60 + 4 + 40);
+  assert.equal(req.readUInt32LE(0), req.length);
+  assert.equal(req.readUInt16LE(4), 18, 'TCPDIAG_GETSOCK');
+  assert.equal(req.readUInt16LE(6), 0x301, 'NLM_F_REQUEST | NLM_F_DUMP');
+  assert.equal(req.readUInt32LE(8), 9);
+  assert.deepEqual([req[16], req[17], req[18], req[19]], [AF_UNSPEC, 0, 0, 2], 'family, lengths, ext INFO');
+  assert.deepEqual(req.subarray(20, 60), Buffer.alloc(40), 'no exact socket');
+  assert.deepEqual([req.readUInt32LE(60), req.readUInt32LE(64)], [0xffffffff, 0xffffffff], 'no cookie');
+  assert.equal(req.readUInt32LE(68), 0xffffffff, 'every state');
+  assert.equal(req.readUInt32LE(72), 0, 'idiag_dbs');
+  assert.equal(req.readUInt16LE(76), 44, 'attribute length');
+  assert.equal(req.readUInt16LE(78), 1, 'INET_DIAG_REQ_BYTECODE');
+  assert.deepEqual(req.subarray(80), encodePortFilter([3000]));
+  const listeners = encodeDiagRequest({ family: AF_UNSPEC, ports: [], sequence: 1, listenersOnly: true });
+  assert.equal(listeners.length, 76, 'no filter: no attribute');
+  assert.equal(listeners.readUInt32LE(68), 1 << 10, 'LISTEN only');
+});
+
+test('replies to TCPDIAG_GETSOCK carry its message type and decode like SOCK_DIAG_BY_FAMILY ones', () => {
+  for (const chunk of fixtureChunks()) {
+    const renamed = Buffer.from(chunk);
+    for (let at = 0; at + 16 <= renamed.length; at += (renamed.readUInt32LE(at) + 3) & ~3) {
+      if (renamed.readUInt16LE(at + 4) === 20) renamed.writeUInt16LE(18, at + 4);
+    }
+    assert.deepEqual(decodeDiagChunk(renamed), decodeDiagChunk(chunk));
+  }
+  const other = Buffer.from(fixtureChunks()[0]!);
+  other.writeUInt16LE(19, 4);
+  assert.equal(
+    decodeDiagChunk(other).sockets.length,
+    decodeDiagChunk(fixtureChunks()[0]!).sockets.length - 1,
+  );
 });
 
 function fixtureChunks(): Buffer[] {

@@ -3,7 +3,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { runCommand } from '../../../../main/collectors/exec.js';
 import { createSocketsCollector, type SocketReaderName } from '../../../../main/collectors/linux/sockets.js';
-import { AF_INET, encodeDiagRequest } from '../../../../main/collectors/linux/inet-diag.js';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  encodeDiagRequest,
+  type DiagSocket,
+} from '../../../../main/collectors/linux/inet-diag.js';
 import { openSockDiag } from '../../../../main/collectors/linux/sock-diag-channel.js';
 import type { Connection } from '../../../../main/collectors/types.js';
 import { expectOk, linuxEnv, request } from './linux-env.js';
@@ -171,3 +177,29 @@ test(
     assert.ok(sockets.connections.every((c) => ports.has(c.localPort) || ports.has(c.remotePort)));
   },
 );
+
+test('one dump for both families returns what a dump per family returns', { skip: skipReason }, async (t) => {
+  const channel = await openSockDiag();
+  if (typeof channel === 'string') return t.skip(`sock_diag unavailable here: ${channel}`);
+  const s = await stack();
+  t.after(() => {
+    channel.close();
+    s.close();
+  });
+  const key = (d: DiagSocket) =>
+    `${d.state} ${d.localAddress}:${d.localPort} ${d.remoteAddress}:${d.remotePort} ${d.inode}`;
+  const dump = (family: typeof AF_UNSPEC | typeof AF_INET | typeof AF_INET6, sequence: number) => {
+    const outcome = channel.dump(encodeDiagRequest({ family, ports: [s.port], sequence }), sequence);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    return outcome.sockets;
+  };
+  const outcome = channel.dump(encodeDiagRequest({ family: AF_UNSPEC, ports: [s.port], sequence: 1 }), 1);
+  if (!outcome.ok)
+    return t.skip(`this kernel refuses TCPDIAG_GETSOCK (${outcome.error}): per family is used`);
+  const both = outcome.sockets;
+  const perFamily = [...dump(AF_INET, 2), ...dump(AF_INET6, 3)];
+  assert.ok(both.length >= 4, 'listener, both ends of the keep-alive request, the TIME_WAIT end');
+  assert.deepEqual(both.map(key).sort(), perFamily.map(key).sort());
+  const server = both.find((d) => d.localPort === s.port && d.remotePort === s.keepAlive.localPort);
+  assert.equal(server?.bytesReceived, REQUEST.length, 'tcp_info asked for and decoded');
+});

@@ -7,6 +7,9 @@ import {
   parseHexAddress,
   parseProcNetTcp,
 } from '../../../../main/collectors/linux/sockets.js';
+import type { DiagSocket } from '../../../../main/collectors/linux/inet-diag.js';
+import type { SocketObservation } from '../../../../main/collectors/types.js';
+import type { SockDiagChannel } from '../../../../main/collectors/linux/sock-diag-channel.js';
 import { readFileSync } from 'node:fs';
 import { tempDir } from '../../../helpers.js';
 import { expectOk, linuxEnv, PROCFS_PROC, request, writeTree } from './linux-env.js';
@@ -201,4 +204,120 @@ test('between slow ticks only service ports are reported', async (t) => {
 test('no /proc/net/tcp at all is not-present', async (t) => {
   const reading = await createSocketsCollector(linuxEnv({ procRoot: tempDir(t) })).collect(request());
   assert.equal(reading.status === 'absent' && reading.reason, 'not-present');
+});
+
+/** A netlink channel answering from a socket table; requests are recorded as [type, family, states]. */
+function fakeSockDiag(table: readonly (DiagSocket & { family: 2 | 10 })[], refuseBothFamilies: boolean) {
+  const requests: [number, number, number][] = [];
+  const channel: SockDiagChannel = {
+    dump(req) {
+      const type = req.readUInt16LE(4);
+      const both = type === 18;
+      const family = both ? 0 : req.readUInt8(16);
+      const states = both ? req.readUInt32LE(16 + 52) : req.readUInt32LE(16 + 4);
+      requests.push([type, family, states]);
+      if (both && refuseBothFamilies) return { ok: false, error: 'kernel answered errno 22' };
+      const sockets = table
+        .filter((s) => family === 0 || s.family === family)
+        .filter((s) => states !== 1 << 10 || s.state === 'LISTEN')
+        .map(({ family: _family, ...s }) => s);
+      return { ok: true, sockets };
+    },
+    close() {},
+  };
+  return { requests, open: async () => channel };
+}
+
+const diagRow = (
+  family: 2 | 10,
+  state: DiagSocket['state'],
+  localPort: number,
+  remotePort: number,
+  inode: number,
+) => ({
+  family,
+  state,
+  localAddress: family === 2 ? '127.0.0.1' : '::1',
+  localPort,
+  remoteAddress: family === 2 ? (remotePort ? '127.0.0.1' : '0.0.0.0') : '::',
+  remotePort,
+  uid: 1000,
+  inode,
+  ...(state === 'ESTABLISHED' ? { bytesReceived: 10, bytesSent: 20 } : {}),
+});
+
+test('sock_diag: one dump for both families per tick; a kernel refusing it gets one per family, the same reading', async (t) => {
+  const root = tempDir(t);
+  mkdirSync(join(root, '500', 'fd'), { recursive: true });
+  symlinkSync('socket:[41]', join(root, '500', 'fd', '3'));
+  symlinkSync('socket:[42]', join(root, '500', 'fd', '4'));
+  const table = [
+    diagRow(2, 'LISTEN', 11434, 0, 41),
+    diagRow(10, 'LISTEN', 22, 0, 40),
+    diagRow(10, 'ESTABLISHED', 11434, 53000, 42),
+    diagRow(2, 'TIME_WAIT', 11434, 53001, 0),
+  ];
+  const ticks = [
+    request({ slow: true, servicePorts: new Set([11434]), watchPids: new Set([500]) }),
+    request({ servicePorts: new Set([11434]), watchPids: new Set([500]) }),
+    request({ slow: true, servicePorts: new Set([11434]), watchPids: new Set([500]) }),
+  ];
+  const readings: SocketObservation[][] = [];
+  for (const refuse of [false, true]) {
+    const fake = fakeSockDiag(table, refuse);
+    const collector = createSocketsCollector(linuxEnv({ procRoot: root }), { openSockDiag: fake.open });
+    const reading: SocketObservation[] = [];
+    for (const tick of ticks) reading.push(expectOk(await collector.collect(tick)).sockets!);
+    readings.push(reading);
+    const all = 0xffffffff;
+    const listen = 1 << 10;
+    assert.deepEqual(
+      fake.requests,
+      refuse
+        ? [
+            [18, 0, listen], // refused: per family from now until the next slow tick
+            [20, 2, listen],
+            [20, 2, all],
+            [20, 10, listen],
+            [20, 10, all],
+            [20, 2, all],
+            [20, 10, all],
+            [18, 0, listen], // the slow tick tries again
+            [20, 2, listen],
+            [20, 2, all],
+            [20, 10, listen],
+            [20, 10, all],
+          ]
+        : [
+            [18, 0, listen],
+            [18, 0, all],
+            [18, 0, all],
+            [18, 0, listen],
+            [18, 0, all],
+          ],
+    );
+  }
+  const [both, perFamily] = readings;
+  const sorted = (r: SocketObservation) => ({
+    ...r,
+    listening: [...r.listening].sort((a, b) => a.port - b.port),
+    connections: [...r.connections].sort((a, b) => a.remotePort - b.remotePort),
+  });
+  assert.deepEqual(both!.map(sorted), perFamily!.map(sorted));
+  assert.equal(both![0]!.source, 'sock-diag');
+  assert.deepEqual(
+    sorted(both![0]!).listening,
+    [
+      { port: 22, pid: null },
+      { port: 11434, pid: 500 },
+    ],
+    'every listener on a slow tick',
+  );
+  assert.deepEqual(
+    sorted(both![1]!).connections.map((c) => [c.localPort, c.remotePort, c.state, c.pid, c.bytesReceived]),
+    [
+      [11434, 53000, 'ESTABLISHED', 500, 10],
+      [11434, 53001, 'TIME_WAIT', null, undefined],
+    ],
+  );
 });
