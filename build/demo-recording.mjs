@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Writes the demo recording (tests/fixtures/replay/darwin-m4max-demo/) that `idlewatt monitor
-// --replay` shows first: 18 minutes of the UnaMentis stack on the M4 Max, two minutes of requests,
-// then a long idle stretch in which VibeVoice keeps burning CPU and Ollama keeps a model loaded.
+// --replay` shows first: 22 minutes of the UnaMentis stack on the M4 Max — four quiet minutes, two
+// minutes of requests, then a long idle stretch in which VibeVoice keeps burning CPU and Ollama keeps
+// a model loaded. The monitor reads a first pass at once and then plays on in real time: starting
+// quiet, the next pass continues the idle stretch for a while before its requests come round again.
 //
 // Only the timeline is arranged here. Every output is either a real capture copied verbatim (the
 // powermetrics plist) or the written-sample text of the shipped recording (darwin-m4max-stack), whose
@@ -23,8 +25,10 @@ const source = join(fixtures, 'replay', 'darwin-m4max-stack');
 const out = process.argv[2] ?? join(fixtures, 'replay', 'darwin-m4max-demo');
 
 const INTERVAL_MS = 10_000;
-const TICKS = 108; // 18 minutes
-const REQUESTS_UNTIL_TICK = 12; // the first two minutes carry requests
+const TICKS = 132; // 22 minutes
+const REQUESTS = { from: 25, to: 36 }; // minutes 4 to 6 carry requests
+/** A client outside the stack (a developer's curl, gone before ps saw it): its requests are a user's. */
+const CLIENT = 'curl:8211';
 
 /** CPU % of one core per pid: while requests arrive, and after. */
 const CPU = {
@@ -127,7 +131,7 @@ let clientPort = 52000;
 let idleNetstatWritten = false;
 for (let tick = 1; tick <= TICKS; tick++) {
   const name = String(tick).padStart(6, '0');
-  const requests = tick <= REQUESTS_UNTIL_TICK;
+  const requests = tick >= REQUESTS.from && tick <= REQUESTS.to;
   if (tick > 1) {
     for (const p of processes) {
       const [busy, idle] = CPU[p.pid] ?? [0, 0];
@@ -136,8 +140,8 @@ for (let tick = 1; tick <= TICKS; tick++) {
   }
   writeFileSync(join(out, 'outputs', `${name}-ps.txt`), processes.map(psLine).join('\n') + '\n');
 
-  // While requests arrive, each served port gets a new client connection on its cadence; afterwards
-  // the sockets list only the listeners (one file for the whole quiet stretch).
+  // While requests arrive, each served port gets a new client connection on its cadence, seen from
+  // both ends on loopback; otherwise the sockets list only the listeners (one file for all quiet ticks).
   let netstat = 'outputs/netstat-idle.txt';
   if (requests) {
     const lines = [...netstatHeader];
@@ -146,8 +150,10 @@ for (let tick = 1; tick <= TICKS; tick++) {
       const b = bytes.get(s.port);
       b.rx += 4096;
       b.tx += s.port === 11434 || s.port === 8880 ? 65536 : 2048;
+      const client = `127.0.0.1.${++clientPort}`;
       lines.push(
-        netstatLine(`127.0.0.1.${s.port}`, `127.0.0.1.${++clientPort}`, 'ESTABLISHED', b.rx, b.tx, s.process),
+        netstatLine(`127.0.0.1.${s.port}`, client, 'ESTABLISHED', b.rx, b.tx, s.process),
+        netstatLine(client, `127.0.0.1.${s.port}`, 'ESTABLISHED', b.tx, b.rx, CLIENT),
       );
     }
     lines.push(...listeners);
@@ -179,7 +185,8 @@ const manifest = {
   intervalMs: INTERVAL_MS,
   ticks: TICKS,
   description:
-    'Demo: the UnaMentis stack on a MacBook Pro M4 Max, on battery — two minutes of requests, then 16 ' +
+    'Demo: the UnaMentis stack on a MacBook Pro M4 Max, on battery — four quiet minutes, two minutes ' +
+    'of requests, then 16 ' +
     'quiet minutes in which VibeVoice (:8880) keeps burning ~45 % CPU and Ollama keeps a 5.1 GB model ' +
     'loaded. Built by build/demo-recording.mjs: the powermetrics plist is a real capture, the other ' +
     'outputs are the written samples of darwin-m4max-stack with their counters advanced along this timeline.',

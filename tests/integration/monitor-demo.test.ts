@@ -32,6 +32,9 @@ test('monitor --replay of the demo: idle, the culprit, its idle energy, a recomm
   assert.ok(vibevoice.cpuPercent! > 30, `VibeVoice keeps burning CPU: ${vibevoice.cpuPercent}`);
   const ollama = last.services.find((s) => s.id === 'ollama')!;
   assert.deepEqual(ollama.models, { count: 1, bytes: 5137025024, unloadsAt: null, keptLoaded: true });
+  // The requests came from a client outside the stack: a user's, so they ended the quiet spell.
+  for (const service of [ollama, vibevoice]) assert.notEqual(service.lastActiveAt, null, service.id);
+  assert.ok(last.idle.lastActivityAt! <= last.at - 5 * 60_000, 'idle five minutes after the last request');
 
   const report = await eventually(
     async () => {
