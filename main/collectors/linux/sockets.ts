@@ -11,7 +11,14 @@ import type {
   SocketObservation,
   TcpState,
 } from '../types.js';
-import { encodeDiagRequest, AF_INET, AF_INET6, AF_UNSPEC, type DiagSocket } from './inet-diag.js';
+import {
+  encodeDiagRequest,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  type DiagRequestOptions,
+  type DiagSocket,
+} from './inet-diag.js';
 import { listDirSync, readLinkSync, readTextSync } from './read-files.js';
 import { openSockDiag, type SockDiagChannel } from './sock-diag-channel.js';
 import { parseSs, ssArgs } from './ss.js';
@@ -204,6 +211,8 @@ type EntriesRead = { ok: true; source: string; entries: TcpEntry[] } | { ok: fal
 class TcpSocketReader {
   private channel: SockDiagChannel | null = null;
   private sequence = 1;
+  /** Encoded requests by what they ask, reused with a new sequence number (the port filter rarely changes). */
+  private readonly encoded = new Map<string, Buffer>();
   /** Why a reader is not used, until the next slow tick tries it again. */
   private readonly unusable = new Map<SocketReaderName, string>();
   /** Whether the kernel refused the one-dump-for-both-families request (until the next slow tick). */
@@ -263,7 +272,7 @@ class TcpSocketReader {
     }
     for (const r of requests) {
       const sequence = this.sequence++;
-      const outcome = this.channel.dump(encodeDiagRequest({ ...r, sequence }), sequence);
+      const outcome = this.channel.dump(this.request(r, sequence), sequence);
       if (!outcome.ok) {
         this.channel.close(); // a half-read dump would make the next request EBUSY
         this.channel = null;
@@ -276,6 +285,18 @@ class TcpSocketReader {
       );
     }
     return { ok: true, source: 'sock-diag', entries };
+  }
+
+  private request(options: Omit<DiagRequestOptions, 'sequence'>, sequence: number): Buffer {
+    const key = `${options.family}/${options.listenersOnly ? 'listen' : 'all'}/${options.ports.join(',')}`;
+    let request = this.encoded.get(key);
+    if (!request) {
+      if (this.encoded.size >= 16) this.encoded.clear(); // services edited many times: start over
+      request = encodeDiagRequest({ ...options, sequence });
+      this.encoded.set(key, request);
+    }
+    request.writeUInt32LE(sequence >>> 0, 8); // nlmsg_seq
+    return request;
   }
 
   private async readSs(ports: readonly number[] | null, slow: boolean): Promise<EntriesRead> {

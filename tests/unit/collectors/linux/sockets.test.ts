@@ -321,3 +321,29 @@ test('sock_diag: one dump for both families per tick; a kernel refusing it gets 
     ],
   );
 });
+
+test('sock_diag requests are reused between ticks with a fresh sequence number, and follow edited ports', async () => {
+  const seen: { sequence: number; inHeader: number; filterPort: number | null }[] = [];
+  const channel: SockDiagChannel = {
+    dump(req, sequence) {
+      // TCPDIAG_GETSOCK: header 16 + inet_diag_req 60 + attribute header 4; the first op's port follows.
+      seen.push({
+        sequence,
+        inHeader: req.readUInt32LE(8),
+        filterPort: req.length > 80 ? req.readUInt16LE(80 + 6) : null,
+      });
+      return { ok: true, sockets: [] };
+    },
+    close() {},
+  };
+  const collector = createSocketsCollector(linuxEnv(), { openSockDiag: async () => channel });
+  for (const port of [11434, 11434, 3000, 11434]) {
+    expectOk(await collector.collect(request({ servicePorts: new Set([port]) })));
+  }
+  assert.deepEqual(
+    seen.map((s) => s.filterPort),
+    [11434, 11434, 3000, 11434],
+  );
+  assert.ok(seen.every((s) => s.inHeader === s.sequence));
+  assert.equal(new Set(seen.map((s) => s.sequence)).size, seen.length, 'a new sequence number each time');
+});
