@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HTTP_ROUTES } from '../../main/contract/http.js';
 import { REPO_ROOT } from '../helpers.js';
+import { seriousAxeViolations } from './axe.js';
 import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 import type { Backend, Scenario, StartBackend } from './fake-backend.js';
 
@@ -383,14 +384,17 @@ export function definePopoverSuite(
           join(REPO_ROOT, 'assets/screenshots/popover-stacked.png'),
         );
       }
+      assert.deepEqual(await seriousAxeViolations(page), [], 'axe: the stacked chart view (light)');
       await page.click('button[data-chart-mode="lines"]');
       assert.equal(await page.isVisible('#attribution-chart'), false);
+      assert.deepEqual(await seriousAxeViolations(page), [], 'axe: the overview (light)');
 
       assert.deepEqual(errors, []);
 
       const dark = await openPopover(browser, backend, { dark: true });
       await dark.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
       await dark.page.screenshot({ path: join(RESULTS, `popover-dark-420${suffix}.png`) });
+      assert.deepEqual(await seriousAxeViolations(dark.page), [], 'axe: the overview (dark)');
       const narrow = await openPopover(browser, backend, { width: 360 });
       await narrow.page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 1);
       const overflow = await narrow.page.evaluate(
@@ -398,6 +402,7 @@ export function definePopoverSuite(
       );
       assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow} px)`);
       await narrow.page.screenshot({ path: join(RESULTS, `popover-light-360${suffix}.png`) });
+      assert.deepEqual(await seriousAxeViolations(narrow.page), [], 'axe: the overview at 360 px');
       assert.deepEqual([...dark.errors, ...narrow.errors], []);
     });
   });
@@ -458,6 +463,7 @@ export function definePopoverSuite(
           await page.waitForSelector('#compare-verdict');
           await page.click('#tab-idle');
         }
+        assert.deepEqual(await seriousAxeViolations(page), [], 'axe: the Idle tab (light)');
         mkdirSync(RESULTS, { recursive: true });
         await page.screenshot({ path: join(RESULTS, `popover-idle-420${suffix}.png`), fullPage: true });
         if (options.readmeScreenshot && process.env.IDLEWATT_UPDATE_SCREENSHOTS === '1') {
