@@ -18,7 +18,10 @@ export interface ServiceMatch {
  *   is one service, while a script that starts several services belongs to none of them, and
  *   neither does another service's root, nor IdleWatt or any of its ancestors (`notLaunchers`);
  * - all descendants of roots and launchers (Next.js and Ollama spawn children).
- * Launchers are found only where the process source reports process groups (Linux).
+ * Launchers are found only where the process source reports process groups (Linux /proc, macOS ps
+ * `pgid`); without them (an older macOS recording) a service is its roots and their descendants.
+ * macOS reports no session id: there the walk stops at the group's edge, which an interactive shell
+ * with job control always is (each job gets its own group).
  * A process claimed by an earlier service in the list is not claimed again.
  */
 export function matchServices(

@@ -44,7 +44,8 @@ export const DARWIN_PARSERS: ParserEntry[] = [
   },
   {
     kind: 'ps-args',
-    description: 'ps -axww -o pid=,ppid=,rss=,time=,comm=,args= (what IdleWatt runs each tick)',
+    description:
+      'ps -axww -o pid=,ppid=,pgid=,rss=,time=,comm=,args= (what IdleWatt runs each tick; also without pgid=)',
     parse: (text) => parsePs(text, 'comm-args'),
   },
   {

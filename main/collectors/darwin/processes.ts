@@ -41,6 +41,7 @@ export function createDarwinProcessCollector(env: CollectorEnv): CollectorInstan
       const processes: ProcessInfo[] = parsed.value.map((p) => ({
         pid: p.pid,
         ppid: p.ppid ?? 0,
+        ...(p.pgid === null ? {} : { pgid: p.pgid }),
         name: p.name,
         command: p.command,
         cpuSeconds: p.cpuSeconds,

@@ -1,8 +1,14 @@
 /**
  * IdleWatt's per-tick call: `args` last (the command line, unlimited with -ww), so a service's
  * commandPattern can match `uvicorn`, `server.py` or `next dev`; `comm` before it for the name.
+ * `pgid` is the process group, a keyword of Apple's ps(1) (its `-j` format is user, pid, ppid, pgid,
+ * sess, …; keith.github.io/xcode-man-pages/ps.1.html): it finds a service's launchers. No session
+ * id is read, so on macOS the launcher walk cannot tell a session leader (see service-matcher.ts).
  */
-export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,rss=,time=,comm=,args='] as const;
+export const PS_ARGS = ['-axww', '-o', 'pid=,ppid=,pgid=,rss=,time=,comm=,args='] as const;
+
+/** The call before it had a process group column; recordings made with it still replay. */
+export const PS_ARGS_WITHOUT_PGID = ['-axww', '-o', 'pid=,ppid=,rss=,time=,comm=,args='] as const;
 
 /**
  * macOS ps cuts a text column that is not the last one at its default width and pads it to that
@@ -16,6 +22,8 @@ export interface PsProcess {
   pid: number;
   /** null when the output has no PPID column (e.g. `ps aux`). */
   ppid: number | null;
+  /** Process group; null when the output has no PGID column (older recordings, pasted output). */
+  pgid: number | null;
   rssBytes: number | null;
   cpuSeconds: number;
   /** The executable's base name. */
@@ -29,29 +37,35 @@ export type PsLayout = 'comm' | 'comm-args';
 
 export type PsOutcome = { ok: true; value: PsProcess[] } | { ok: false; error: string };
 
-const HEADERLESS = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s(.*)$/;
+/** pid, ppid, rss, time, then comm (and args). */
+const HEADERLESS = /^\s*(\d+)\s+(\d+)()\s+(\d+)\s+(\d[\d:.-]*:\S*)\s(.*)$/;
+/** pid, ppid, pgid, rss, time, then comm (and args). */
+const HEADERLESS_PGID = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s(.*)$/;
 
 /**
  * Parses headerless `ps -axo pid=,ppid=,rss=,time=,comm=` (names may hold spaces) or, with
- * `comm-args`, IdleWatt's PS_ARGS; and headed output such as `ps aux` that users paste, by its column
- * names.
+ * `comm-args`, IdleWatt's PS_ARGS; either with or without `pgid=` after `ppid=` (told apart by the
+ * first line: the time column holds a colon, the process group does not); and headed output such as
+ * `ps aux` that users paste, by its column names.
  */
 export function parsePs(text: string, layout: PsLayout = 'comm'): PsOutcome {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return { ok: false, error: 'empty output' };
   if (/\bPID\b/.test(lines[0]!)) return parseHeaded(lines);
+  const pattern = HEADERLESS.test(lines[0]!) ? HEADERLESS : HEADERLESS_PGID;
   const processes: PsProcess[] = [];
   for (const line of lines) {
-    const match = HEADERLESS.exec(line);
-    const cpuSeconds = match ? parseCpuTime(match[4]!) : null;
+    const match = pattern.exec(line);
+    const cpuSeconds = match ? parseCpuTime(match[5]!) : null;
     if (!match || cpuSeconds === null) {
       return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
     }
-    const { name, command } = layout === 'comm-args' ? commAndArgs(match[5]!) : commOnly(match[5]!);
+    const { name, command } = layout === 'comm-args' ? commAndArgs(match[6]!) : commOnly(match[6]!);
     processes.push({
       pid: Number(match[1]),
       ppid: Number(match[2]),
-      rssBytes: Number(match[3]) * 1024,
+      pgid: match[3] === '' ? null : Number(match[3]),
+      rssBytes: Number(match[4]) * 1024,
       cpuSeconds,
       name,
       command,
@@ -114,6 +128,7 @@ function parseHeaded(lines: string[]): PsOutcome {
     processes.push({
       pid,
       ppid: wholeNumber(ppid),
+      pgid: wholeNumber(field('PGID')),
       rssBytes: rssKb === null ? null : rssKb * 1024,
       cpuSeconds,
       name: baseName(executableOf(command)),

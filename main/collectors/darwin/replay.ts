@@ -4,6 +4,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import type { CommandResult, CommandRunner } from '../types.js';
 import { parseIokitSnapshot, type IokitSnapshot } from './iokit/snapshot.js';
 import { parseNotifySnapshot, type NotifySnapshot } from './notify/snapshot.js';
+import { PS_ARGS, PS_ARGS_WITHOUT_PGID } from './ps.js';
 
 /**
  * Recordings of what each command printed, per tick, so the macOS pipeline runs anywhere.
@@ -130,6 +131,11 @@ export function recordingOf(runner: CommandRunner): RecordingControl | undefined
  * Commands are told apart by file and arguments, with pid lists (`-p 12,34`) blurred so a recorded
  * `lsof -p` answers whatever pids the replaying sampler asks about.
  */
+/** Calls whose earlier form a recording may hold instead; their parsers read both outputs. */
+const EARLIER_FORMS: ReadonlyMap<string, readonly string[]> = new Map([
+  [JSON.stringify(['ps', ...PS_ARGS]), [...PS_ARGS_WITHOUT_PGID]],
+]);
+
 function commandKey(file: string, args: readonly string[], blur: boolean): string {
   const parts = blur ? args.map((a) => (/^\d+(,\d+)*$/.test(a) ? '#' : a)) : args;
   return JSON.stringify([basename(file), ...parts]);
@@ -205,7 +211,13 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     const commands = ticks[index]!.commands;
     const found =
       commands.find((c) => commandKey(c.file, c.args, false) === exact) ??
-      commands.find((c) => commandKey(c.file, c.args, true) === commandKey(file, args, true));
+      commands.find((c) => commandKey(c.file, c.args, true) === commandKey(file, args, true)) ??
+      commands.find((c) => {
+        const earlier = EARLIER_FORMS.get(exact);
+        return (
+          earlier !== undefined && commandKey(c.file, c.args, false) === commandKey(file, earlier, false)
+        );
+      });
     if (!found) {
       return {
         stdout: '',

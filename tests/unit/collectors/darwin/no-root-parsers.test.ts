@@ -12,6 +12,7 @@ import {
   executableOf,
   parseCpuTime,
   parsePs,
+  PS_ARGS,
   parseThreadCounts,
 } from '../../../../main/collectors/darwin/ps.js';
 import type { ServiceConfig } from '../../../../main/contract/index.js';
@@ -130,6 +131,7 @@ test('ps -axo (written sample): [dd-]hh:mm:ss.cc times, RSS KB → bytes, names 
   assert.deepEqual(parsed.value[0], {
     pid: 1,
     ppid: 0,
+    pgid: null,
     rssBytes: 14320 * 1024,
     cpuSeconds: 761.07,
     name: 'launchd',
@@ -316,6 +318,7 @@ test("IdleWatt's ps call (comm cut at 16 bytes, then args): names from comm or t
   assert.deepEqual(byPid.get(1), {
     pid: 1,
     ppid: 0,
+    pgid: null,
     rssBytes: 14320 * 1024,
     cpuSeconds: 761.07,
     name: 'launchd',
@@ -391,4 +394,42 @@ test('ps with args: a short comm is whole; an empty command line keeps comm; the
   );
   const old = parsePs(fixture('ps/written-sample-ps-axo-pid-ppid-rss-time-comm.txt'));
   assert.ok(old.ok && old.value[0]!.command === '/sbin/launchd');
+  assert.ok(
+    old.value.every((p) => p.pgid === null),
+    'no PGID column: the group is unknown, not guessed',
+  );
+});
+
+test('ps with pgid (what IdleWatt runs now): the group is read; the layout without it still parses', () => {
+  assert.deepEqual(PS_ARGS, ['-axww', '-o', 'pid=,ppid=,pgid=,rss=,time=,comm=,args=']);
+  // Written in the layout of the shipped recording's ps lines, with the group column added.
+  const withGroup = [
+    '    1     0     1  14320 12:41.07 /sbin/launchd    /sbin/launchd',
+    ' 7290  6001  7290  65024  0:04.12 node             node /Users/dev/dashboard/node_modules/.bin/next dev -p 3000',
+    ' 7303  7290  7290 262144 10:02.55 next-server (v16 next-server (v16.0.1)',
+    ' 7101     1  7101  48112  0:41.20 /opt/homebrew/bi /opt/homebrew/bin/ollama serve',
+  ].join('\n');
+  const parsed = parsePs(withGroup, 'comm-args');
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.deepEqual(
+    parsed.value.map((p) => [p.pid, p.ppid, p.pgid, p.rssBytes, p.cpuSeconds, p.name]),
+    [
+      [1, 0, 1, 14320 * 1024, 761.07, 'launchd'],
+      [7290, 6001, 7290, 65024 * 1024, 4.12, 'node'],
+      [7303, 7290, 7290, 262144 * 1024, 602.55, 'next-server'],
+      [7101, 1, 7101, 48112 * 1024, 41.2, 'ollama'],
+    ],
+  );
+  assert.equal(parsed.value[1]!.command, 'node /Users/dev/dashboard/node_modules/.bin/next dev -p 3000');
+
+  const without = parsePs(withGroup.replace(/^(\s*\d+\s+\d+)\s+\d+/gm, '$1'), 'comm-args');
+  assert.ok(without.ok);
+  assert.deepEqual(
+    without.value.map((p) => [p.pid, p.pgid, p.rssBytes, p.name, p.command]),
+    parsed.value.map((p) => [p.pid, null, p.rssBytes, p.name, p.command]),
+  );
+
+  const headed = parsePs('  PID  PPID  PGID   TIME COMMAND\n  412   400   412 0:00.50 /bin/zsh -l\n');
+  assert.ok(headed.ok && headed.value[0]!.pgid === 412);
+  assert.equal(parsePs(withGroup.replace('12:41.07', 'soon'), 'comm-args').ok, false);
 });

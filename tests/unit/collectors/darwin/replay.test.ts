@@ -73,6 +73,7 @@ test('collectors run on the replay: processes, sockets with activity, powermetri
     if (p.status !== 'ok' || s.status !== 'ok' || w.status !== 'ok') return;
     const vibevoice = p.value.processes!.find((x) => x.pid === 7202)!;
     assert.equal(vibevoice.startKey, '7202@8049.31', 'one incarnation keeps one key');
+    assert.equal(vibevoice.pgid, undefined, 'the recorded ps predates the group column: unknown');
     assert.equal(vibevoice.threads, tick === 1 ? 14 : null);
     assert.equal(vibevoice.openFiles, tick === 1 ? 118 : null);
     assert.equal(s.value.sockets!.listening.length, 6);
