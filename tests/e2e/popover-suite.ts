@@ -306,6 +306,22 @@ export function definePopoverSuite(
       // The 24 h range fetches a longer window.
       await page.click('button[data-range="24h"]');
       await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 200);
+      // The legend names every line and marker; the request ticks under the axis are named where the
+      // range holds requests (a day of this stack does).
+      const legend = await page.$$eval('.legend .legend-item', (items) =>
+        items.map((i: any) => ({ name: (i.textContent ?? '').trim(), off: i.classList.contains('off') })),
+      );
+      for (const name of ['cpu', 'gpu', 'ANE', 'idle', 'requests', 'alert']) {
+        assert.ok(
+          legend.some((l) => l.name === name),
+          `the legend names ${name}: ${JSON.stringify(legend)}`,
+        );
+      }
+      assert.equal(
+        legend.find((l) => l.name === 'requests')!.off,
+        false,
+        'requests are marked in the 24 h range',
+      );
 
       // 7 d then straight back to 24 h: the slower 7 d answer (three points here) must not land on
       // the 24 h chart.
