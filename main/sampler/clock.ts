@@ -13,8 +13,8 @@ export const MIN_TICK_SPACING_MS = 1000;
 
 /**
  * The one clock: runs a tick, then schedules the next one interval after this one began, faster while
- * a UI watches. Ticks never overlap, start at least MIN_TICK_SPACING_MS apart, and none is delivered
- * after stop().
+ * a UI watches. Ticks never overlap, start at least MIN_TICK_SPACING_MS apart (unless a replay sets the
+ * pace), and none is delivered after stop().
  */
 export class SamplerClock {
   private watched = false;
@@ -69,7 +69,8 @@ export class SamplerClock {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.lastStartedAt !== null) {
+    // A replay's rates come from the recording's own timestamps, so its first pass is read at full speed.
+    if (this.lastStartedAt !== null && !this.o.dueAt) {
       const since = this.o.now() - this.lastStartedAt;
       if (since >= 0) delayMs = Math.max(delayMs, MIN_TICK_SPACING_MS - since);
     }
