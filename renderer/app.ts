@@ -94,6 +94,10 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
       renderLive();
       return state.baseline;
     },
+    snooze: async (request) => {
+      state.snooze = await api.snoozeAlerts(request);
+      return state.snooze;
+    },
   });
   const thermal = createThermalPanel();
   const alertsPanel = createAlertsPanel({

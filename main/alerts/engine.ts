@@ -64,7 +64,13 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
       gap: sample.gap,
       windowMs: rules[ALERT_RULE_SETTING_KEYS[subject.rule]].windowSeconds * 1000,
       cooldownMs: rules.cooldownMinutes * 60_000,
-      snoozed: isSnoozed(snooze, subject.rule, sample.at),
+      // The subject, not the culprit a whole-machine rule names: a service's snooze is about its own alerts.
+      snoozed: isSnoozed(
+        snooze,
+        subject.rule,
+        sample.at,
+        subject.subject === SYSTEM_SUBJECT ? null : subject.subject,
+      ),
     });
     trackers[key] = tracker;
     if (!transition) continue;

@@ -133,6 +133,13 @@ function monitorHandlers(deps: RouteDeps) {
       handle: async ({ readJson }) => {
         const checked = validateSnoozeRequest(await readJson());
         if (!checked.ok) throw badRequest(describeFields(checked.errors), checked.errors);
+        const serviceId = checked.value.serviceId;
+        if (serviceId !== undefined && !(await api.getSettings()).services.some((s) => s.id === serviceId)) {
+          // The id is well formed but names no monitored service: a bad request, not a silent no-op.
+          throw badRequest(`serviceId: no monitored service '${serviceId}'`, [
+            { field: 'serviceId', reason: `no monitored service '${serviceId}'` },
+          ]);
+        }
         return { body: await api.snoozeAlerts(checked.value) };
       },
     },

@@ -30,15 +30,22 @@ export interface AlertEvent {
 }
 
 export interface SnoozeRequest {
-  /** A rule, or 'all'. */
+  /** A rule, or 'all'. With `serviceId` it must be 'all': a service's snooze covers its per-service rules. */
   rule: AlertRuleId | 'all';
   /** Either a duration or 'tomorrow' (until the next local midnight). */
   until: { minutes: number } | 'tomorrow';
+  /** Snooze only this service's per-service alerts (idle CPU, memory growth). */
+  serviceId?: string;
 }
 
 export interface SnoozeState {
   /** Rule (or 'all') → epoch ms when the snooze ends. */
   snoozedUntil: Partial<Record<AlertRuleId | 'all', number>>;
+  /**
+   * Service id → epoch ms when that service's per-service alerts wake again. Absent when no service
+   * is snoozed (and in states written before per-service snoozes existed).
+   */
+  snoozedServices?: Record<string, number>;
 }
 
 /** Rules about the whole machine: one alert at a time, whichever service an event names as the culprit. */

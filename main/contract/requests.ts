@@ -89,11 +89,12 @@ export function validateAlertsQuery(input: unknown): Validated<{ since?: number 
 }
 
 /**
- * `{rule: AlertRuleId | 'all', until: {minutes} | 'tomorrow'}`. Minutes are whole (the UI offers
- * whole minutes and a fraction of one is no snooze anyone means), from 1 to a week.
+ * `{rule: AlertRuleId | 'all', until: {minutes} | 'tomorrow', serviceId?}`. Minutes are whole (the UI
+ * offers whole minutes and a fraction of one is no snooze anyone means), from 1 to a week. With a
+ * service id the rule must be 'all': a service's snooze silences every per-service rule about it.
  */
 export function validateSnoozeRequest(input: unknown): Validated<SnoozeRequest> {
-  if (!isObj(input)) return rootError('must be an object {rule, until}');
+  if (!isObj(input)) return rootError('must be an object {rule, until, serviceId?}');
   const errors: FieldError[] = [];
   const rules: readonly unknown[] = [...ALERT_RULE_IDS, 'all'];
   if (!rules.includes(input.rule))
@@ -112,11 +113,19 @@ export function validateSnoozeRequest(input: unknown): Validated<SnoozeRequest> 
       until = { minutes };
     }
   }
+  if (input.serviceId !== undefined) {
+    if (!isServiceId(input.serviceId)) errors.push({ field: 'serviceId', reason: SERVICE_ID_RULE });
+    else if (input.rule !== 'all' && rules.includes(input.rule))
+      errors.push({ field: 'rule', reason: "must be 'all' when serviceId is given" });
+  }
   for (const key of Object.keys(input)) {
-    if (key !== 'rule' && key !== 'until') errors.push({ field: key, reason: 'unknown field' });
+    if (key !== 'rule' && key !== 'until' && key !== 'serviceId')
+      errors.push({ field: key, reason: 'unknown field' });
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { rule: input.rule as SnoozeRequest['rule'], until } };
+  const value: SnoozeRequest = { rule: input.rule as SnoozeRequest['rule'], until };
+  if (input.serviceId !== undefined) value.serviceId = input.serviceId as string;
+  return { ok: true, value };
 }
 
 /** One line naming each problem, `field reason; …`, for an error message. */

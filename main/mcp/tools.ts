@@ -7,6 +7,7 @@ import {
   MAX_SNOOZE_MINUTES,
   MAX_UNLOAD_MODELS,
   OLLAMA_MODEL_NAME_PATTERN,
+  SERVICE_ID_PATTERN,
   type AlertEvent,
   type CompareResult,
   type HistoryPoint,
@@ -248,9 +249,15 @@ export const IDLEWATT_TOOLS: readonly IdleWattTool[] = [
     name: 'snooze_alerts',
     title: 'Snooze alerts (changes alert state)',
     description:
-      "Silences one alert rule (or 'all') for a number of minutes or until tomorrow. Changes the monitor's alert state.",
+      "Silences one alert rule (or 'all') for a number of minutes or until tomorrow; with `service` (rule 'all'), " +
+      "only that service's per-service alerts (idle CPU, memory growth). Changes the monitor's alert state.",
     inputSchema: {
       rule: z.enum(['all', ...ALERT_RULE_IDS]),
+      service: z
+        .string()
+        .regex(new RegExp(SERVICE_ID_PATTERN))
+        .optional()
+        .describe("A monitored service's id, e.g. \"ollama\": snooze only its alerts (rule must be 'all')"),
       until: z.union([
         z.literal('tomorrow'),
         z.object({ minutes: z.number().int().min(1).max(MAX_SNOOZE_MINUTES) }).strict(),
@@ -261,10 +268,16 @@ export const IDLEWATT_TOOLS: readonly IdleWattTool[] = [
       const state = await http.post<SnoozeState>(HTTP_ROUTES.snoozeAlerts.path, {
         rule: args.rule,
         until: args.until,
+        ...(args.service === undefined ? {} : { serviceId: args.service }),
       });
-      const lines = Object.entries(state.snoozedUntil).map(
-        ([rule, until]) => `${rule} snoozed until ${new Date(until!).toISOString()}`,
-      );
+      const lines = [
+        ...Object.entries(state.snoozedUntil).map(
+          ([rule, until]) => `${rule} snoozed until ${new Date(until!).toISOString()}`,
+        ),
+        ...Object.entries(state.snoozedServices ?? {}).map(
+          ([service, until]) => `${service}'s alerts snoozed until ${new Date(until).toISOString()}`,
+        ),
+      ];
       return { text: lines.length > 0 ? lines.join('\n') : 'No rule is snoozed.', structured: { ...state } };
     },
   }),

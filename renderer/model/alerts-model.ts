@@ -8,15 +8,24 @@ export const RULE_LABELS: Record<AlertRuleId, string> = {
   'thermal-pressure': 'Thermal pressure',
 };
 
-/** "Snoozed: all alerts until 14:30; Idle power until tomorrow 00:00". Expired entries are left out. */
+/**
+ * "Snoozed: all alerts until 14:30; Idle power until tomorrow 00:00; ollama alerts until 15:00".
+ * Expired entries are left out; a state without per-service snoozes (an older monitor's) reads as none.
+ */
 export function describeSnooze(state: SnoozeState | null, now: number): string {
   if (!state) return 'No alerts snoozed.';
-  const parts = Object.entries(state.snoozedUntil)
-    .filter((entry): entry is [AlertRuleId | 'all', number] => typeof entry[1] === 'number' && entry[1] > now)
+  const when = (until: number) => (until - now > 20 * 3600_000 ? formatDayClock(until) : formatClock(until));
+  const live = (entry: [string, number | undefined]): entry is [string, number] =>
+    typeof entry[1] === 'number' && entry[1] > now;
+  const rules = Object.entries(state.snoozedUntil)
+    .filter(live)
     .map(([rule, until]) => {
       const name = rule === 'all' ? 'All alerts' : RULE_LABELS[rule as AlertRuleId];
-      const when = until - now > 20 * 3600_000 ? formatDayClock(until) : formatClock(until);
-      return `${name} until ${when}`;
+      return `${name} until ${when(until)}`;
     });
+  const services = Object.entries(state.snoozedServices ?? {})
+    .filter(live)
+    .map(([serviceId, until]) => `${serviceId} alerts until ${when(until)}`);
+  const parts = [...rules, ...services];
   return parts.length ? `Snoozed: ${parts.join('; ')}` : 'No alerts snoozed.';
 }

@@ -25,13 +25,23 @@ export function keepAliveCommand(platform: Platform, duration = SUGGESTED_KEEP_A
   return null;
 }
 
-export type RecommendationAction =
-  { kind: 'unload-ollama'; label: string } | { kind: 'copy-command'; label: string; command: string };
+/** How long the recommendation's "Snooze this service's alerts" button silences them. */
+export const SERVICE_SNOOZE_MINUTES = 60;
 
-/** The buttons a recommendation gets: only what IdleWatt can do safely, or hand over to copy. */
+export type RecommendationAction =
+  | { kind: 'unload-ollama'; label: string }
+  | { kind: 'copy-command'; label: string; command: string }
+  | { kind: 'snooze-service'; label: string; serviceId: string; minutes: number };
+
+/**
+ * The buttons a recommendation gets: only what IdleWatt can do safely, or hand over to copy. A
+ * recommendation about a service also offers to snooze that service's alerts (`serviceName` is its
+ * display name; the id stands in without one).
+ */
 export function recommendationActions(
   rec: Recommendation,
   platform: Platform | null,
+  serviceName?: string,
 ): RecommendationAction[] {
   const actions: RecommendationAction[] = [];
   if (rec.action === 'unload-ollama') actions.push({ kind: 'unload-ollama', label: 'Unload Ollama models' });
@@ -41,6 +51,14 @@ export function recommendationActions(
       kind: 'copy-command',
       label: `Copy the command (OLLAMA_KEEP_ALIVE=${SUGGESTED_KEEP_ALIVE})`,
       command,
+    });
+  }
+  if (rec.serviceId) {
+    actions.push({
+      kind: 'snooze-service',
+      label: `Snooze ${serviceName || rec.serviceId} alerts for 1 h`,
+      serviceId: rec.serviceId,
+      minutes: SERVICE_SNOOZE_MINUTES,
     });
   }
   return actions;

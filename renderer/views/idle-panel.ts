@@ -1,11 +1,12 @@
 import type { UnloadResult } from '../../main/contract/api.js';
+import type { SnoozeRequest, SnoozeState } from '../../main/contract/alerts.js';
 import type { BaselinePinRequest, BaselineState } from '../../main/contract/baseline.js';
 import { baselineText } from '../model/baseline-model.js';
 import type { Report } from '../../main/contract/report.js';
 import type { Sample } from '../../main/contract/sample.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import { formatDuration, formatWattHours } from '../../main/contract/format.js';
-import { formatAgo, formatEstimateWattHours } from '../format.js';
+import { formatAgo, formatClock, formatEstimateWattHours } from '../format.js';
 import { idleRows } from '../model/idle-model.js';
 import type { WasteLine } from '../model/waste-model.js';
 import { createWasteLine } from './waste-line.js';
@@ -40,6 +41,8 @@ export function createIdlePanel(options: {
   /** After a fix: opens Compare on the last hour against the hour before. */
   compareAfterFix?(): void;
   pinBaseline?(request: BaselinePinRequest): Promise<BaselineState>;
+  /** Snoozes alerts (a service's, from a recommendation); without it no snooze button is offered. */
+  snooze?(request: SnoozeRequest): Promise<SnoozeState>;
 }): IdlePanelView {
   const since = h('p', { class: 'lead', id: 'idle-since' });
   const waste = createWasteLine('idle-waste', 'waste-line lead');
@@ -155,6 +158,33 @@ export function createIdlePanel(options: {
     }
   }
 
+  async function snoozeService(
+    button: HTMLButtonElement,
+    serviceId: string,
+    name: string,
+    minutes: number,
+  ): Promise<void> {
+    if (!options.snooze) return;
+    button.disabled = true;
+    setText(actionStatus, `Snoozing ${name} alerts\u2026`);
+    try {
+      const state = await options.snooze({ rule: 'all', until: { minutes }, serviceId });
+      const until = state.snoozedServices?.[serviceId];
+      setText(
+        actionStatus,
+        until
+          ? `${name} alerts snoozed until ${formatClock(until)}. Whole-machine alerts (idle power, heat) still come.`
+          : `${name} alerts were not snoozed.`,
+      );
+      actionStatus.dataset.tone = until ? 'ok' : 'error';
+    } catch (e) {
+      setText(actionStatus, `Could not snooze ${name} alerts: ${(e as Error).message}`);
+      actionStatus.dataset.tone = 'error';
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function copy(command: string, code: HTMLElement): Promise<void> {
     try {
       await navigator.clipboard.writeText(command);
@@ -228,7 +258,10 @@ export function createIdlePanel(options: {
           recs.length === 0
             ? h('li', { class: 'muted' }, input.today?.recommendationsNote ?? '')
             : recs.map((r) => {
-                const actions = recommendationActions(r, input.latest?.platform ?? null);
+                const name = input.latest?.services.find((s) => s.id === r.serviceId)?.name;
+                const actions = recommendationActions(r, input.latest?.platform ?? null, name).filter(
+                  (action) => action.kind !== 'snooze-service' || options.snooze,
+                );
                 const commands: HTMLElement[] = [];
                 const buttons = actions.map((action) => {
                   const button = h(
@@ -238,6 +271,12 @@ export function createIdlePanel(options: {
                   ) as HTMLButtonElement;
                   if (action.kind === 'unload-ollama') {
                     button.addEventListener('click', () => void unload(button));
+                  } else if (action.kind === 'snooze-service') {
+                    const label = name || action.serviceId;
+                    button.addEventListener(
+                      'click',
+                      () => void snoozeService(button, action.serviceId, label, action.minutes),
+                    );
                   } else {
                     const code = h('code', { class: 'command' }, action.command);
                     commands.push(code);

@@ -265,6 +265,13 @@ export async function startFakeBackend(options: FakeBackendOptions = {}): Promis
             ? now() + body.until.minutes * 60_000
             : null;
       if (!body.rule || until === null) return fail(res, 400, 'bad snooze request', 'needs rule and until');
+      if (body.serviceId !== undefined) {
+        if (!settings.services.some((s) => s.id === body.serviceId)) {
+          return fail(res, 400, 'bad snooze request', `serviceId: no monitored service '${body.serviceId}'`);
+        }
+        snooze.snoozedServices = { ...snooze.snoozedServices, [body.serviceId]: until };
+        return send(res, 200, snooze);
+      }
       snooze.snoozedUntil[body.rule] = until;
       return send(res, 200, snooze);
     }

@@ -56,3 +56,30 @@ test(
       .waitFor({ timeout: 15_000 });
   },
 );
+
+test(
+  "fake backend: a recommendation's snooze button silences that service's alerts for an hour, shown in both tabs",
+  { skip: chromiumPath ? false : NO_CHROMIUM_REASON },
+  async (t) => {
+    const backend = await startFakeBackend({ scenario: 'live' });
+    t.after(() => backend.close());
+    const browser = await launchChromium(chromiumPath!);
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(backend.url);
+    await page.click('#tab-idle', { timeout: 15_000 });
+    const button = page.locator(
+      '#recommendations li[data-service="ollama"] button[data-action="snooze-service"]',
+    );
+    assert.equal(await button.textContent({ timeout: 15_000 }), 'Snooze Ollama alerts for 1 h');
+    await button.click({ timeout: 15_000 });
+    await page
+      .locator('#idle-action-status', { hasText: /^Ollama alerts snoozed until \d\d:\d\d\./ })
+      .waitFor({ timeout: 15_000 });
+    assert.ok(backend.requests.includes('POST /api/alerts/snooze'), backend.requests.join(', '));
+    await page.click('#tab-alerts', { timeout: 15_000 });
+    await page
+      .locator('#snooze-status', { hasText: /^Snoozed: ollama alerts until \d\d:\d\d$/ })
+      .waitFor({ timeout: 15_000 });
+  },
+);

@@ -198,6 +198,16 @@ test('idlewatt mcp answers every tool and resource from the running monitor, as 
   const snoozed = await call(client, 'snooze_alerts', { rule: 'idle-power', until: { minutes: 30 } });
   assert.ok(!snoozed.isError, text(snoozed));
   assert.ok(snoozed.structuredContent.snoozedUntil['idle-power'] > latest.at - 60_000);
+  const settings = (await monitor.api('/api/settings')).body as { services: { id: string }[] };
+  const serviceId = settings.services[0]!.id;
+  const serviceSnoozed = await call(client, 'snooze_alerts', {
+    rule: 'all',
+    until: { minutes: 60 },
+    service: serviceId,
+  });
+  assert.ok(!serviceSnoozed.isError, text(serviceSnoozed));
+  assert.ok(serviceSnoozed.structuredContent.snoozedServices[serviceId] > latest.at);
+  assert.match(text(serviceSnoozed), new RegExp(`${serviceId}'s alerts snoozed until`));
 
   // Resources: the latest sample and today's report.
   const { resources } = await client.listResources();
@@ -233,6 +243,19 @@ test('idlewatt mcp: bad arguments are tool errors and the server keeps answering
   assert.equal(injected.isError, true);
   const unknownRule = await call(client, 'snooze_alerts', { rule: 'everything', until: 'tomorrow' });
   assert.equal(unknownRule.isError, true);
+  const badService = await call(client, 'snooze_alerts', {
+    rule: 'all',
+    until: 'tomorrow',
+    service: 'Not An Id',
+  });
+  assert.equal(badService.isError, true);
+  const unknownService = await call(client, 'snooze_alerts', {
+    rule: 'all',
+    until: 'tomorrow',
+    service: 'nosuch',
+  });
+  assert.equal(unknownService.isError, true);
+  assert.match(text(unknownService), /no monitored service 'nosuch'/);
   assert.equal(ollama.generated.length, 0, 'no bad call reached Ollama');
 
   // Only named, loaded models are unloaded.

@@ -276,3 +276,16 @@ test('alerts.idlePower.basis: package by default, system on request, each fallin
   assert.equal(onSystem.title, 'Idle system power above 5.0 W');
   assert.match(onSystem.message, /^Idle system power 9\.1 W for /);
 });
+
+test("a service's snooze never silences the whole-machine alert that names it as the culprit", () => {
+  const services = [service({ id: 'vibevoice', estimatedWatts: 4.1 })];
+  const samples = repeat(7, 40).map((w, tick) => sample({ at: at(tick), systemWatts: w, services }));
+  const plain = runSeries(onlyRule('idlePower'), samples);
+  const culprit = plain.events[0]?.serviceId;
+  assert.equal(culprit, 'vibevoice', 'the idle-power alert names the culprit');
+  const run = runSeries(onlyRule('idlePower'), samples, {
+    snoozedUntil: {},
+    snoozedServices: { vibevoice: at(0) + HOUR },
+  });
+  assert.deepEqual(timeline(run), timeline(plain));
+});

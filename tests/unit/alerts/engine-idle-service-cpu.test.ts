@@ -120,3 +120,20 @@ test('titles and messages name the service as configured, not by its id', () => 
   assert.equal(event.title, 'VibeVoice TTS: idle CPU above 20 %');
   assert.match(event.message, /^VibeVoice TTS at 30 % CPU while idle/);
 });
+
+test("a service's snooze holds back only that service's alerts, until it ends", () => {
+  const busy = (ticks: number) =>
+    series(ticks, () => ({ cpuPercent: 8 })).map((s) => ({
+      ...s,
+      services: s.services.map((svc) => ({ ...svc, cpuPercent: 8 })),
+    }));
+  const snooze = { snoozedUntil: {}, snoozedServices: { vibevoice: at(0) + 100 * TICK } };
+  const run = runSeries(onlyRule('idleServiceCpu'), busy(130), snooze);
+  const fired = run.events
+    .filter((e) => e.kind === 'fired')
+    .map((e) => [e.serviceId, run.ticks[run.events.indexOf(e)]]);
+  assert.deepEqual(fired, [
+    ['nextjs', 12],
+    ['vibevoice', 100],
+  ]);
+});

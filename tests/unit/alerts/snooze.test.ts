@@ -100,3 +100,67 @@ test('snoozes can be ended early and expired ones are pruned', () => {
   assert.ok(renewed.ok);
   assert.deepEqual(Object.keys(renewed.state.snoozedUntil).sort(), ['idle-power', 'memory-growth']);
 });
+
+test("a service's snooze silences only that service's per-service alerts, with one event per such rule", () => {
+  const result = applySnooze(
+    { snoozedUntil: { 'idle-power': NOW + HOUR } },
+    { rule: 'all', until: { minutes: 30 }, serviceId: 'ollama' },
+    NOW,
+  );
+  assert.ok(result.ok);
+  assert.deepEqual(result.state, {
+    snoozedUntil: { 'idle-power': NOW + HOUR },
+    snoozedServices: { ollama: NOW + 30 * MINUTE },
+  });
+  assert.deepEqual(
+    result.events.map((e) => [e.id, e.rule, e.kind, e.serviceId, e.message]),
+    [
+      [
+        `idle-service-cpu:service:ollama:${NOW}:snoozed`,
+        'idle-service-cpu',
+        'snoozed',
+        'ollama',
+        'Idle service CPU alerts for ollama snoozed for 30 min',
+      ],
+      [
+        `memory-growth:service:ollama:${NOW}:snoozed`,
+        'memory-growth',
+        'snoozed',
+        'ollama',
+        'Memory growth alerts for ollama snoozed for 30 min',
+      ],
+    ],
+  );
+  const later = NOW + 30 * MINUTE - 1;
+  assert.ok(isSnoozed(result.state, 'idle-service-cpu', later, 'ollama'));
+  assert.ok(isSnoozed(result.state, 'memory-growth', later, 'ollama'));
+  assert.ok(!isSnoozed(result.state, 'idle-service-cpu', later, 'nextjs'), 'another service');
+  assert.ok(!isSnoozed(result.state, 'idle-service-cpu', later), 'no service named');
+  assert.ok(!isSnoozed(result.state, 'thermal-pressure', later, 'ollama'), 'a whole-machine rule');
+  assert.ok(!isSnoozed(result.state, 'idle-service-cpu', NOW + 30 * MINUTE, 'ollama'), 'expired');
+});
+
+test('per-service snoozes expire and are pruned like the others; states without them still work', () => {
+  const state = {
+    snoozedUntil: { all: NOW - 1 },
+    snoozedServices: { ollama: NOW + HOUR, nextjs: NOW - 1 },
+  };
+  assert.deepEqual(pruneExpired(state, NOW), { snoozedUntil: {}, snoozedServices: { ollama: NOW + HOUR } });
+  assert.deepEqual(pruneExpired(state, NOW + HOUR), { snoozedUntil: {} });
+  assert.deepEqual(clearSnooze(state, 'all'), { snoozedUntil: {}, snoozedServices: state.snoozedServices });
+  const old = { snoozedUntil: { 'memory-growth': NOW + HOUR } };
+  assert.ok(isSnoozed(old, 'memory-growth', NOW, 'ollama'));
+  assert.ok(!isSnoozed(old, 'idle-service-cpu', NOW, 'ollama'));
+  const added = applySnooze(old, { rule: 'all', until: 'tomorrow', serviceId: 'ollama' }, NOW, {
+    utcOffsetMinutes: 0,
+  });
+  assert.ok(added.ok);
+  assert.deepEqual(added.state.snoozedServices, { ollama: nextLocalMidnight(NOW, 0) });
+  const renewed = applySnooze(added.state, { rule: 'idle-power', until: { minutes: 1 } }, NOW);
+  assert.ok(renewed.ok);
+  assert.deepEqual(
+    renewed.state.snoozedServices,
+    { ollama: nextLocalMidnight(NOW, 0) },
+    'kept by a rule snooze',
+  );
+});

@@ -268,7 +268,13 @@ export class FakeMonitorApi implements MonitorApi {
   snoozeAlerts(request: SnoozeRequest): Promise<SnoozeState> {
     const until =
       request.until === 'tomorrow' ? SAMPLE_AT + 86_400_000 : SAMPLE_AT + request.until.minutes * 60_000;
-    return this.record('snoozeAlerts', [request], { snoozedUntil: { [request.rule]: until } });
+    return this.record(
+      'snoozeAlerts',
+      [request],
+      request.serviceId === undefined
+        ? { snoozedUntil: { [request.rule]: until } }
+        : { snoozedUntil: {}, snoozedServices: { [request.serviceId]: until } },
+    );
   }
 
   getSettings(): Promise<Settings> {

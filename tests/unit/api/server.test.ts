@@ -188,6 +188,15 @@ test('every MonitorApi route answers with what the core returned', async (t) => 
     until: { minutes: 30 },
   });
   assert.equal(snooze.snoozedUntil['idle-power'], SAMPLE_AT + 30 * 60_000);
+  const serviceSnooze = await post(HTTP_ROUTES.snoozeAlerts.path, 'POST', {
+    rule: 'all',
+    until: { minutes: 60 },
+    serviceId: 'vibevoice',
+  });
+  assert.deepEqual(serviceSnooze.snoozedServices, { vibevoice: SAMPLE_AT + 60 * 60_000 });
+  assert.deepEqual(api.callsTo('snoozeAlerts').at(-1)!.args, [
+    { rule: 'all', until: { minutes: 60 }, serviceId: 'vibevoice' },
+  ]);
   const settings = defaultSettings();
   settings.alerts.idlePower.warning = 6;
   const saved = await post(HTTP_ROUTES.updateSettings.path, 'PUT', settings);
@@ -342,6 +351,22 @@ test('bad bodies: invalid JSON, wrong type, invalid settings and snoozes are 400
   });
   assert.match(invalid.json().detail, /alerts\.idlePower\.warning must be a number/);
   assert.equal(api.callsTo('updateSettings').length, 0);
+
+  const calls = api.callsTo('snoozeAlerts').length;
+  for (const [serviceId, reason] of [
+    ['Not An Id', /must be lower-case letters/],
+    ['nosuchservice', /no monitored service 'nosuchservice'/],
+  ] as const) {
+    const bad = await send(
+      '/api/alerts/snooze',
+      'POST',
+      JSON.stringify({ rule: 'all', until: { minutes: 60 }, serviceId }),
+    );
+    assert.equal(bad.status, 400, serviceId);
+    assert.equal(bad.json().fields[0].field, 'serviceId');
+    assert.match(bad.json().detail, reason);
+  }
+  assert.equal(api.callsTo('snoozeAlerts').length, calls, 'a refused snooze changes nothing');
 
   const snooze = await send(
     '/api/alerts/snooze',

@@ -32,6 +32,27 @@ test('a snooze is whole minutes from 1 to a week, or tomorrow, on every path', (
   }
 });
 
+test("a snooze may name one service by id (rule 'all'); a bad id or another rule is refused on every path", () => {
+  const good = { rule: 'all', until: { minutes: 60 }, serviceId: 'ollama' };
+  assert.deepEqual(validateSnoozeRequest(good), { ok: true, value: good });
+  assert.ok(checkIpcPayload('snoozeAlerts', [good]).ok);
+  assert.deepEqual(validateSnoozeRequest({ rule: 'all', until: 'tomorrow' }), {
+    ok: true,
+    value: { rule: 'all', until: 'tomorrow' },
+  });
+  for (const serviceId of ['Ollama', '', '-x', 'a'.repeat(41), 'a b', 3, null]) {
+    const request = { rule: 'all', until: { minutes: 60 }, serviceId };
+    assert.deepEqual(fields(validateSnoozeRequest(request)), ['serviceId'], String(serviceId));
+    assert.equal(checkIpcPayload('snoozeAlerts', [request]).ok, false, `IPC ${String(serviceId)}`);
+    const applied = applySnooze({ snoozedUntil: {} }, request as never, 0);
+    assert.ok(!applied.ok && /^snooze\.serviceId: must be lower-case/.test(applied.error), String(serviceId));
+  }
+  assert.deepEqual(
+    fields(validateSnoozeRequest({ rule: 'memory-growth', until: { minutes: 5 }, serviceId: 'ollama' })),
+    ['rule'],
+  );
+});
+
 test('ranges start before they end; history queries bound their points; services are named by id', () => {
   assert.deepEqual(validateTimeRange({ from: 1, to: 2, extra: true }), {
     ok: true,

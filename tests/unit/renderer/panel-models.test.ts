@@ -187,6 +187,13 @@ test('snooze state reads as a sentence and drops expired entries', () => {
     'Snoozed: All alerts until 14:30',
   );
   assert.equal(describeSnooze(null, now), 'No alerts snoozed.');
+  assert.equal(
+    describeSnooze(
+      { snoozedUntil: {}, snoozedServices: { ollama: now + 60 * 60_000, nextjs: now - 1 } },
+      now,
+    ),
+    'Snoozed: ollama alerts until 14:00',
+  );
 });
 
 test('Apple silicon with the password: the header reads "System 9.1 W · SoC 3.2 W" and never swaps them', () => {

@@ -14,7 +14,7 @@ const ollama: Recommendation = {
 test('an Ollama recommendation offers the unload and the keep-alive command for the platform', () => {
   assert.deepEqual(
     recommendationActions(ollama, 'darwin').map((a) => a.kind),
-    ['unload-ollama', 'copy-command'],
+    ['unload-ollama', 'copy-command', 'snooze-service'],
   );
   const linux = recommendationActions(ollama, 'linux')[1];
   assert.ok(linux?.kind === 'copy-command');
@@ -28,15 +28,22 @@ test('an Ollama recommendation offers the unload and the keep-alive command for 
   assert.equal(keepAliveCommand('other'), null);
   assert.deepEqual(
     recommendationActions(ollama, null).map((a) => a.kind),
-    ['unload-ollama'],
+    ['unload-ollama', 'snooze-service'],
   );
 });
 
-test('a recommendation without a safe action gets no button', () => {
-  assert.deepEqual(
-    recommendationActions({ serviceId: 'vibevoice', text: 'stop it', wattHours: 1, action: null }, 'linux'),
-    [],
-  );
+test("a recommendation about a service offers to snooze that service's alerts for an hour, and nothing else", () => {
+  const vibe: Recommendation = { serviceId: 'vibevoice', text: 'stop it', wattHours: 1, action: null };
+  assert.deepEqual(recommendationActions(vibe, 'linux', 'VibeVoice TTS'), [
+    {
+      kind: 'snooze-service',
+      label: 'Snooze VibeVoice TTS alerts for 1 h',
+      serviceId: 'vibevoice',
+      minutes: 60,
+    },
+  ]);
+  assert.equal(recommendationActions(vibe, 'linux')[0]?.label, 'Snooze vibevoice alerts for 1 h');
+  assert.deepEqual(recommendationActions({ ...vibe, serviceId: null }, 'linux'), []);
 });
 
 test('after a fix: the last hour against the hour before', () => {
