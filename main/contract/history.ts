@@ -15,6 +15,8 @@ export interface HistoryPoint {
   stackIdle: boolean;
   /** Ids of services with a request in this bucket. */
   activeServices: string[];
+  /** Ids of services with a model inference (Ollama) in this bucket; absent reads as none. */
+  inferenceServices?: string[];
   gap: boolean;
 }
 

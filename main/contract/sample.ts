@@ -217,6 +217,11 @@ export interface ServiceSample {
   active: boolean;
   /** Last user request seen. */
   lastActiveAt: number | null;
+  /**
+   * Ollama only: a model inference was seen this tick (a model's expiry moved forward or a model was
+   * loaded, from /api/ps). Absent for other services and in records written before it was kept.
+   */
+  inference?: boolean;
   /** Traffic this tick and over the last 5 minutes; absent in samples read back from history and where no socket reading exists yet. */
   activity?: ServiceActivity;
   /** Always an estimate (CPU/GPU time share of measured watts), part of `Sample.attribution.basis`. */

@@ -13,9 +13,12 @@ const REFRESH_MIN_MS = 1000;
 export class OllamaInferenceCounter {
   private previous: Map<string, number | null> | null = null;
   private events: number[] = [];
+  /** Inferences seen by the latest update (0 for the baseline). */
+  latest = 0;
 
   update(models: readonly OllamaModel[], at: number): number {
     const current = new Map(models.map((m) => [m.name, m.expiresAt]));
+    this.latest = 0;
     if (this.previous) {
       for (const [name, expiresAt] of current) {
         const before = this.previous.get(name);
@@ -25,7 +28,10 @@ export class OllamaInferenceCounter {
           before !== null &&
           expiresAt !== null &&
           expiresAt - before >= REFRESH_MIN_MS;
-        if (loaded || refreshed) this.events.push(at);
+        if (loaded || refreshed) {
+          this.events.push(at);
+          this.latest += 1;
+        }
       }
     }
     this.previous = current;

@@ -175,6 +175,7 @@ export class ServiceBuilder {
         connections: running && serviceTraffic ? serviceTraffic.activeConnections : null,
         active,
         lastActiveAt,
+        ...(config.probe === 'ollama' && ollama && running ? { inference: this.inferences.latest > 0 } : {}),
         ...(activity ? { activity } : {}),
         estimatedWatts: null,
         models: config.probe === 'ollama' && running && ollama ? summarizeModels(ollama) : null,

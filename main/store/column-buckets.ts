@@ -47,6 +47,7 @@ class SystemSums {
   private readonly idle: Float64Array;
   private readonly gap: Uint8Array;
   private readonly active: (Set<string> | undefined)[] = [];
+  private readonly inference: (Set<string> | undefined)[] = [];
 
   constructor(size: number) {
     const zeros = (): Float64Array => new Float64Array(size);
@@ -84,6 +85,9 @@ class SystemSums {
     for (let k = c.activeStart[i]!; k < c.activeStart[i + 1]!; k += 1) {
       (this.active[b] ??= new Set()).add(c.activeNames[c.activeIds[k]!]!);
     }
+    for (let k = c.inferenceStart[i]!; k < c.inferenceStart[i + 1]!; k += 1) {
+      (this.inference[b] ??= new Set()).add(c.activeNames[c.inferenceIds[k]!]!);
+    }
   }
 
   aggregate(b: number, at: number): Aggregate {
@@ -101,6 +105,7 @@ class SystemSums {
     agg.idleCount = this.idle[b]!;
     agg.gap = this.gap[b] === 1;
     agg.activeServices = this.active[b] ?? new Set();
+    agg.inferenceServices = this.inference[b] ?? new Set();
     return agg;
   }
 }

@@ -87,6 +87,7 @@ export function toHistoryPoint(agg: Aggregate): HistoryPoint {
     // Idle only when every sample in the bucket was: shading never hides a request.
     stackIdle: agg.count > 0 && agg.idleCount === agg.count,
     activeServices: [...agg.activeServices].sort(),
+    inferenceServices: [...agg.inferenceServices].sort(),
     gap: agg.gap,
   };
 }

@@ -18,7 +18,7 @@ import { parseLoadedModels } from './legacy-model-line.js';
  * One sample as one compact line (about 500 bytes with six services, against ~3 KB for the full
  * Sample): a system part and a services part, two JSON arrays joined by a tab (JSON.stringify
  * never writes a raw tab), so power history parses only the short system part.
- *   system:   [1, at, intervalMs, gap, platform, power, thermal, battery, idle, systemWh, source, activeIds]
+ *   system:   [1, at, intervalMs, gap, platform, power, thermal, battery, idle, systemWh, source, activeIds, inferenceIds?]
  *   services: [services, top, extraWh?]
  * It keeps what history, per-service series, report and compare need; pids, ports, sensors, fans,
  * GPUs, collector health and provenance other than the system power source are dropped, and come
@@ -136,6 +136,9 @@ export function encodeSample(sample: Sample): string {
     source ? [source.source, source.kind === 'measured' ? 1 : 0] : null,
     sample.services.filter((s) => s.active).map((s) => s.id),
   ];
+  // Written only when a service had an inference, so most lines stay as short as before.
+  const inferenceIds = sample.services.filter((s) => s.inference === true).map((s) => s.id);
+  if (inferenceIds.length > 0) system.push(inferenceIds);
   const services: unknown[] = [
     sample.services.map((s) => encodeService(s, at, sample.energy.serviceWattHours[s.id])),
     sample.topProcesses
@@ -230,9 +233,12 @@ export function decodeSample(line: string): Sample | null {
   const tab = line.indexOf('\t');
   if (tab < 0) return null;
   try {
-    const sample = decodeSystem(JSON.parse(line.slice(0, tab)));
+    const parsedSystem = JSON.parse(line.slice(0, tab)) as unknown[];
+    const sample = decodeSystem(parsedSystem);
     const parts = arr(JSON.parse(line.slice(tab + 1)), 2);
     sample.services = arr(parts[0]).map((s) => decodeService(s, sample.at, sample.energy.serviceWattHours));
+    const inferred = new Set(inferenceIdsOf(parsedSystem));
+    for (const s of sample.services) if (inferred.has(s.id)) s.inference = true;
     sample.topProcesses = arr(parts[1]).map(decodeProcess);
     sample.attribution.restWatts = restOf(sample);
     if (parts[2] !== undefined) {
@@ -247,9 +253,14 @@ export function decodeSample(line: string): Sample | null {
   }
 }
 
+/** The ids of services with an inference in that tick; records written before list none. */
+const inferenceIdsOf = (system: unknown[]): string[] =>
+  system[12] === undefined ? [] : arr(system[12]).map((id) => str(id));
+
 /**
- * The system part only, for power history: `services` holds just the services active in that
- * tick (id, active, nothing measured) and `topProcesses` is empty. Null when not a valid record.
+ * The system part only, for power history: `services` holds just the services with a request or
+ * an inference in that tick (id, active, inference, nothing measured) and `topProcesses` is empty.
+ * Null when not a valid record.
  */
 export function decodePowerView(line: string): Sample | null {
   const tab = line.indexOf('\t');
@@ -258,14 +269,18 @@ export function decodePowerView(line: string): Sample | null {
   try {
     const parsed = JSON.parse(line.slice(0, tab)) as unknown[];
     const sample = decodeSystem(parsed);
-    sample.services = arr(parsed[11]).map((id) => activeOnly(str(id), sample.at));
+    const active = arr(parsed[11]).map((id) => str(id));
+    const inferred = inferenceIdsOf(parsed);
+    sample.services = [...new Set([...active, ...inferred])].map((id) =>
+      flagsOnly(id, sample.at, active.includes(id), inferred.includes(id)),
+    );
     return sample;
   } catch {
     return null;
   }
 }
 
-const activeOnly = (id: string, at: number): ServiceSample => ({
+const flagsOnly = (id: string, at: number, active: boolean, inference: boolean): ServiceSample => ({
   id,
   name: id,
   status: 'running',
@@ -276,8 +291,9 @@ const activeOnly = (id: string, at: number): ServiceSample => ({
   threads: null,
   openFiles: null,
   connections: null,
-  active: true,
-  lastActiveAt: at,
+  active,
+  lastActiveAt: active ? at : null,
+  ...(inference ? { inference } : {}),
   estimatedWatts: null,
   models: null,
 });

@@ -4,7 +4,7 @@ import { emptyAggregate, emptyServiceAggregate, emptyStat, type Aggregate, type 
 /**
  * Per-minute rollups are two lines in two files, so a long-range power chart never parses
  * per-service data:
- *   system:   [1, minuteAt, count, sysW, cpuW, gpuW, pkgW, tempC, level, idleCount, gap, active[]]
+ *   system:   [1, minuteAt, count, sysW, cpuW, gpuW, pkgW, tempC, level, idleCount, gap, active[], inference[]?]
  *   services: [1, minuteAt, coveredMs, idleWh, activeWh, thermalMs[], [[id, count, cpu, rssKiB, watts, idleWh, activeWh, activeCount], …]]
  * A statistic is null (no values) or [sum, n] / [sum, min, max, n]; sums keep means exact.
  */
@@ -34,6 +34,8 @@ export function encodeSystemRollup(a: Aggregate): string {
     a.idleCount,
     a.gap ? 1 : 0,
     [...a.activeServices],
+    // Only when a service had an inference that minute; lines written before never have it.
+    ...(a.inferenceServices.size > 0 ? [[...a.inferenceServices]] : []),
   ]);
 }
 
@@ -103,6 +105,7 @@ export type SystemRollupRow = [
   number,
   0 | 1,
   string[],
+  string[]?,
 ];
 type StatTuple = number[];
 
@@ -116,6 +119,8 @@ export function parseSystemRollupRow(line: string): SystemRollupRow | null {
   if (!Number.isFinite(t[1]) || !Number.isFinite(t[2]) || !Number.isFinite(t[9])) return null;
   if (!(t[8] === null || typeof t[8] === 'number') || (t[10] !== 0 && t[10] !== 1)) return null;
   if (!Array.isArray(t[11]) || !t[11].every((id) => typeof id === 'string')) return null;
+  if (t[12] !== undefined && !(Array.isArray(t[12]) && t[12].every((id) => typeof id === 'string')))
+    return null;
   for (let i = 3; i <= 7; i += 1) if (!isStat(t[i])) return null;
   return t as SystemRollupRow;
 }
@@ -142,6 +147,7 @@ export function addSystemRollupRow(into: Aggregate, row: SystemRollupRow): void 
   into.idleCount += row[9];
   if (row[10] === 1) into.gap = true;
   for (const id of row[11]) into.activeServices.add(id);
+  for (const id of row[12] ?? []) into.inferenceServices.add(id);
 }
 
 export function decodeSystemRollup(line: string): Aggregate | null {

@@ -50,6 +50,9 @@ export interface SystemColumns extends RowTimes {
   activeStart: Column;
   activeIds: Column;
   activeNames: string[];
+  /** Row i's inference services, likewise (names also in activeNames). */
+  inferenceStart: Column;
+  inferenceIds: Column;
 }
 
 /** One service's entries in a segment: `row` indexes the segment's rows. */
@@ -160,6 +163,13 @@ export function systemColumnsBuilder(): ColumnsBuilder<SystemColumns> {
   const names = new Map<string, number>();
   const activeStart = [0];
   const activeIds: number[] = [];
+  const inferenceStart = [0];
+  const inferenceIds: number[] = [];
+  const nameIndex = (id: string): number => {
+    let index = names.get(id);
+    if (index === undefined) names.set(id, (index = names.size));
+    return index;
+  };
   return {
     decode(line) {
       const row = parseSystemRollupRow(line);
@@ -174,12 +184,10 @@ export function systemColumnsBuilder(): ColumnsBuilder<SystemColumns> {
       level.push(row[8] ?? NaN);
       idle.push(row[9]);
       gap.push(row[10]);
-      for (const id of row[11]) {
-        let index = names.get(id);
-        if (index === undefined) names.set(id, (index = names.size));
-        activeIds.push(index);
-      }
+      for (const id of row[11]) activeIds.push(nameIndex(id));
       activeStart.push(activeIds.length);
+      for (const id of row[12] ?? []) inferenceIds.push(nameIndex(id));
+      inferenceStart.push(inferenceIds.length);
       return true;
     },
     build() {
@@ -198,10 +206,23 @@ export function systemColumnsBuilder(): ColumnsBuilder<SystemColumns> {
         activeStart: packColumn(activeStart),
         activeIds: packColumn(activeIds),
         activeNames: [...names.keys()],
+        inferenceStart: packColumn(inferenceStart),
+        inferenceIds: packColumn(inferenceIds),
       };
       const bytes =
         ENTRY_OVERHEAD_BYTES +
-        columnBytes([c.at, c.filterAt, c.count, c.level, c.idle, c.gap, c.activeStart, c.activeIds]) +
+        columnBytes([
+          c.at,
+          c.filterAt,
+          c.count,
+          c.level,
+          c.idle,
+          c.gap,
+          c.activeStart,
+          c.activeIds,
+          c.inferenceStart,
+          c.inferenceIds,
+        ]) +
         [c.watts, c.cpu, c.gpu, c.pkg, c.temp].reduce((sum, stat) => sum + statBytes(stat), 0) +
         c.activeNames.reduce((sum, name) => sum + 2 * name.length + 32, 0);
       return { ...c, bytes };

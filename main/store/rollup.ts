@@ -62,6 +62,7 @@ export interface Aggregate {
   idleCount: number;
   gap: boolean;
   activeServices: Set<string>;
+  inferenceServices: Set<string>;
   systemIdleWattHours: number;
   systemActiveWattHours: number;
   /** Whether any sample carried system energy (so 0 Wh is distinguishable from unknown). */
@@ -86,6 +87,7 @@ export function emptyAggregate(at: number): Aggregate {
     idleCount: 0,
     gap: false,
     activeServices: new Set(),
+    inferenceServices: new Set(),
     systemIdleWattHours: 0,
     systemActiveWattHours: 0,
     hasSystemEnergy: false,
@@ -131,6 +133,7 @@ export function addSample(agg: Aggregate, sample: Sample): void {
   }
   for (const s of sample.services) {
     if (s.active) agg.activeServices.add(s.id);
+    if (s.inference === true) agg.inferenceServices.add(s.id);
     let sa = agg.services.get(s.id);
     if (!sa) agg.services.set(s.id, (sa = emptyServiceAggregate()));
     sa.count += 1;
@@ -159,6 +162,7 @@ export function mergeAggregate(into: Aggregate, other: Aggregate): void {
   into.idleCount += other.idleCount;
   into.gap ||= other.gap;
   for (const id of other.activeServices) into.activeServices.add(id);
+  for (const id of other.inferenceServices) into.inferenceServices.add(id);
   into.systemIdleWattHours += other.systemIdleWattHours;
   into.systemActiveWattHours += other.systemActiveWattHours;
   into.hasSystemEnergy ||= other.hasSystemEnergy;

@@ -108,11 +108,14 @@ export function idleSpans(points: readonly HistoryPoint[]): Span[] {
 
 export interface Marker {
   at: number;
-  kind: 'activity' | 'alert';
+  kind: 'activity' | 'inference' | 'alert';
   label: string;
 }
 
-/** Activity ticks (one per point with requests) and alert markers (fired/escalated) inside [from, to]. */
+/**
+ * Activity ticks (one per point with requests), inference dots (one per point with a model
+ * inference) and alert markers (fired/escalated) inside [from, to].
+ */
 export function chartMarkers(
   points: readonly HistoryPoint[],
   alerts: readonly AlertEvent[],
@@ -121,8 +124,13 @@ export function chartMarkers(
 ): Marker[] {
   const markers: Marker[] = [];
   for (const p of points) {
-    if (p.activeServices.length > 0 && p.at >= from && p.at <= to) {
+    if (p.at < from || p.at > to) continue;
+    if (p.activeServices.length > 0) {
       markers.push({ at: p.at, kind: 'activity', label: `Requests: ${p.activeServices.join(', ')}` });
+    }
+    const inferences = p.inferenceServices ?? [];
+    if (inferences.length > 0) {
+      markers.push({ at: p.at, kind: 'inference', label: `Inferences: ${inferences.join(', ')}` });
     }
   }
   for (const a of alerts) {
@@ -151,6 +159,7 @@ export function sampleToHistoryPoint(sample: Sample): HistoryPoint {
     thermalLevel: level === null || level < 0 ? null : level,
     stackIdle: sample.idle.stackIdle,
     activeServices: sample.services.filter((s) => s.active).map((s) => s.id),
+    inferenceServices: sample.services.filter((s) => s.inference === true).map((s) => s.id),
     gap: sample.gap,
   };
 }

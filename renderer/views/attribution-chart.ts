@@ -157,6 +157,7 @@ export function createAttributionChart(): AttributionChartView {
         () => ({
           idle: cssVar('--idle-shade', 'rgba(100,116,139,0.14)'),
           activity: cssVar('--activity', '#0f766e'),
+          inference: cssVar('--inference', '#c026d3'),
           alert: cssVar('--alert', '#c2410c'),
         }),
       ),

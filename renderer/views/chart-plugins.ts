@@ -4,12 +4,13 @@ import type { Marker, Span } from '../model/chart-data.js';
 export interface OverlayColours {
   idle: string;
   activity: string;
+  inference: string;
   alert: string;
 }
 
 /**
- * Shades idle periods behind the lines and draws activity ticks and alert triangles along the
- * bottom of the plot. Reads its data through callbacks so the chart never needs new options.
+ * Shades idle periods behind the lines and draws activity ticks, inference dots (just above the
+ * ticks, so both show for one bucket) and alert triangles. Reads its data through callbacks so the chart never needs new options.
  */
 export function createOverlayPlugin(
   getSpans: () => readonly Span[],
@@ -43,6 +44,11 @@ export function createOverlayPlugin(
         if (marker.kind === 'activity') {
           ctx.fillStyle = colours.activity;
           ctx.fillRect(Math.round(px) - 0.5, chartArea.bottom - 5, 1.5, 5);
+        } else if (marker.kind === 'inference') {
+          ctx.fillStyle = colours.inference;
+          ctx.beginPath();
+          ctx.arc(px, chartArea.bottom - 9, 2.5, 0, 2 * Math.PI);
+          ctx.fill();
         } else {
           ctx.fillStyle = colours.alert;
           ctx.beginPath();

@@ -47,6 +47,7 @@ function readPalette(): Palette {
     ane: cssVar('--series-ane', '#7c3aed'),
     idle: cssVar('--idle-shade', 'rgba(100,116,139,0.14)'),
     activity: cssVar('--activity', '#0f766e'),
+    inference: cssVar('--inference', '#c026d3'),
     alert: cssVar('--alert', '#c2410c'),
     grid: cssVar('--grid', 'rgba(0,0,0,0.08)'),
     text: cssVar('--muted', '#57606a'),
@@ -124,6 +125,7 @@ export function createPowerChart(options: {
     legendItem('l-ane off', 'ANE'),
     legendItem('l-idle', 'idle'),
     legendItem('l-requests', 'requests'),
+    legendItem('l-inferences off', 'inferences'),
     legendItem('l-alert', 'alert'),
   );
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Power over time: no data yet' });
@@ -264,6 +266,9 @@ export function createPowerChart(options: {
     legend
       .querySelector('.l-requests')
       ?.classList.toggle('off', !points.some((p) => p.activeServices.length > 0));
+    legend
+      .querySelector('.l-inferences')
+      ?.classList.toggle('off', !points.some((p) => (p.inferenceServices ?? []).length > 0));
     spans = idleSpans(points);
     markers = chartMarkers(points, alerts, shown.from, shown.to);
     const scaleX = chart.options.scales!.x!;

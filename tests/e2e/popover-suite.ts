@@ -118,6 +118,8 @@ export function definePopoverSuite(
     readmeScreenshot?: boolean;
     /** The live header's figures, where the backend's are known: big number and the one beside it. */
     header?: { label: string; watts: string; secondary: string };
+    /** The backend's day of history holds Ollama inferences (the fake backend's synthetic day does). */
+    inferencesInHistory?: boolean;
   } = {},
 ): void {
   const chromium = findChromium();
@@ -307,11 +309,11 @@ export function definePopoverSuite(
       await page.click('button[data-range="24h"]');
       await page.waitForFunction(() => ((globalThis as any).idlewattUi?.chartPointCount() ?? 0) > 200);
       // The legend names every line and marker; the request ticks under the axis are named where the
-      // range holds requests (a day of this stack does).
+      // range holds requests (a day of this stack does), the inference dots where it holds inferences.
       const legend = await page.$$eval('.legend .legend-item', (items) =>
         items.map((i: any) => ({ name: (i.textContent ?? '').trim(), off: i.classList.contains('off') })),
       );
-      for (const name of ['cpu', 'gpu', 'ANE', 'idle', 'requests', 'alert']) {
+      for (const name of ['cpu', 'gpu', 'ANE', 'idle', 'requests', 'inferences', 'alert']) {
         assert.ok(
           legend.some((l) => l.name === name),
           `the legend names ${name}: ${JSON.stringify(legend)}`,
@@ -322,6 +324,13 @@ export function definePopoverSuite(
         false,
         'requests are marked in the 24 h range',
       );
+      if (options.inferencesInHistory) {
+        assert.equal(
+          legend.find((l) => l.name === 'inferences')!.off,
+          false,
+          'inferences are marked in the 24 h range',
+        );
+      }
 
       // 7 d then straight back to 24 h: the slower 7 d answer (three points here) must not land on
       // the 24 h chart.

@@ -5,8 +5,10 @@ import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 import { startFakeBackend } from './fake-backend.js';
 
 // On first run the stream holds its first sample until the suite has checked the empty states.
-definePopoverSuite('fake backend', (scenario) =>
-  startFakeBackend({ scenario, holdSamples: scenario === 'first-run' }),
+definePopoverSuite(
+  'fake backend',
+  (scenario) => startFakeBackend({ scenario, holdSamples: scenario === 'first-run' }),
+  { inferencesInHistory: true },
 );
 
 const chromiumPath = findChromium();

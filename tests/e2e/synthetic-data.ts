@@ -192,6 +192,8 @@ export function syntheticSample(t: number, intervalMs: number, options: Syntheti
           openFiles: s.running ? 40 : null,
           connections: s.running ? (active ? 6 : 1) : null,
           active: s.running && active && s.id !== 'management-console',
+          // Each user request to Ollama while the stack is active runs a model.
+          ...(s.id === 'ollama' && s.running ? { inference: active } : {}),
           lastActiveAt: s.running ? lastActiveBefore(t) - (s.id === 'vibevoice' ? 2 * HOUR : 0) : null,
           estimatedWatts:
             s.running && watts !== null
@@ -310,6 +312,7 @@ export function syntheticHistory(
       thermalLevel: thermalLevelAt(at),
       stackIdle: s.idle.stackIdle,
       activeServices: s.services.filter((x) => x.active).map((x) => x.id),
+      inferenceServices: s.services.filter((x) => x.inference === true).map((x) => x.id),
       gap: false,
     };
   });

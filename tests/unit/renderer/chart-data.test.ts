@@ -75,7 +75,7 @@ test('idle spans merge contiguous idle points and stop at active points and gaps
   assert.deepEqual(idleSpans([]), []);
 });
 
-test('markers: one per point with requests, and fired/escalated alerts inside the window', () => {
+test('markers: one per point with requests, one per point with inferences, and fired/escalated alerts inside the window', () => {
   const alert = (id: string, at: number, kind: AlertEvent['kind']): AlertEvent => ({
     id,
     at,
@@ -91,7 +91,13 @@ test('markers: one per point with requests, and fired/escalated alerts inside th
     message: '',
   });
   const markers = chartMarkers(
-    [point(10, { activeServices: ['ollama', 'nextjs'] }), point(20), point(500, { activeServices: ['x'] })],
+    [
+      point(10, { activeServices: ['ollama', 'nextjs'], inferenceServices: ['ollama'] }),
+      point(20),
+      point(30, { inferenceServices: [] }),
+      point(40, { inferenceServices: ['ollama'] }),
+      point(500, { activeServices: ['x'], inferenceServices: ['ollama'] }),
+    ],
     [alert('a', 15, 'fired'), alert('b', 16, 'cleared'), alert('c', 900, 'fired')],
     0,
     100,
@@ -100,8 +106,11 @@ test('markers: one per point with requests, and fired/escalated alerts inside th
     markers.map((m) => [m.at, m.kind, m.label]),
     [
       [10, 'activity', 'Requests: ollama, nextjs'],
+      [10, 'inference', 'Inferences: ollama'],
       [15, 'alert', 'alert a'],
+      [40, 'inference', 'Inferences: ollama'],
     ],
+    'a point without inferenceServices (an older record) has no inference marker',
   );
 });
 
@@ -116,6 +125,15 @@ test('a live sample becomes a history point and extends the window without dupli
   assert.equal(live.at, sample.at);
   assert.equal(live.systemWatts, sample.power.systemWatts);
   assert.equal(live.stackIdle, sample.idle.stackIdle);
+  assert.deepEqual(
+    live.inferenceServices,
+    sample.services.filter((s) => s.inference === true).map((s) => s.id),
+  );
+  const inferring = sampleToHistoryPoint({
+    ...sample,
+    services: sample.services.map((s) => (s.id === 'ollama' ? { ...s, inference: true } : s)),
+  });
+  assert.deepEqual(inferring.inferenceServices, ['ollama'], 'a live inference is marked at once');
   assert.equal(
     live.thermalLevel,
     ['nominal', 'fair', 'serious', 'critical'].indexOf(sample.thermal.pressure!),

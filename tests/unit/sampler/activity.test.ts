@@ -177,9 +177,12 @@ test('Ollama inferences: expiry pushed forward or a new load counts once per pro
   });
   assert.equal(c.update([model('llama3', 300_000)], 0), 0);
   assert.equal(c.update([model('llama3', 300_000)], 5000), 0, 'unchanged expiry: no request');
+  assert.equal(c.latest, 0, 'nothing this tick');
   assert.equal(c.update([model('llama3', 310_000)], 10_000), 1, 'expiry refreshed');
+  assert.equal(c.latest, 1, 'an inference this tick');
   assert.equal(c.update([model('llama3', 310_000), model('qwen', null)], 15_000), 2, 'a new load');
   assert.equal(c.update([model('llama3', 310_400), model('qwen', null)], 20_000), 2, 'sub-second jitter');
+  assert.equal(c.latest, 0);
   assert.equal(c.update([], 25_000), 2, 'unloading is no inference');
   assert.equal(c.count(10_000 + 5 * 60_000), 1, 'the window slides');
 });

@@ -339,6 +339,48 @@ test('long ranges come from per-minute rollups that keep min and max', async (t)
   await reopened.close();
 });
 
+test('a service with an inference is listed on its point, from raw records and from rollups', async (t) => {
+  const dir = tempDir(t);
+  const c = clock(T0 + 3 * HOUR);
+  const store = await open(dir, c);
+  const inferenceAt = T0 + 90 * MIN + 25_000;
+  for (const s of series(T0, T0 + 3 * HOUR, (at) =>
+    makeSample({
+      at,
+      services: [
+        makeService('ollama', { active: false, ...(at === inferenceAt ? { inference: true } : {}) }),
+        makeService('nextjs', { active: at === inferenceAt, inference: false }),
+      ],
+    }),
+  )) {
+    store.append(s);
+  }
+  await store.flush();
+  const raw = await store.history({ from: T0 + 90 * MIN, to: T0 + 91 * MIN, points: 100 });
+  const rawHits = raw.filter((p) => (p.inferenceServices ?? []).length > 0);
+  assert.equal(rawHits.length, 1, 'one point has the inference');
+  assert.deepEqual(rawHits[0]!.inferenceServices, ['ollama'], 'an inference alone lists the service');
+  assert.deepEqual(rawHits[0]!.activeServices, ['nextjs'], 'requests stay apart from inferences');
+  assert.ok(raw.length > 1 && raw.every((p) => Array.isArray(p.inferenceServices)));
+  await store.close();
+
+  const reopened = await open(dir, c);
+  const minutes = await reopened.history({ from: T0 - 45 * HOUR, to: T0 + 3 * HOUR, points: 1000 });
+  const listed = minutes.filter((p) => (p.inferenceServices ?? []).length > 0);
+  assert.deepEqual(
+    listed.map((p) => [p.at, p.inferenceServices]),
+    [[T0 + 90 * MIN, ['ollama']]],
+    'the per-minute rollup keeps the inference',
+  );
+  const coarse = await reopened.history({ from: T0 - 45 * HOUR, to: T0 + 3 * HOUR, points: 10 });
+  assert.equal(
+    coarse.filter((p) => p.inferenceServices?.includes('ollama')).length,
+    1,
+    'and so does downsampling',
+  );
+  await reopened.close();
+});
+
 test('the minute in progress at close is rebuilt from raw once, never double-counted', async (t) => {
   const dir = tempDir(t);
   const c = clock(T0 + HOUR);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeSample, encodeSample, lineTime } from '../../../main/store/record-codec.js';
+import { decodePowerView, decodeSample, encodeSample, lineTime } from '../../../main/store/record-codec.js';
 import { makeSample, makeService, makeStackSample, T0 } from './sample-factory.js';
 
 test('a stack sample round-trips through the compact record', () => {
@@ -74,6 +74,31 @@ test('nulls, stopped services, activity and energy for ids outside services surv
     serviceWattHours: { piper: 0.001, 'rest-of-system': 0.0042 },
   });
   assert.deepEqual(d.sources, {});
+});
+
+test('inferences survive in full and power-view decoding; lines without them read as none', () => {
+  const sample = makeSample({
+    services: [
+      makeService('ollama', { active: false, inference: true }),
+      makeService('piper', { active: true, lastActiveAt: T0 }),
+    ],
+  });
+  const line = encodeSample(sample);
+  const full = decodeSample(line)!;
+  assert.equal(full.services[0]!.inference, true);
+  assert.equal(full.services[1]!.inference, undefined);
+  const view = decodePowerView(line)!;
+  assert.deepEqual(
+    view.services.map((s) => [s.id, s.active, s.inference === true]),
+    [
+      ['piper', true, false],
+      ['ollama', false, true],
+    ],
+  );
+  const without = encodeSample(makeSample({ services: [makeService('ollama', { inference: false })] }));
+  assert.equal((JSON.parse(without.split('\t')[0]!) as unknown[]).length, 12, 'nothing added without one');
+  assert.equal(decodeSample(without)!.services[0]!.inference, undefined);
+  assert.deepEqual(decodePowerView(without)!.services, []);
 });
 
 test('non-finite numbers are stored as absent, never as numbers', () => {
