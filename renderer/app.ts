@@ -53,6 +53,7 @@ export function startApp(root: HTMLElement, api: MonitorApi, apiKind: ApiKind): 
   const tabs = createTabs((id) => onTab(id));
   const chart = createPowerChart({
     initialRange: '15m',
+    serviceName: (id) => state.settings?.services.find((s) => s.id === id)?.name ?? id,
     onRangeChange: () => {
       void loaders.loadHistory();
       attribution.onRangeChange();

@@ -114,23 +114,25 @@ export interface Marker {
 
 /**
  * Activity ticks (one per point with requests), inference dots (one per point with a model
- * inference) and alert markers (fired/escalated) inside [from, to].
+ * inference) and alert markers (fired/escalated) inside [from, to], naming services by `serviceName`.
  */
 export function chartMarkers(
   points: readonly HistoryPoint[],
   alerts: readonly AlertEvent[],
   from: number,
   to: number,
+  serviceName: (id: string) => string = (id) => id,
 ): Marker[] {
   const markers: Marker[] = [];
+  const names = (ids: readonly string[]) => ids.map(serviceName).join(', ');
   for (const p of points) {
     if (p.at < from || p.at > to) continue;
     if (p.activeServices.length > 0) {
-      markers.push({ at: p.at, kind: 'activity', label: `Requests: ${p.activeServices.join(', ')}` });
+      markers.push({ at: p.at, kind: 'activity', label: `Requests: ${names(p.activeServices)}` });
     }
     const inferences = p.inferenceServices ?? [];
     if (inferences.length > 0) {
-      markers.push({ at: p.at, kind: 'inference', label: `Inferences: ${inferences.join(', ')}` });
+      markers.push({ at: p.at, kind: 'inference', label: `Inferences: ${names(inferences)}` });
     }
   }
   for (const a of alerts) {

@@ -82,6 +82,8 @@ export interface PowerChartView {
 export function createPowerChart(options: {
   initialRange: RangeId;
   onRangeChange(range: RangeId): void;
+  /** A service's display name for the markers' labels (history points carry ids). */
+  serviceName?: (id: string) => string;
 }): PowerChartView {
   let current: RangeId = options.initialRange;
   let points: readonly HistoryPoint[] = [];
@@ -270,7 +272,7 @@ export function createPowerChart(options: {
       .querySelector('.l-inferences')
       ?.classList.toggle('off', !points.some((p) => (p.inferenceServices ?? []).length > 0));
     spans = idleSpans(points);
-    markers = chartMarkers(points, alerts, shown.from, shown.to);
+    markers = chartMarkers(points, alerts, shown.from, shown.to, options.serviceName);
     const scaleX = chart.options.scales!.x!;
     scaleX.min = shown.from;
     scaleX.max = shown.to;

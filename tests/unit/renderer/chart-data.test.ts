@@ -114,6 +114,16 @@ test('markers: one per point with requests, one per point with inferences, and f
   );
 });
 
+test('markers name services by their display names where the popover knows them', () => {
+  const names: Record<string, string> = { ollama: 'Ollama LLM', nextjs: 'Next.js dashboard' };
+  const p = point(10, { activeServices: ['ollama', 'gone'], inferenceServices: ['ollama'] });
+  const markers = chartMarkers([p], [], 0, 100, (id) => names[id] ?? id);
+  assert.deepEqual(
+    markers.map((m) => m.label),
+    ['Requests: Ollama LLM, gone', 'Inferences: Ollama LLM'],
+  );
+});
+
 test('a live sample becomes a history point and extends the window without duplicates', () => {
   const sample = syntheticSample(1_700_000_000_000, 5000, {
     dataStart: 0,
