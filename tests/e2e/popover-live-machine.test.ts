@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { REPO_ROOT, tempDir } from '../helpers.js';
 import { startMonitor, writeSettings } from '../integration/monitor-process.js';
 import { freePort, startBurner } from '../integration/burner.js';
+import { seriousAxeViolations } from './axe.js';
 import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 
 const chromium = findChromium();
@@ -58,6 +59,35 @@ test(
     }
     assert.match((await page.textContent('.svc-row .svc-name'))!, /Local API/);
     assert.match((await page.textContent('#stopped-services'))!, /Whisper STT — Stopped/);
+
+    // The story at a glance, with this machine's figures: idle waste in Wh or 'unknown' (never 0 made
+    // up), the running service's CPU trail, and the By service view built on what is measured here.
+    await page.waitForSelector('#header-waste:not([hidden])', { timeout: 15_000 });
+    const waste = (await page.textContent('#header-waste .waste-text'))!.trim();
+    if (latest.power.systemWatts === null && latest.power.packageWatts === null) {
+      assert.match(waste, /^Idle waste today: unknown/, 'no power source: the waste is unknown');
+    } else {
+      assert.match(waste, /^Idle waste today: (unknown|\d+(\.\d+)? Wh)/);
+    }
+    await page.waitForSelector('.svc-row canvas.row-spark:not([hidden])', { timeout: 15_000 });
+    assert.match(
+      (await page.getAttribute('.svc-row canvas.row-spark:not([hidden])', 'aria-label')) ?? '',
+      /CPU, last 15 minutes: .* now \d+(\.\d)? %$/,
+    );
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe: the overview on live data');
+    await page.click('button[data-chart-mode="services"]');
+    await page.waitForFunction(
+      () => ((globalThis as any).document.getElementById('stack-basis')?.textContent ?? '') !== '',
+      undefined,
+      { timeout: 15_000 },
+    );
+    const basis = (await page.textContent('#stack-basis'))!.trim();
+    if (latest.power.systemWatts === null && latest.power.packageWatts === null) {
+      assert.match(basis, /^Nothing measured/, `no power source: nothing to split (got '${basis}')`);
+    } else {
+      assert.match(basis, /^Adds up to the measured .*; the split between services is an estimate/);
+    }
+    assert.deepEqual(await seriousAxeViolations(page), [], 'axe: the By service view on live data');
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'popover-live-machine.png') });
     assert.deepEqual(errors, []);
