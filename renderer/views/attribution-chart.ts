@@ -13,7 +13,6 @@ import { formatWatts } from '../../main/contract/format.js';
 import type { HistoryPoint } from '../../main/contract/history.js';
 import type { PowerBasis } from '../../main/contract/sample.js';
 import { cssVar, h, replaceChildren, setText } from '../dom.js';
-import { formatClock, formatDayClock } from '../format.js';
 import {
   attributionStack,
   basisLabel,
@@ -23,7 +22,8 @@ import {
   type AttributionStack,
   type ServiceSeries,
 } from '../model/attribution-stack.js';
-import { idleSpans, timeTicks, type Span, type XY } from '../model/chart-data.js';
+import { idleSpans, type Span, type XY } from '../model/chart-data.js';
+import { powerChartOptions, tooltipTime } from './chart-axes.js';
 import { createOverlayPlugin } from './chart-plugins.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Filler);
@@ -91,50 +91,14 @@ export function createAttributionChart(): AttributionChartView {
     type: 'line',
     data: { datasets: [] },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'index', intersect: false, axis: 'x' },
-      layout: { padding: { top: 10 } },
-      scales: {
-        x: {
-          type: 'linear',
-          afterBuildTicks: (scale) => {
-            scale.ticks = timeTicks(shown.from, shown.to).map((value) => ({ value }));
-          },
-          ticks: {
-            maxTicksLimit: 5,
-            maxRotation: 0,
-            color: () => cssVar('--muted', '#57606a'),
-            callback: (value) =>
-              shown.to - shown.from > 24 * 3600_000
-                ? formatDayClock(Number(value))
-                : formatClock(Number(value)),
-          },
-          grid: { color: () => cssVar('--grid', 'rgba(0,0,0,0.08)') },
-          border: { display: false },
-        },
-        y: {
-          type: 'linear',
-          beginAtZero: true,
-          ticks: {
-            maxTicksLimit: 4,
-            color: () => cssVar('--muted', '#57606a'),
-            callback: (value) => `${Number(value)} W`,
-          },
-          grid: { color: () => cssVar('--grid', 'rgba(0,0,0,0.08)') },
-          border: { display: false },
-        },
-      },
+      ...powerChartOptions(
+        () => shown,
+        () => ({ text: cssVar('--muted', '#57606a'), grid: cssVar('--grid', 'rgba(0,0,0,0.08)') }),
+      ),
       plugins: {
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => {
-              const x = items[0]?.parsed.x;
-              return typeof x === 'number' ? formatDayClock(x) : '';
-            },
+            title: tooltipTime,
             // The datasets hold running sums; the tooltip gives each layer's own share.
             label: (item: TooltipItem<'line'>) => {
               const layer = stack?.layers[item.datasetIndex];

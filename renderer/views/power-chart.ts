@@ -13,19 +13,18 @@ import type { AlertEvent } from '../../main/contract/alerts.js';
 import type { HistoryPoint } from '../../main/contract/history.js';
 import { cssVar, h } from '../dom.js';
 import { formatWatts } from '../../main/contract/format.js';
-import { formatClock, formatDayClock } from '../format.js';
 import {
   CHART_RANGES,
   chartMarkers,
   chartRange,
   idleSpans,
-  timeTicks,
   toPowerSeries,
   type Marker,
   type RangeId,
   type Span,
   type XY,
 } from '../model/chart-data.js';
+import { powerChartOptions, tooltipTime } from './chart-axes.js';
 import { createOverlayPlugin, type OverlayColours } from './chart-plugins.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Decimation);
@@ -169,44 +168,15 @@ export function createPowerChart(options: {
       ],
     },
     options: {
-      animation: false,
-      parsing: false,
-      normalized: true,
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'index', intersect: false, axis: 'x' },
-      layout: { padding: { top: 10 } },
-      scales: {
-        x: {
-          type: 'linear',
-          afterBuildTicks: (scale) => {
-            scale.ticks = timeTicks(shown.from, shown.to).map((value) => ({ value }));
-          },
-          ticks: {
-            maxTicksLimit: 5,
-            maxRotation: 0,
-            color: () => palette.text,
-            callback: (value) => tickLabel(Number(value)),
-          },
-          grid: { color: () => palette.grid },
-          border: { display: false },
-        },
-        y: {
-          type: 'linear',
-          beginAtZero: true,
-          ticks: { maxTicksLimit: 4, color: () => palette.text, callback: (value) => `${Number(value)} W` },
-          grid: { color: () => palette.grid },
-          border: { display: false },
-        },
-      },
+      ...powerChartOptions(
+        () => shown,
+        () => palette,
+      ),
       plugins: {
         decimation: { enabled: true, algorithm: 'min-max' },
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => {
-              const x = items[0]?.parsed.x;
-              return typeof x === 'number' ? formatDayClock(x) : '';
-            },
+            title: tooltipTime,
             label: (item: TooltipItem<'line'>) => `${item.dataset.label}: ${formatWatts(item.parsed.y)}`,
             footer: (items: TooltipItem<'line'>[]) => {
               const x = items[0]?.parsed.x;
@@ -233,10 +203,6 @@ export function createPowerChart(options: {
 
   function nearWindow(): number {
     return Math.max(1, (shown.to - shown.from) / 120);
-  }
-
-  function tickLabel(at: number): string {
-    return shown.to - shown.from > 24 * 3600_000 ? formatDayClock(at) : formatClock(at);
   }
 
   function draw(): void {
