@@ -113,8 +113,6 @@ for (let c = 0; c < 128; c++) {
   NAME_CHAR[c] = /[A-Za-z]/.test(ch) ? 2 : /[\w.-]/.test(ch) ? 1 : 0;
 }
 
-const CLOSE_TAGS = NAMES.map((name) => Buffer.from(`</${name}>`));
-
 function bytesAt(b: Uint8Array, start: number, expected: Uint8Array): boolean {
   for (let i = 0; i < expected.length; i++) if (b[start + i] !== expected[i]) return false;
   return true;
@@ -171,6 +169,7 @@ class ExtractReader {
   /** The text of the element element() read last. */
   private textStart = 0;
   private textEnd = 0;
+  private textHasAmpersand = false;
 
   constructor(
     private readonly b: Buffer,
@@ -194,6 +193,17 @@ class ExtractReader {
       let name = lt + 1;
       const close = b[name] === 47; /* / */
       if (close) name++;
+      const known = knownTag(b, name);
+      if (known !== 0) {
+        const gt = name + (known >> 4);
+        this.kind = close ? CLOSE : OPEN;
+        this.code = known & 15;
+        this.tagStart = lt;
+        this.tagEnd = gt + 1;
+        this.nameStart = name;
+        this.nameEnd = gt;
+        return;
+      }
       let packed = b[name]!;
       if (NAME_CHAR[packed] !== 2) {
         lt++;
@@ -231,18 +241,28 @@ class ExtractReader {
     if (this.kind !== OPEN || this.code !== code) this.expect(OPEN, code);
     const b = this.b;
     const start = this.tagEnd;
+    const length = b.length;
     let lt = start;
-    while (lt < b.length && b[lt] !== 60 /* < */) lt++;
-    const close = CLOSE_TAGS[code]!;
+    let amp = false;
+    if (code === KEY) {
+      for (let c = b[lt]; lt < length && c !== 60 /* < */; c = b[++lt]) if (c === 38 /* & */) amp = true;
+    } else {
+      while (lt < length && b[lt] !== 60 /* < */) lt++;
+    }
     this.textStart = start;
-    if (bytesAt(b, lt, close)) {
-      this.textEnd = lt;
-      this.tagEnd = lt + close.length;
-      this.advance();
-      return;
+    this.textHasAmpersand = amp;
+    if (b[lt + 1] === 47 /* / */) {
+      const known = knownTag(b, lt + 2);
+      if ((known & 15) === code) {
+        this.textEnd = lt;
+        this.tagEnd = lt + 3 + (known >> 4);
+        this.advance();
+        return;
+      }
     }
     this.advance();
     this.textEnd = this.tagStart;
+    this.textHasAmpersand = hasAmpersand(b, start, this.textEnd);
     this.expect(CLOSE, code);
   }
 
@@ -291,7 +311,7 @@ class ExtractReader {
       const keyEnd = this.textEnd;
       const entry = table.find(b, keyStart, keyEnd);
       if (entry) dict[entry.key] = this.picked(entry.pick);
-      else if (hasAmpersand(b, keyStart, keyEnd)) {
+      else if (this.textHasAmpersand) {
         const key = decodeEntities(this.text(keyStart, keyEnd));
         if (Object.hasOwn(table.keys, key)) dict[key] = this.picked(table.keys[key]!);
         else this.skip();
@@ -419,6 +439,57 @@ class ExtractReader {
     }
   }
 }
+
+/**
+ * The common tags `<key>`, `<integer>`, `<real>`, `<string>`, `<dict>`, `<array>`, `<date>` and
+ * `<data>` (open or close, with no attributes) recognised from their bytes alone: the name's length
+ * times 16 plus its code, or 0 for anything else, which the general scanner then reads. A known name
+ * directly followed by '>' is exactly what the tag pattern would find. Reading four bytes as one
+ * number replaces four comparisons; a read past the end gives undefined, which `|` and `<<` treat as
+ * 0, and no known word holds a 0 byte.
+ */
+function knownTag(b: Uint8Array, name: number): number {
+  const word = b[name]! | (b[name + 1]! << 8) | (b[name + 2]! << 16) | (b[name + 3]! << 24);
+  const next = b[name + 4];
+  switch (word) {
+    case W_KEY_GT:
+      return 0x30 | KEY;
+    case W_INTE:
+      return (b[name + 4]! | (b[name + 5]! << 8) | (b[name + 6]! << 16) | (b[name + 7]! << 24)) === W_GER_GT
+        ? 0x70 | INTEGER
+        : 0;
+    case W_REAL:
+      return next === 62 ? 0x40 | REAL : 0;
+    case W_STRI:
+      return next === 110 && b[name + 5] === 103 && b[name + 6] === 62 ? 0x60 | STRING : 0;
+    case W_DICT:
+      return next === 62 ? 0x40 | DICT : 0;
+    case W_DATE:
+      return next === 62 ? 0x40 | DATE : 0;
+    case W_DATA:
+      return next === 62 ? 0x40 | DATA : 0;
+    case W_ARRA:
+      return next === 121 && b[name + 5] === 62 ? 0x50 | ARRAY : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Four ASCII characters as the little-endian int32 knownTag reads. */
+function word(text: string): number {
+  return (
+    text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24)
+  );
+}
+const W_KEY_GT = word('key>');
+const W_INTE = word('inte');
+const W_GER_GT = word('ger>');
+const W_REAL = word('real');
+const W_STRI = word('stri');
+const W_DICT = word('dict');
+const W_DATE = word('date');
+const W_DATA = word('data');
+const W_ARRA = word('arra');
 
 function hasAmpersand(b: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (b[i] === 38) return true;
