@@ -9,7 +9,8 @@ export const COMMON_COLLECTORS: CollectorDefinition[] = [
     tier: 'fast',
     provides: ['ollama'],
     defaultEnabled: true,
-    description: 'Models Ollama keeps loaded (GET /api/ps, 1 s timeout); absent when Ollama is not running',
+    description:
+      'Models Ollama keeps loaded (GET /api/ps, 1 s timeout); absent when Ollama is not running (a refused connection is asked again after 30 s)',
     create: (env) => createOllamaCollector(env),
   },
 ];

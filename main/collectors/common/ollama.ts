@@ -3,6 +3,12 @@ import type { CollectorEnv, CollectorInstance, Observation, OllamaModel } from '
 
 export const OLLAMA_PS_URL = 'http://127.0.0.1:11434/api/ps';
 const TIMEOUT_MS = 1000;
+/**
+ * A refused connection (nothing listens on the port) is trusted this long: a failed fetch costs more
+ * CPU than the rest of an idle tick's collectors together, and a server that starts is seen within
+ * this time.
+ */
+export const OLLAMA_NOT_RUNNING_RECHECK_MS = 30_000;
 
 export type OllamaPsOutcome = { ok: true; value: OllamaModel[] } | { ok: false; error: string };
 
@@ -56,10 +62,25 @@ function portOf(url: string): number {
   return parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
 }
 
-/** Probes the local Ollama server; absent when nothing listens on its port. */
+/** fetch rejects with a TypeError whose cause carries the socket's error code. */
+function connectionRefused(error: unknown): boolean {
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === 'ECONNREFUSED';
+}
+
+/**
+ * Probes the local Ollama server; absent when nothing listens on its port, which is then asked again
+ * only after `OLLAMA_NOT_RUNNING_RECHECK_MS` rather than on every tick.
+ */
 export function createOllamaCollector(env: CollectorEnv, url = OLLAMA_PS_URL): CollectorInstance {
+  let refusedAt: number | null = null;
   return {
     async collect(): Promise<Reading<Observation>> {
+      const at = env.now();
+      // A clock that went backwards ends the memory at once.
+      if (refusedAt !== null && at >= refusedAt && at - refusedAt < OLLAMA_NOT_RUNNING_RECHECK_MS) {
+        return absent('not-present', 'Ollama is not running');
+      }
+      refusedAt = null;
       let response: Response;
       try {
         response = await env.fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -68,6 +89,7 @@ export function createOllamaCollector(env: CollectorEnv, url = OLLAMA_PS_URL): C
         if (name === 'TimeoutError' || name === 'AbortError') {
           return failed(`ollama: no answer from ${url} within ${TIMEOUT_MS} ms`);
         }
+        if (connectionRefused(error)) refusedAt = at;
         return absent('not-present', 'Ollama is not running');
       }
       if (!response.ok) return failed(`ollama: ${url} answered HTTP ${response.status}`);

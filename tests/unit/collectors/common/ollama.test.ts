@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   createOllamaCollector,
+  OLLAMA_NOT_RUNNING_RECHECK_MS,
   OLLAMA_PS_URL,
   parseOllamaPs,
 } from '../../../../main/collectors/common/ollama.js';
@@ -79,15 +80,79 @@ test('absent when Ollama is not running; errors for timeouts, HTTP errors and ba
   assert.equal((await createOllamaCollector(env(garbage)).collect(request)).status, 'error');
 });
 
-test('a real connection to a closed port reads as absent', async () => {
+test('a real connection to a closed port reads as absent, and is not asked again at once', async () => {
   const { createServer } = await import('node:net');
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((r) => server.close(() => r()));
-  const reading = await createOllamaCollector(
-    env(globalThis.fetch),
-    `http://127.0.0.1:${port}/api/ps`,
-  ).collect(request);
-  assert.equal(reading.status, 'absent');
+  let asked = 0;
+  const counting = ((...args: Parameters<typeof fetch>) => {
+    asked += 1;
+    return globalThis.fetch(...args);
+  }) as typeof fetch;
+  const collector = createOllamaCollector(env(counting), `http://127.0.0.1:${port}/api/ps`);
+  assert.equal((await collector.collect(request)).status, 'absent');
+  assert.equal((await collector.collect(request)).status, 'absent');
+  assert.equal(asked, 1, 'fetch reports a refusal as ECONNREFUSED in its cause');
+});
+
+function refusedError(): TypeError {
+  const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:11434'), { code: 'ECONNREFUSED' });
+  return new TypeError('fetch failed', { cause });
+}
+
+test('a server found not running is asked again only after the recheck time, then seen at once', async () => {
+  let at = 1_000;
+  let running = false;
+  let asked = 0;
+  const fetchImpl = (async () => {
+    asked += 1;
+    if (!running) throw refusedError();
+    return new Response(fixture('api-ps-docs-api-md.json'), { status: 200 });
+  }) as unknown as typeof fetch;
+  const collector = createOllamaCollector({ ...env(fetchImpl), now: () => at });
+  assert.equal((await collector.collect(request)).status, 'absent');
+  running = true;
+  at += OLLAMA_NOT_RUNNING_RECHECK_MS - 1;
+  assert.equal((await collector.collect(request)).status, 'absent');
+  assert.equal(asked, 1);
+  at += 1;
+  assert.equal((await collector.collect(request)).status, 'ok');
+  assert.equal((await collector.collect(request)).status, 'ok');
+  assert.equal(asked, 3);
+});
+
+test('only a refused connection is remembered: other failures and bad answers are asked again', async () => {
+  let asked = 0;
+  const otherFailure = (async () => {
+    asked += 1;
+    throw new TypeError('fetch failed', { cause: new Error('not in the recording') });
+  }) as unknown as typeof fetch;
+  const failing = createOllamaCollector(env(otherFailure));
+  assert.equal((await failing.collect(request)).status, 'absent');
+  assert.equal((await failing.collect(request)).status, 'absent');
+  assert.equal(asked, 2);
+  const garbage = (async () => {
+    asked += 1;
+    return new Response('<html>', { status: 200 });
+  }) as unknown as typeof fetch;
+  const answering = createOllamaCollector(env(garbage));
+  assert.equal((await answering.collect(request)).status, 'error');
+  assert.equal((await answering.collect(request)).status, 'error');
+  assert.equal(asked, 4);
+});
+
+test('a clock that goes backwards ends the memory of a refusal', async () => {
+  let at = 100_000;
+  let asked = 0;
+  const refused = (async () => {
+    asked += 1;
+    throw refusedError();
+  }) as unknown as typeof fetch;
+  const collector = createOllamaCollector({ ...env(refused), now: () => at });
+  await collector.collect(request);
+  at -= 1;
+  await collector.collect(request);
+  assert.equal(asked, 2);
 });
