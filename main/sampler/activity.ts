@@ -1,4 +1,4 @@
-import type { RequestCounts } from '../contract/index.js';
+import type { RequestCounts, ServiceActivity } from '../contract/index.js';
 import type { Connection } from '../collectors/types.js';
 
 export const REQUEST_WINDOW_MS = 5 * 60_000;
@@ -23,16 +23,10 @@ export interface TrafficInput {
   selfRequests: ReadonlyMap<number, number>;
 }
 
-export interface ServiceTraffic {
+/** The sample's activity figures as the tracker keeps them (Ollama's inferences come from its probe). */
+export interface ServiceTraffic extends Omit<ServiceActivity, 'internalClients' | 'inferenceCount5m'> {
   /** Requests this tick. */
   requests: RequestCounts;
-  connectionsOpened: RequestCounts;
-  activeConnections: number;
-  bytesIn: number | null;
-  bytesOut: number | null;
-  requestCount5m: RequestCounts;
-  lastUserRequestAt: number | null;
-  lastInternalRequestAt: number | null;
   /** Internal client id (service id or `idlewatt`) → its requests in the last 5 minutes. */
   internalClients: Map<string, ClientRequests>;
 }
