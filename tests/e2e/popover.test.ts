@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import { definePopoverSuite } from './popover-suite.js';
 import { findChromium, launchChromium, NO_CHROMIUM_REASON } from './browser.js';
 import { startFakeBackend } from './fake-backend.js';
@@ -13,17 +14,23 @@ definePopoverSuite(
 
 const chromiumPath = findChromium();
 
+/** A live fake backend and a page in Chromium, both closed after the test; `prepare` runs before the page loads. */
+async function openLivePage(t: TestContext, prepare?: (page: Page) => Promise<void>) {
+  const backend = await startFakeBackend({ scenario: 'live' });
+  t.after(() => backend.close());
+  const browser = await launchChromium(chromiumPath!);
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await prepare?.(page);
+  await page.goto(backend.url);
+  return { backend, page };
+}
+
 test(
   'fake backend: a monitor notice that appears later (history not saved) is shown within 30 s',
   { skip: chromiumPath ? false : NO_CHROMIUM_REASON },
   async (t) => {
-    const backend = await startFakeBackend({ scenario: 'live' });
-    t.after(() => backend.close());
-    const browser = await launchChromium(chromiumPath!);
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    await page.clock.install();
-    await page.goto(backend.url);
+    const { backend, page } = await openLivePage(t, (p) => p.clock.install());
     await page.waitForFunction(() => Boolean((globalThis as any).idlewattUi));
     await page.evaluate(() => (globalThis as any).idlewattUi.ready);
     assert.equal(await page.locator('#banners', { hasText: 'ENOSPC' }).count(), 0);
@@ -37,12 +44,7 @@ test(
   'fake backend: the expanded row shows traffic, who polls the service and how often, and Ollama’s inferences',
   { skip: chromiumPath ? false : NO_CHROMIUM_REASON },
   async (t) => {
-    const backend = await startFakeBackend({ scenario: 'live' });
-    t.after(() => backend.close());
-    const browser = await launchChromium(chromiumPath!);
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    await page.goto(backend.url);
+    const { page } = await openLivePage(t);
     const next = page.locator('.svc-row', { hasText: 'Next.js dashboard' });
     await next.locator('.expander').click({ timeout: 15_000 });
     const facts = page.locator('.svc-detail:not([hidden]) .facts', { hasText: 'Requests, 5 min' });
@@ -63,12 +65,7 @@ test(
   "fake backend: a recommendation's snooze button silences that service's alerts for an hour, shown in both tabs",
   { skip: chromiumPath ? false : NO_CHROMIUM_REASON },
   async (t) => {
-    const backend = await startFakeBackend({ scenario: 'live' });
-    t.after(() => backend.close());
-    const browser = await launchChromium(chromiumPath!);
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    await page.goto(backend.url);
+    const { backend, page } = await openLivePage(t);
     await page.click('#tab-idle', { timeout: 15_000 });
     const button = page.locator(
       '#recommendations li[data-service="ollama"] button[data-action="snooze-service"]',
