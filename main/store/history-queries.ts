@@ -39,7 +39,7 @@ export class HistoryQueries {
     if (!this.wantsRollups(q)) {
       return bucketSamples(await this.rawSamples(q.from, q.to, decodePowerView), q).map(toHistoryPoint);
     }
-    const from = minuteOf(q.from);
+    const from = this.rollupFrom(q.from);
     const segments = await this.o.rollups.columns(this.o.layout.kinds.sys, from, q.to, systemColumnsBuilder);
     const current = this.o.live.within(from, q.to);
     return bucketSystemColumns({ segments: segments.filter(isSystemColumns), current, from }, q).map(
@@ -56,7 +56,7 @@ export class HistoryQueries {
       );
       return bucketSamples(samples, q).flatMap((agg) => toServicePoint(agg, serviceId) ?? []);
     }
-    const from = minuteOf(q.from);
+    const from = this.rollupFrom(q.from);
     const segments = await this.o.rollups.columns(this.o.layout.kinds.svc, from, q.to, serviceColumnsBuilder);
     const current = this.o.live.within(from, q.to);
     return bucketServiceColumns({ segments: segments.filter(isServiceColumns), current, from }, serviceId, q);
@@ -93,6 +93,17 @@ export class HistoryQueries {
     if (from >= recent.completeFrom && recent.length > 0) return recent.between(from, to);
     const samples = await this.o.segments.scanKind(this.o.layout.kinds.raw, from, to, decode);
     return samples.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * The first minute a rollup query answers: minutes that ended by now − rollup retention are past
+   * it, the rule retention deletes whole day files by. Deletion lags the rule (a pass runs at open,
+   * then hourly after a write, and a minute can be written after this hour's pass: the minute in
+   * progress finishes only when the next sample comes, maybe days later), so answering by the rule
+   * rather than by what is still on disk keeps answers independent of when deletion ran.
+   */
+  private rollupFrom(from: number): number {
+    return Math.max(minuteOf(from), minuteOf(this.o.now() - this.o.retention.rollupMs));
   }
 
   /**

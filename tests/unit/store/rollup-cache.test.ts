@@ -228,28 +228,57 @@ test("a new day after a cached query: its minutes appear and yesterday's last mi
   await store.close();
 });
 
-test('retention: expired days leave cached answers, and a file written again under an old name is re-read', async (t) => {
+test('a minute past retention is never answered, even while its day file is still on disk', async (t) => {
+  // The minute in progress finishes only when a sample five days later arrives: its rollup line is
+  // written after that hour's retention pass ran in one store and before it ran in the other.
+  const twin = new Twin([tempDir(t), tempDir(t)], undefined, { rawDays: 1, rollupDays: 2 });
+  await twin.open();
+  try {
+    await twin.run({ op: 'flush' });
+    await twin.run({ op: 'append', count: 1, stepMs: 5000, backMs: 0, seed: 1, flush: false });
+    await twin.run({ op: 'jump', ms: 5 * DAY });
+    await twin.run({ op: 'append', count: 1, stepMs: 5000, backMs: 0, seed: 1, flush: true });
+    await twin.run({ op: 'query', spanMs: 100 * DAY, points: 1, service: 'ollama', endBackMs: 0 });
+    const points = await twin.cached.history({ from: twin.now - 100 * DAY, to: twin.now, points: 1 });
+    assert.deepEqual(
+      points.map((p) => p.at),
+      [T0 + 5 * DAY],
+      'only the minute in progress: the first minute expired three days ago',
+    );
+  } finally {
+    await twin.close();
+  }
+});
+
+test('retention: expired days leave cached answers, and a file written again under a name already read is re-read', async (t) => {
   const dir = tempDir(t);
   let now = T0 + 4 * DAY;
   const options = { dataDir: dir, rawDays: 1, rollupDays: 3, now: () => now };
   const store = await openHistoryStore(options);
   await fill(store, T0, T0 + 4 * DAY, 10 * MIN);
   const days = (points: { at: number }[]) => [...new Set(points.map((p) => Math.floor((p.at - T0) / DAY)))];
-  assert.deepEqual(days(await store.history(month(now))), [0, 1, 2, 3]);
+  // Day 0 ended exactly three days ago: past retention, though its file waits for the next hourly pass.
+  assert.deepEqual(days(await store.history(month(now))), [1, 2, 3]);
+  const held = store.cachedRollupBytes();
 
   now = T0 + 6 * DAY + HOUR;
   await fill(store, T0 + 6 * DAY, now, 10 * MIN);
   const rollups = readdirSync(join(dir, 'history', 'rollup')).filter((n) => n.startsWith('sys-'));
   assert.deepEqual(rollups.sort(), ['sys-2025-01-09.jsonl', 'sys-2025-01-12.jsonl']);
   assert.deepEqual(days(await store.history(month(now))), [3, 6]);
+  assert.ok(store.cachedRollupBytes() < held, 'the deleted days are no longer held in memory');
   await store.close();
 
-  // Another writer (or a restore) puts a different file under an expired name: never the old answer.
-  const revived = join(dir, 'history', 'rollup', 'sys-2025-01-06.jsonl');
-  writeFileSync(revived, `[1,${T0},1,[42,42,42,1],null,null,null,null,null,1,0,[]]\n`);
   const reader = await openHistoryStore({ ...options, readOnly: true });
+  assert.deepEqual(days(await reader.history(month(now))), [3, 6]);
+  // A restore puts a different file under a name the reader has cached: never the old answer.
+  const line = (at: number) => `[1,${at},1,[42,42,42,1],null,null,null,null,null,1,0,[]]\n`;
+  writeFileSync(join(dir, 'history', 'rollup', 'sys-2025-01-09.jsonl'), line(T0 + 3 * DAY + 2 * HOUR));
+  // A read-only reader never deletes: a file under an expired name stays unanswered all the same.
+  writeFileSync(join(dir, 'history', 'rollup', 'sys-2025-01-06.jsonl'), line(T0));
   const points = await reader.history(month(now));
-  assert.deepEqual(points[0], { ...points[0], at: T0, systemWatts: 42 });
+  assert.deepEqual(days(points), [3, 6]);
+  assert.deepEqual(points[0], { ...points[0], at: T0 + 3 * DAY + 2 * HOUR, systemWatts: 42 });
   await reader.close();
 });
 
