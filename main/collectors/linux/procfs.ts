@@ -30,41 +30,136 @@ export interface ProcStat {
 }
 
 const UNSIGNED = /^\d+$/;
-const SIGNED = /^-?\d+$/;
+
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+
+const isBlank = (byte: number) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d && byte !== NEWLINE);
+const isLetter = (byte: number) => (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a;
+
+/** Digits in bytes[start, end) as a number, or -1 when empty or not all digits. */
+function unsignedAt(bytes: Uint8Array, start: number, end: number): number {
+  if (end <= start) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** The fields IdleWatt reads, as indices after comm (field N of proc(5) is index N - 3). */
+const F_STATE = 0;
+const F_PPID = 1;
+const F_PGID = 2;
+const F_SID = 3;
+const F_UTIME = 11;
+const F_STIME = 12;
+const F_THREADS = 17;
+const F_START = 19;
+const F_RSS = 21;
 
 /**
- * Parses /proc/[pid]/stat. comm may contain spaces and parentheses, so the fields are read after
- * the last `)`. Returns null for anything that is not a stat line.
+ * Parses /proc/[pid]/stat from its bytes, without building a string of the line: this runs once per
+ * process per tick. comm may contain spaces, parentheses and newlines, so the fields are read after
+ * the last `)`, up to the end of that line. Returns null for anything that is not a stat line.
  */
-export function parseProcStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const pidText = text.slice(0, open).trim();
-  const tail = text.slice(close + 1);
-  const end = tail.indexOf('\n');
-  const fields = (end >= 0 ? tail.slice(0, end) : tail).trim().split(/\s+/);
-  // fields[0] is field 3 (state); field N is fields[N - 3].
-  const [state, ppid, pgid, sid, utime, stime, threads, startTime, rss] = [
-    0, 1, 2, 3, 11, 12, 17, 19, 21,
-  ].map((i) => fields[i]);
-  if (!UNSIGNED.test(pidText) || !state || !/^[A-Za-z]$/.test(state)) return null;
-  if (![ppid, pgid, sid, utime, stime, threads, startTime].every((f) => f !== undefined && UNSIGNED.test(f)))
-    return null;
-  if (rss === undefined || !SIGNED.test(rss)) return null;
+export function parseProcStatBytes(bytes: Buffer, length = bytes.length): ProcStat | null {
+  let open = -1;
+  for (let i = 0; i < length; i++) {
+    if (bytes[i] === OPEN_PAREN) {
+      open = i;
+      break;
+    }
+  }
+  let close = -1;
+  for (let i = length - 1; i > open; i--) {
+    if (bytes[i] === CLOSE_PAREN) {
+      close = i;
+      break;
+    }
+  }
+  if (open < 0 || close < 0) return null;
+  let pidStart = 0;
+  let pidEnd = open;
+  while (pidStart < pidEnd && isBlank(bytes[pidStart]!)) pidStart++;
+  while (pidEnd > pidStart && isBlank(bytes[pidEnd - 1]!)) pidEnd--;
+  const pid = unsignedAt(bytes, pidStart, pidEnd);
+  if (pid < 0) return null;
+
+  let state = '';
+  let ppid = -1;
+  let pgid = -1;
+  let sid = -1;
+  let utime = -1;
+  let stime = -1;
+  let threads = -1;
+  let startTime = '';
+  let rss = Number.NaN;
+  let at = close + 1;
+  for (let field = 0; field <= F_RSS; field++) {
+    while (at < length && isBlank(bytes[at]!)) at++;
+    if (at >= length || bytes[at] === NEWLINE) return null;
+    const start = at;
+    while (at < length && bytes[at] !== NEWLINE && !isBlank(bytes[at]!)) at++;
+    switch (field) {
+      case F_STATE:
+        if (at - start !== 1 || !isLetter(bytes[start]!)) return null;
+        state = String.fromCharCode(bytes[start]!);
+        break;
+      case F_PPID:
+        ppid = unsignedAt(bytes, start, at);
+        break;
+      case F_PGID:
+        pgid = unsignedAt(bytes, start, at);
+        break;
+      case F_SID:
+        sid = unsignedAt(bytes, start, at);
+        break;
+      case F_UTIME:
+        utime = unsignedAt(bytes, start, at);
+        break;
+      case F_STIME:
+        stime = unsignedAt(bytes, start, at);
+        break;
+      case F_THREADS:
+        threads = unsignedAt(bytes, start, at);
+        break;
+      case F_START:
+        if (unsignedAt(bytes, start, at) >= 0) startTime = bytes.toString('latin1', start, at);
+        break;
+      case F_RSS: {
+        const negative = bytes[start] === MINUS;
+        const magnitude = unsignedAt(bytes, negative ? start + 1 : start, at);
+        if (magnitude >= 0) rss = negative ? 0 : magnitude;
+        break;
+      }
+    }
+  }
+  if (ppid < 0 || pgid < 0 || sid < 0 || utime < 0 || stime < 0 || threads < 0) return null;
+  if (startTime === '' || Number.isNaN(rss)) return null;
   return {
-    pid: Number(pidText),
-    comm: text.slice(open + 1, close),
+    pid,
+    comm: bytes.toString('utf8', open + 1, close),
     state,
-    ppid: Number(ppid),
-    pgid: Number(pgid),
-    sid: Number(sid),
-    utimeTicks: Number(utime),
-    stimeTicks: Number(stime),
-    threads: Number(threads),
-    startTime: startTime!,
-    rssPages: Math.max(0, Number(rss)),
+    ppid,
+    pgid,
+    sid,
+    utimeTicks: utime,
+    stimeTicks: stime,
+    threads,
+    startTime,
+    rssPages: rss,
   };
+}
+
+/** Parses /proc/[pid]/stat text (see parseProcStatBytes). */
+export function parseProcStat(text: string): ProcStat | null {
+  return parseProcStatBytes(Buffer.from(text, 'utf8'));
 }
 
 export interface ProcStatus {
@@ -172,14 +267,14 @@ export function scanProcesses(
     return { error: `${procRoot}: ${listing.message}`, missing: listing.failure === 'missing' };
   const processes: ProcessInfo[] = [];
   const listed = new Set<number>();
+  const files = statFiles ?? new ProcStatFiles(procRoot, false);
   let skipped = 0;
   for (const entry of listing.names) {
     if (!UNSIGNED.test(entry)) continue;
     const pid = Number(entry);
     listed.add(pid);
-    const dir = join(procRoot, entry);
-    const statRead = statFiles ? statFiles.read(pid) : readTextSync(join(dir, 'stat'));
-    const stat = statRead.ok ? parseProcStat(statRead.text) : null;
+    const statRead = files.read(pid);
+    const stat = statRead.ok ? parseProcStatBytes(statRead.bytes) : null;
     if (!stat) {
       skipped += 1;
       continue;
@@ -189,13 +284,13 @@ export function scanProcesses(
     if (cached && cached.startKey === stat.startTime) {
       command = cached.command;
     } else {
-      const cmdline = readTextSync(join(dir, 'cmdline'));
+      const cmdline = readTextSync(join(procRoot, entry, 'cmdline'));
       command = cmdline.ok ? parseCmdline(cmdline.text) : '';
       commandCache?.set(pid, { startKey: stat.startTime, command });
     }
     let rssBytes: number | null = constants.pageSize !== null ? stat.rssPages * constants.pageSize : null;
     if (rssBytes === null) {
-      const status = readTextSync(join(dir, 'status'));
+      const status = readTextSync(join(procRoot, entry, 'status'));
       rssBytes = status.ok ? parseProcStatus(status.text).rssBytes : null;
     }
     processes.push({

@@ -3,7 +3,11 @@ import { spawn } from 'node:child_process';
 import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ProcStatFiles } from '../../../../main/collectors/linux/proc-stat-files.js';
+import {
+  descriptorBudget,
+  ProcStatFiles,
+  type StatRead,
+} from '../../../../main/collectors/linux/proc-stat-files.js';
 import { readSystemConstants, scanProcesses } from '../../../../main/collectors/linux/procfs.js';
 import { tempDir } from '../../../helpers.js';
 import { writeTree } from './linux-env.js';
@@ -18,6 +22,8 @@ const procfs = (() => {
 const noProcfs = procfs ? false : 'no procfs mounted at /proc on this machine';
 if (!procfs) console.log('ProcStatFiles live tests skipped: no procfs mounted at /proc');
 
+const text = (read: StatRead) => (read.ok ? read.bytes.toString('utf8') : `not read: ${read.message}`);
+
 const statLine = (pid: number, utime: number) =>
   `${pid} (svc) S 1 ${pid} ${pid} 0 -1 4194304 100 0 0 0 ${utime} 5 0 0 20 0 3 0 777 1000000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n`;
 
@@ -25,12 +31,32 @@ test('a fixture tree is read by path every time: nothing kept open, edits are se
   const root = tempDir(t);
   writeTree(root, { '42/stat': statLine(42, 10), '42/cmdline': 'svc\0' });
   const files = new ProcStatFiles(root);
-  assert.match((files.read(42) as { text: string }).text, /^42 \(svc\) S .* 10 5 /);
+  assert.match(text(files.read(42)), /^42 \(svc\) S .* 10 5 /);
   assert.equal(files.openDescriptors, 0);
   rmSync(join(root, '42'), { recursive: true });
   writeTree(root, { '42/stat': statLine(42, 99) });
-  assert.match((files.read(42) as { text: string }).text, / 99 5 /);
+  assert.match(text(files.read(42)), / 99 5 /);
   assert.deepEqual(files.read(43).ok, false);
+});
+
+test('a read by path that finds a longer file than the buffer grows it and returns every byte', (t) => {
+  const root = tempDir(t);
+  const long = statLine(42, 10).replace('(svc)', `(${'x'.repeat(3000)})`);
+  writeTree(root, { '42/stat': long });
+  const files = new ProcStatFiles(root);
+  assert.equal(text(files.read(42)), long);
+  assert.equal(text(files.read(42)), long, 'the grown buffer serves the next read');
+});
+
+test('descriptors kept: a quarter of the soft open-file limit, at most 8,192', () => {
+  const limits = (soft: string) =>
+    `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                524288               files\n`;
+  assert.equal(descriptorBudget(limits('1024')), 256);
+  assert.equal(descriptorBudget(limits('20000')), 5000);
+  assert.equal(descriptorBudget(limits('524288')), 8192);
+  assert.equal(descriptorBudget(limits('unlimited')), 8192);
+  assert.equal(descriptorBudget('garbage'), 1024, 'unreadable limits: a conservative budget');
+  assert.equal(descriptorBudget(null), 1024);
 });
 
 test('kept open on request, a descriptor is re-read from the start and closed once its pid is gone', (t) => {
@@ -38,9 +64,9 @@ test('kept open on request, a descriptor is re-read from the start and closed on
   writeTree(root, { '42/stat': statLine(42, 10) });
   const files = new ProcStatFiles(root, true);
   t.after(() => files.close());
-  assert.match((files.read(42) as { text: string }).text, / 10 5 /);
+  assert.match(text(files.read(42)), / 10 5 /);
   writeFileSync(join(root, '42', 'stat'), statLine(42, 11));
-  assert.match((files.read(42) as { text: string }).text, / 11 5 /);
+  assert.match(text(files.read(42)), / 11 5 /);
   assert.equal(files.openDescriptors, 1);
   files.keepOnly(new Set([7]));
   assert.equal(files.openDescriptors, 0);
@@ -60,7 +86,7 @@ test(
     t.after(() => files.close());
     const pid = child.pid!;
     const first = files.read(pid);
-    assert.ok(first.ok && first.text.startsWith(`${pid} (`), JSON.stringify(first));
+    assert.ok(text(first).startsWith(`${pid} (`), text(first));
     assert.equal(files.openDescriptors, 1);
     assert.ok(files.read(pid).ok);
     assert.equal(files.openDescriptors, 1, 'the same descriptor, read again');

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import {
   createProcfsCollector,
   parseCmdline,
   parseProcStat,
+  parseProcStatBytes,
   parseProcStatus,
   readSystemConstants,
 } from '../../../../main/collectors/linux/procfs.js';
@@ -44,6 +46,71 @@ test('parseProcStat reads the fields after the last parenthesis', () => {
   ]) {
     assert.equal(parseProcStat(garbage), null, JSON.stringify(garbage));
   }
+});
+
+test('parseProcStatBytes reads any comm and the fields of a stat line written by the kernel', () => {
+  const comm = fc.uint8Array({ minLength: 0, maxLength: 16 }).filter((b) => !b.includes(0));
+  const count = fc.integer({ min: 0, max: 2 ** 40 });
+  fc.assert(
+    fc.property(
+      fc.record({
+        pid: fc.integer({ min: 1, max: 4_194_304 }),
+        comm,
+        state: fc.constantFrom('R', 'S', 'D', 'Z', 'T', 't', 'X', 'I'),
+        ppid: fc.integer({ min: 0, max: 4_194_304 }),
+        pgid: fc.integer({ min: 0, max: 4_194_304 }),
+        sid: fc.integer({ min: 0, max: 4_194_304 }),
+        utime: count,
+        stime: count,
+        threads: fc.integer({ min: 1, max: 100_000 }),
+        start: count,
+        rss: fc.integer({ min: -5, max: 2 ** 36 }),
+      }),
+      (f) => {
+        const line = Buffer.concat([
+          Buffer.from(`${f.pid} (`),
+          Buffer.from(f.comm),
+          Buffer.from(
+            `) ${f.state} ${f.ppid} ${f.pgid} ${f.sid} 34816 -1 4194560 1 0 0 0 ${f.utime} ${f.stime} 0 0 20 0 ${f.threads} 0 ${f.start} 1000 ${f.rss} 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`,
+          ),
+        ]);
+        const padded = Buffer.concat([line, Buffer.alloc(64, 0x7a)]);
+        const stat = parseProcStatBytes(padded, line.length);
+        assert.deepEqual(stat, {
+          pid: f.pid,
+          comm: Buffer.from(f.comm).toString('utf8'),
+          state: f.state,
+          ppid: f.ppid,
+          pgid: f.pgid,
+          sid: f.sid,
+          utimeTicks: f.utime,
+          stimeTicks: f.stime,
+          threads: f.threads,
+          startTime: String(f.start),
+          rssPages: Math.max(0, f.rss),
+        });
+        assert.deepEqual(parseProcStat(line.toString('latin1')) !== null, true);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('parseProcStatBytes refuses a field that is not a number, a missing field and a comm without its parenthesis', () => {
+  const good = '7 (a) S 1 7 7 0 -1 0 0 0 0 0 3 4 0 0 20 0 2 0 99 0 12 0\n';
+  assert.equal(parseProcStat(good)?.rssPages, 12);
+  assert.equal(parseProcStat(good.replace(' 3 4 ', ' 3x 4 ')), null, 'utime with a letter');
+  assert.equal(parseProcStat(good.replace(' 0 99 ', ' 0 -99 ')), null, 'a negative start time');
+  assert.equal(parseProcStat(good.replace(' 12 0\n', ' 12'))?.rssPages, 12, 'rss last, without a newline');
+  assert.equal(parseProcStat(good.replace(' 12 0\n', '\n')), null, 'the line ends before rss');
+  assert.equal(parseProcStat(good.replace(' (a) S ', ' (a S ')), null);
+  assert.equal(parseProcStat(good.replace(' S ', ' SS ')), null, 'a state of two letters');
+  assert.equal(parseProcStat(good.replace('7 (', '7x (')), null, 'a pid that is not a number');
+  assert.equal(
+    parseProcStat(good.replace('(a)', '(a) R 1\n(b)'))?.comm,
+    'a) R 1\n(b',
+    'comm may hold ") " and a newline',
+  );
 });
 
 test('parseProcStatus and parseCmdline', () => {
