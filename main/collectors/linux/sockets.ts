@@ -19,7 +19,8 @@ import {
   type DiagRequestOptions,
   type DiagSocket,
 } from './inet-diag.js';
-import { listDirSync, readLinkSync, readTextSync } from './read-files.js';
+import { readTextSync } from './read-files.js';
+import { SocketOwnerCache } from './socket-owners.js';
 import { openSockDiag, type SockDiagChannel } from './sock-diag-channel.js';
 import { parseSs, ssArgs } from './ss.js';
 
@@ -121,42 +122,6 @@ export function parseProcNetTcp(text: string, little = endianness() === 'LE'): T
   return entries;
 }
 
-const SOCKET_LINK = /^socket:\[(\d+)\]$/;
-
-/**
- * Finds the pids owning the wanted socket inodes through /proc/[pid]/fd links, looking at
- * `firstPids` first and stopping once every inode is found; with `onlyFirst`, nowhere else. Other
- * users' fd/ are unreadable without privileges: their sockets stay unattributed.
- */
-export function socketOwners(
-  procRoot: string,
-  wanted: ReadonlySet<number>,
-  firstPids: Iterable<number> = [],
-  onlyFirst = false,
-): Map<number, number> {
-  const owners = new Map<number, number>();
-  if (wanted.size === 0) return owners;
-  let all: number[] = [];
-  if (!onlyFirst) {
-    const listing = listDirSync(procRoot);
-    all = listing.ok ? listing.names.filter((n) => /^\d+$/.test(n)).map(Number) : [];
-  }
-  const order = [...new Set([...firstPids, ...all])];
-  for (const pid of order) {
-    const fdDir = join(procRoot, String(pid), 'fd');
-    const fds = listDirSync(fdDir);
-    if (!fds.ok) continue;
-    for (const fd of fds.names) {
-      const match = SOCKET_LINK.exec(readLinkSync(join(fdDir, fd)) ?? '');
-      if (!match) continue;
-      const inode = Number(match[1]);
-      if (wanted.has(inode) && !owners.has(inode)) owners.set(inode, pid);
-    }
-    if (owners.size === wanted.size) break;
-  }
-  return owners;
-}
-
 /**
  * Listening ports and connections with their owning pids. `ports`, when given, limits listeners
  * to those local ports and connections to those touching one of them at either end (a client's
@@ -195,6 +160,8 @@ export function socketObservation(
   }
   return { listening, connections };
 }
+
+export { socketOwners } from './socket-owners.js';
 
 export type SocketReaderName = 'sock-diag' | 'ss' | 'proc-net-tcp';
 const ALL_READERS: readonly SocketReaderName[] = ['sock-diag', 'ss', 'proc-net-tcp'];
@@ -338,9 +305,9 @@ class TcpSocketReader {
 }
 
 /**
- * Socket inodes are unique while the socket lives, so owners found once are reused between slow
- * ticks, and inodes nobody readable owns are not searched again until then. Server ends and
- * listeners are searched in every process; client ends only among `clientPids`.
+ * TCP sockets of the service ports (every listener on slow ticks) with their owners, remembered
+ * between ticks by SocketOwnerCache. Server ends and listeners are searched in every process;
+ * client ends only among `clientPids`.
  */
 export function createSocketsCollector(
   env: CollectorEnv,
@@ -356,9 +323,7 @@ export function createSocketsCollector(
     options.openSockDiag ?? openSockDiag,
     options.openSockDiag !== undefined || env.procRoot === '/proc',
   );
-  const known = new Map<number, number>();
-  const unowned = new Set<number>();
-  let clientPidsKey = '';
+  const owners = new SocketOwnerCache(env.procRoot, env.now);
   return {
     async collect(request: CollectRequest) {
       try {
@@ -367,40 +332,24 @@ export function createSocketsCollector(
         const read = await reader.read(ports ? [...ports] : null, request.slow);
         if (!read.ok) return absent('not-present', read.error);
         const entries = read.entries;
-        const clientPids = request.clientPids ?? request.watchPids;
-        const pidsKey = [...clientPids].sort((a, b) => a - b).join(',');
-        // New service pids may own client ends searched before without them.
-        if (request.slow || pidsKey !== clientPidsKey) unowned.clear();
-        if (request.slow) known.clear();
-        clientPidsKey = pidsKey;
-        const live = new Set(entries.map((e) => e.inode));
-        for (const inode of known.keys()) if (!live.has(inode)) known.delete(inode);
-        for (const inode of unowned) if (!live.has(inode)) unowned.delete(inode);
         const kept = entries.filter(
           (e) =>
             (e.state === 'LISTEN' && (request.slow || !ports || ports.has(e.localPort))) ||
             (e.state !== 'LISTEN' && (!ports || ports.has(e.localPort) || ports.has(e.remotePort))),
         );
-        const unknown = (e: TcpEntry) => e.inode !== 0 && !known.has(e.inode) && !unowned.has(e.inode);
         const isClientEnd = (e: TcpEntry) =>
           ports !== null && e.state !== 'LISTEN' && !ports.has(e.localPort);
-        const serverInodes = new Set(kept.filter((e) => unknown(e) && !isClientEnd(e)).map((e) => e.inode));
-        const clientInodes = new Set(kept.filter((e) => unknown(e) && isClientEnd(e)).map((e) => e.inode));
-        const found = new Map([
-          ...socketOwners(env.procRoot, serverInodes, request.watchPids),
-          ...socketOwners(env.procRoot, clientInodes, clientPids, true),
-        ]);
-        for (const inode of [...serverInodes, ...clientInodes]) {
-          const pid = found.get(inode);
-          if (pid === undefined) unowned.add(inode);
-          else known.set(inode, pid);
-        }
-        const ownerGone = await closedSince(
-          reader,
-          ports,
-          [...clientInodes].filter((i) => !found.has(i)),
-        );
-        const observation = socketObservation(kept, known, null, ownerGone);
+        const resolved = owners.resolve({
+          serverInodes: new Set(kept.filter((e) => !isClientEnd(e)).map((e) => e.inode)),
+          clientInodes: new Set(kept.filter(isClientEnd).map((e) => e.inode)),
+          watchPids: request.watchPids,
+          clientPids: request.clientPids ?? request.watchPids,
+          slow: request.slow,
+          // A slow tick's read has every listener and every service connection: the sockets owners are kept for.
+          liveInodes: request.slow || !ports ? new Set(entries.map((e) => e.inode)) : null,
+        });
+        const ownerGone = await closedSince(reader, ports, resolved.unfoundClients);
+        const observation = socketObservation(kept, resolved.owners, null, ownerGone);
         return ok({ sockets: { ...observation, source: read.source } }, env.now());
       } catch (error) {
         return failed(`sockets: ${(error as Error).message}`);
