@@ -2,6 +2,12 @@ import type { Reading } from '../contract/index.js';
 import type { Observation } from './types.js';
 
 /**
+ * How long a sysfs class found absent (no powercap, hwmon, thermal or power_supply entries) stays
+ * absent before the directory is listed again: hardware that appears later is seen within this.
+ */
+export const SYSFS_ABSENT_RECHECK_MS = 30_000;
+
+/**
  * Wraps a collect function so a `not-present` answer (no binary, no desktop session) is remembered
  * for `recheckMs` instead of spawning a command on every tick to learn the same thing again. A clock
  * that goes backwards ends the memory at once, so a jump back never stretches it past `recheckMs`.

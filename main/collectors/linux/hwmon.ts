@@ -8,6 +8,7 @@ import type {
   PowerObservation,
   ThermalObservation,
 } from '../types.js';
+import { rememberAbsence, SYSFS_ABSENT_RECHECK_MS } from '../absence-cache.js';
 import { listDir, naturalCompare, parseInteger, readText, readTrimmed } from './read-files.js';
 
 /** The sensors of one hwmon chip, in SI units. */
@@ -177,15 +178,22 @@ export function hwmonObservation(
 
 export function createHwmonCollector(env: CollectorEnv): CollectorInstance {
   const rates = new HwmonEnergyRates();
+  const collect = rememberAbsence(
+    async (): Promise<Reading<Observation>> => {
+      const chips = await readHwmonChips(env.sysRoot, env.now());
+      if (chips.status !== 'ok') return chips;
+      const observation = hwmonObservation(chips.value, rates, env.now());
+      if (observation.thermal || observation.power) return ok(observation, env.now());
+      if (chips.value.some((c) => c.denied)) return absent('permission', 'hwmon sensors are not readable');
+      return absent('no-data', 'hwmon chips expose no temperature, fan or power sensor');
+    },
+    env.now,
+    SYSFS_ABSENT_RECHECK_MS,
+  );
   return {
     async collect() {
       try {
-        const chips = await readHwmonChips(env.sysRoot, env.now());
-        if (chips.status !== 'ok') return chips;
-        const observation = hwmonObservation(chips.value, rates, env.now());
-        if (observation.thermal || observation.power) return ok(observation, env.now());
-        if (chips.value.some((c) => c.denied)) return absent('permission', 'hwmon sensors are not readable');
-        return absent('no-data', 'hwmon chips expose no temperature, fan or power sensor');
+        return await collect();
       } catch (error) {
         return failed(`hwmon: ${(error as Error).message}`);
       }

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { absent, failed, ok, type BatteryState, type Reading } from '../../contract/index.js';
-import type { BatteryObservation, CollectorDefinition, CollectorEnv, CollectorInstance } from '../types.js';
+import type {
+  BatteryObservation,
+  CollectorDefinition,
+  CollectorEnv,
+  CollectorInstance,
+  Observation,
+} from '../types.js';
+import { rememberAbsence, SYSFS_ABSENT_RECHECK_MS } from '../absence-cache.js';
 import { listDir, readInteger, readTrimmed } from './read-files.js';
 
 /** One system battery as sysfs describes it, in the kernel's micro-units. */
@@ -208,18 +215,24 @@ export function batteryObservation(
 
 export function createPowerSupplyCollector(env: CollectorEnv): CollectorInstance {
   let trend = NO_TREND;
+  const collect = rememberAbsence(
+    async (): Promise<Reading<Observation>> => {
+      const supplies = await readPowerSupplies(env.sysRoot, env.now());
+      if (supplies.status !== 'ok') {
+        trend = NO_TREND;
+        return supplies;
+      }
+      const next = batteryObservation(supplies.value, trend, env.now());
+      trend = next.trend;
+      return ok({ battery: next.battery }, supplies.at);
+    },
+    env.now,
+    SYSFS_ABSENT_RECHECK_MS,
+  );
   return {
     async collect() {
       try {
-        const supplies = await readPowerSupplies(env.sysRoot, env.now());
-        if (supplies.status !== 'ok') {
-          trend = NO_TREND;
-          return supplies;
-        }
-        const next = batteryObservation(supplies.value, trend, env.now());
-        trend = next.trend;
-        const battery = next.battery;
-        return ok({ battery }, supplies.at);
+        return await collect();
       } catch (error) {
         return failed(`power-supply: ${(error as Error).message}`);
       }

@@ -7,6 +7,7 @@ import type {
   Observation,
   PowerObservation,
 } from '../types.js';
+import { rememberAbsence, SYSFS_ABSENT_RECHECK_MS } from '../absence-cache.js';
 import { listDir, parseInteger, readInteger, readText, readTrimmed } from './read-files.js';
 
 /** One RAPL power zone under /sys/class/powercap (Intel, and AMD since Linux 5.8). */
@@ -204,10 +205,12 @@ export function createRaplCollector(env: CollectorEnv, options: RaplCollectorOpt
     return lastResult;
   }
 
+  const remembering = () => rememberAbsence(collect, env.now, SYSFS_ABSENT_RECHECK_MS);
+  let collectOrRecall = remembering();
   return {
     async collect() {
       try {
-        return await collect();
+        return await collectOrRecall();
       } catch (error) {
         return failed(`rapl: ${(error as Error).message}`);
       }
@@ -218,6 +221,7 @@ export function createRaplCollector(env: CollectorEnv, options: RaplCollectorOpt
       source = next;
       previous = null;
       lastResult = null;
+      collectOrRecall = remembering();
     },
   };
 }

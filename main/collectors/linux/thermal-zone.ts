@@ -21,7 +21,14 @@ import {
   type TemperatureSensor,
   type ThermalPressure,
 } from '../../contract/index.js';
-import type { CollectorDefinition, CollectorEnv, CollectorInstance, ThermalObservation } from '../types.js';
+import type {
+  CollectorDefinition,
+  CollectorEnv,
+  CollectorInstance,
+  Observation,
+  ThermalObservation,
+} from '../types.js';
+import { rememberAbsence, SYSFS_ABSENT_RECHECK_MS } from '../absence-cache.js';
 import { listDir, parseInteger, readInteger, readTrimmed } from './read-files.js';
 
 export interface TripPoint {
@@ -156,11 +163,18 @@ export async function readThermal(sysRoot: string, at: number): Promise<Reading<
 }
 
 export function createThermalZoneCollector(env: CollectorEnv): CollectorInstance {
+  const collect = rememberAbsence(
+    async (): Promise<Reading<Observation>> => {
+      const thermal = await readThermal(env.sysRoot, env.now());
+      return thermal.status === 'ok' ? ok({ thermal: thermal.value }, thermal.at) : thermal;
+    },
+    env.now,
+    SYSFS_ABSENT_RECHECK_MS,
+  );
   return {
     async collect() {
       try {
-        const thermal = await readThermal(env.sysRoot, env.now());
-        return thermal.status === 'ok' ? ok({ thermal: thermal.value }, thermal.at) : thermal;
+        return await collect();
       } catch (error) {
         return failed(`thermal-zone: ${(error as Error).message}`);
       }
