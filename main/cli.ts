@@ -2,7 +2,6 @@ import { monitorCommand } from './cli/monitor-command.js';
 import { parseCommand } from './cli/parse-command.js';
 import { REPORT_COMMAND } from './cli/report-command.js';
 import { COMPARE_COMMAND } from './cli/compare-command.js';
-import { mcpCommand } from './cli/mcp-command.js';
 import { BASELINE_COMMAND } from './cli/baseline-command.js';
 import { CliError, endQuietlyWhenStdoutCloses, processIo, type CliIo } from './cli/io.js';
 import { VERSION } from './version.js';
@@ -29,7 +28,8 @@ const COMMANDS: Command[] = [
   {
     name: 'mcp',
     summary: 'Serve the running monitor to AI agents over the Model Context Protocol (stdio)',
-    run: mcpCommand,
+    // Loaded only for this command: the MCP SDK and its schemas cost the monitor ~10 MB at start.
+    run: async (args, io) => (await import('./cli/mcp-command.js')).mcpCommand(args, io),
   },
   BASELINE_COMMAND,
 ];

@@ -3,7 +3,7 @@ import { createWebhookSink } from '../alerts/index.js';
 import { loadOrCreateToken } from '../api/auth.js';
 import { startApiServer, type ApiServer } from '../api/server.js';
 import { createPrometheusMetrics } from '../exporters/prometheus.js';
-import { startOtlpExport, type OtlpExport } from '../exporters/otlp.js';
+import type { OtlpExport } from '../exporters/otlp.js';
 import { historyNotices, type HistoryStore } from '../store/index.js';
 import type { MonitorCore } from './types.js';
 import { createWatcherCount, type WatcherCount } from './watchers.js';
@@ -71,6 +71,8 @@ export async function wireConsumers(options: ConsumerOptions): Promise<Consumers
   unsubscribe.push(core.onSample((sample) => metrics.update(sample)));
   let otlp: OtlpExport | null = null;
   if (settings.export.otlpEndpoint) {
+    // Loaded only when configured: the OpenTelemetry SDK costs several MB at start.
+    const { startOtlpExport } = await import('../exporters/otlp.js');
     const exporter = startOtlpExport({
       endpoint: settings.export.otlpEndpoint,
       intervalSeconds: settings.export.otlpIntervalSeconds,

@@ -1,7 +1,5 @@
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Sample } from '../contract/index.js';
-import { idlewattResource, registerCatalog } from './metric-catalog.js';
+import type { OtelPrometheus } from './prometheus-otel.js';
 import { SampleMetricsState } from './sample-state.js';
 
 /** Prometheus text exposition format 0.0.4. */
@@ -19,16 +17,12 @@ export interface PrometheusMetrics {
 /**
  * `/metrics` built with the OpenTelemetry SDK and its Prometheus exporter. The exporter's own HTTP
  * server is never started: the API server serves the text, behind its loopback and Host rules.
+ * Samples are kept from the start; the SDK itself is loaded at the first scrape, so a monitor nobody
+ * scrapes never pays its memory (several MB at start).
  */
 export function createPrometheusMetrics(options: { instanceId?: string } = {}): PrometheusMetrics {
   const state = new SampleMetricsState();
-  const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  const provider = new MeterProvider({
-    resource: idlewattResource(options.instanceId),
-    readers: [reader],
-  });
-  registerCatalog(provider.getMeter('idlewatt'), state, 'prometheus');
-  const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
+  let exporter: Promise<OtelPrometheus> | null = null;
   let closed = false;
 
   return {
@@ -36,16 +30,15 @@ export function createPrometheusMetrics(options: { instanceId?: string } = {}): 
     update: (sample) => state.update(sample),
     async render() {
       if (closed) throw new Error('the Prometheus exporter is closed');
-      const { resourceMetrics, errors } = await reader.collect();
-      if (errors.length > 0) throw new Error(`metric collection failed: ${String(errors[0])}`);
-      const text = serializer.serialize(resourceMetrics);
-      // The text format ends every line with \n; the serializer leaves the last one open.
-      return text.endsWith('\n') ? text : `${text}\n`;
+      exporter ??= import('./prometheus-otel.js').then((m) =>
+        m.createOtelPrometheus(state, options.instanceId),
+      );
+      return (await exporter).render();
     },
     async close() {
       if (closed) return;
       closed = true;
-      await provider.shutdown();
+      if (exporter) await (await exporter).close();
     },
   };
 }
