@@ -298,7 +298,7 @@ export class ReplayPowermetricsFeed implements PowermetricsFeed {
 
   poll(): void {
     if (!this.sink || this.closed) return;
-    for (const document of this.replay.takePowermetricsDocuments()) this.sink(document + '\0');
+    for (const document of this.replay.takePowermetricsDocuments()) this.sink(document);
   }
 
   status(): FeedState {

@@ -31,7 +31,8 @@ export class PowermetricsStreamReader {
     let nul = bytes.indexOf(0);
     while (nul >= 0) {
       this.tail.push(bytes.subarray(0, nul));
-      this.emit(Buffer.concat(this.tail));
+      // A document that arrived in one chunk is read where it lies, without a copy.
+      this.emit(this.tail.length === 1 ? this.tail[0]! : Buffer.concat(this.tail));
       this.tail = [];
       this.tailBytes = 0;
       bytes = bytes.subarray(nul + 1);

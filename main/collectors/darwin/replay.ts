@@ -61,7 +61,8 @@ interface TickFile {
 interface ReplayTick {
   at: number;
   commands: RecordedCommand[];
-  powermetrics: string[];
+  /** Each document's bytes and the NUL that ends it in the stream, encoded once at load. */
+  powermetrics: Buffer[];
   iokit: IokitSnapshot | null;
   notify: NotifySnapshot | null;
   /** Response bodies by URL. */
@@ -77,7 +78,8 @@ export interface ReplayControl {
   tick(): number;
   nextTick(): void;
   /** powermetrics documents of the tick being served, once per visit of that tick. */
-  takePowermetricsDocuments(): string[];
+  /** The tick's powermetrics output as the stream carries it (each document ends with a NUL). */
+  takePowermetricsDocuments(): Buffer[];
   /** SMC/IOHID readings of the tick being served; null when this tick has none. */
   iokitSnapshot(): IokitSnapshot | null;
   /** Whether any tick holds SMC/IOHID readings (older recordings do not). */
@@ -161,7 +163,7 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     ticks.push({
       at,
       commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
-      powermetrics: (parsed.powermetrics ?? []).map((p) => readInside(root, p)),
+      powermetrics: (parsed.powermetrics ?? []).map((p) => Buffer.from(`${readInside(root, p)}\0`, 'utf8')),
       iokit: parsed.iokit === undefined ? null : iokitAt(root, parsed.iokit, path),
       notify: parsed.notify === undefined ? null : notifyAt(parsed.notify, path),
       http: recordedHttp(root, parsed.http, path),

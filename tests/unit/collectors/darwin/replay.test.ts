@@ -146,7 +146,13 @@ test('a recording made by the recording runner replays the same outputs', async 
   const seen: string[] = [];
   for (let tick = 0; tick < 3; tick++) {
     seen.push((await replay('ps', PS)).stdout, (await replay('netstat', ['-anv', '-p', 'tcp'])).stdout);
-    assert.deepEqual(replayOf(replay)!.takePowermetricsDocuments(), [`<plist>${tick}</plist>`]);
+    assert.deepEqual(
+      replayOf(replay)!
+        .takePowermetricsDocuments()
+        .map((d) => d.toString('utf8')),
+      [`<plist>${tick}</plist>\0`],
+      'as the stream carries it: the document and its NUL',
+    );
     assert.deepEqual(replayOf(replay)!.takePowermetricsDocuments(), [], 'once per visit');
   }
   assert.deepEqual(
