@@ -11,7 +11,8 @@ const MIN_FIT_POINTS = 3;
  * spans the window, so the fit covers at least `windowMs` as soon as that much history exists.
  */
 export function appendRss(series: readonly RssPoint[], point: RssPoint, windowMs: number): RssPoint[] {
-  const next = series.filter((p) => p.at < point.at);
+  const inOrder = series.length === 0 || series[series.length - 1]!.at < point.at;
+  const next = inOrder ? series.slice() : series.filter((p) => p.at < point.at);
   const last = next[next.length - 1];
   // Points at least this far apart: a window plus the point before it stays within MAX_RSS_POINTS.
   const spacing = windowMs / (MAX_RSS_POINTS - 2);
@@ -35,16 +36,23 @@ export function fitRssSlope(series: readonly RssPoint[]): RssFit | null {
   if (series.length < MIN_FIT_POINTS) return null;
   const first = series[0]!;
   const last = series[series.length - 1]!;
-  const xs = series.map((p) => (p.at - first.at) / MS_PER_HOUR);
-  const ys = series.map((p) => p.rssBytes / BYTES_PER_MB);
-  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
+  // Runs every tick for every service over up to MAX_RSS_POINTS points: two passes, no arrays.
+  const x = (p: RssPoint) => (p.at - first.at) / MS_PER_HOUR;
+  const y = (p: RssPoint) => p.rssBytes / BYTES_PER_MB;
+  let sumX = 0;
+  let sumY = 0;
+  for (const p of series) {
+    sumX += x(p);
+    sumY += y(p);
+  }
+  const meanX = sumX / series.length;
+  const meanY = sumY / series.length;
   let covariance = 0;
   let variance = 0;
-  xs.forEach((x, i) => {
-    covariance += (x - meanX) * (ys[i]! - meanY);
-    variance += (x - meanX) ** 2;
-  });
+  for (const p of series) {
+    covariance += (x(p) - meanX) * (y(p) - meanY);
+    variance += (x(p) - meanX) ** 2;
+  }
   if (variance === 0) return null;
   return {
     mbPerHour: covariance / variance,
