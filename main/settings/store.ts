@@ -31,7 +31,7 @@ export interface SettingsStoreOptions {
 }
 
 export interface SettingsStore {
-  /** The current settings (a copy); re-read only when the file changed on disk. */
+  /** The current settings, frozen (callers copy to change them); re-read only when the file changed on disk. */
   get(): Settings;
   /** Validates and saves; invalid input is returned as field errors and leaves the file untouched. */
   update(next: unknown): SettingsUpdateResult;
@@ -49,6 +49,15 @@ type Loaded =
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const clone = (settings: Settings): Settings => structuredClone(settings);
+
+/** Frozen all the way down: one copy is shared by every reader until the file changes. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 const describeErrors = (errors: FieldError[]): string =>
   errors
     .slice(0, 3)
@@ -221,8 +230,8 @@ export function openSettingsStore(options: SettingsStoreOptions = {}): SettingsS
 
   const remember = (settings: Settings): Settings => {
     const stamp = fileStamp();
-    cache = { settings: clone(settings), mtimeMs: stamp?.mtimeMs ?? -1, size: stamp?.size ?? -1 };
-    return clone(settings);
+    cache = { settings: deepFreeze(clone(settings)), mtimeMs: stamp?.mtimeMs ?? -1, size: stamp?.size ?? -1 };
+    return cache.settings;
   };
 
   const writeDefaults = (): Settings => {
@@ -238,8 +247,8 @@ export function openSettingsStore(options: SettingsStoreOptions = {}): SettingsS
   const get = (): Settings => {
     if (!persistent) return clone(validateOrDefaults(engine.store));
     const stamp = fileStamp();
-    if (cache && stamp && stamp.mtimeMs === cache.mtimeMs && stamp.size === cache.size)
-      return clone(cache.settings);
+    // The sampler asks several times a tick: a frozen shared copy, not a clone per call.
+    if (cache && stamp && stamp.mtimeMs === cache.mtimeMs && stamp.size === cache.size) return cache.settings;
     if (!stamp) {
       notices.push(`The settings file ${path} disappeared; the defaults were written again.`);
       return writeDefaults();

@@ -99,6 +99,21 @@ test('update saves valid settings and returns field errors for invalid ones with
   assert.ok(!store.update('not settings').ok);
 });
 
+test('get shares one frozen copy until the file changes on disk; an edit there is read again', (t) => {
+  const dir = tempDir(t);
+  const store = openSettingsStore({ cwd: dir });
+  const first = store.get();
+  assert.equal(store.get(), first, 'no copy per call while the file is unchanged');
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.sampling) && Object.isFrozen(first.services[0]));
+  assert.throws(() => {
+    (first.sampling as { intervalSeconds: number }).intervalSeconds = 1;
+  }, TypeError);
+  const edited = { ...defaultSettings(), api: { port: 19999 } };
+  writeFileSync(store.path, JSON.stringify(edited, null, 2) + '\n');
+  assert.equal(store.get().api.port, 19999);
+  assert.equal(first.api.port, defaultSettings().api.port, 'a copy handed out earlier is unchanged');
+});
+
 test('a file corrupted while running is recovered on the next get, never thrown', (t) => {
   const dir = tempDir(t);
   const store = openSettingsStore({ cwd: dir, now: () => FIXED_NOW });
