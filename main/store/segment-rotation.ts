@@ -10,7 +10,7 @@ const REMEMBERED_MS = 48 * HOUR_MS;
  * a new part, so no segment grows without bound (a stuck clock, a flood of lines).
  */
 export class SegmentRotation {
-  private readonly spans = new Map<number, { part: number; bytes: number }>();
+  private readonly spans = new Map<number, { part: number; bytes: number; path?: string }>();
   private newest = -Infinity;
 
   constructor(
@@ -45,9 +45,11 @@ export class SegmentRotation {
     if (span.bytes > 0 && span.bytes + bytes > this.maxBytes) {
       span.part += 1;
       span.bytes = 0;
+      span.path = undefined;
     }
     span.bytes += bytes;
-    return join(this.kind.dir, segmentName(this.kind, at, span.part));
+    // Every line of a span goes to the same path until it rotates: built once, not per line.
+    return (span.path ??= join(this.kind.dir, segmentName(this.kind, at, span.part)));
   }
 
   private forgetBefore(limit: number): void {
