@@ -185,6 +185,18 @@ export function renderTables() {
       `| µs CPU per process | ${r.results.map((x) => fixed(x.microsecondsPerProcess, 1)).join(' | ')} |`,
       `| µs per process, first scan (no cache) | ${r.results.map((x) => fixed(x.microsecondsPerProcessWithoutCommandCache, 1)).join(' | ')} |`,
     );
+    const live = r.realProc;
+    if (live?.rows?.length) {
+      out.push(
+        '',
+        `The same scan of this machine's real \`/proc\`, grown with sleeping processes: ${live.linear ? 'linear' : '**not linear**'}. There the kernel renders each stat file as it is read; its bare read is the floor for any reader of \`/proc/<pid>/stat\` (ps, top, pidusage, IdleWatt).`,
+        '',
+        `| processes | ${live.rows.map((x) => x.processes.toLocaleString('en-US')).join(' | ')} |`,
+        `| --- | ${live.rows.map(() => '---').join(' | ')} |`,
+        `| µs CPU per process, the scan | ${live.rows.map((x) => fixed(x.microsecondsPerProcess, 1)).join(' | ')} |`,
+        `| µs CPU per process, the kernel's bare stat read alone | ${live.rows.map((x) => fixed(x.kernelStatReadMicroseconds, 1)).join(' | ')} |`,
+      );
+    } else if (live?.skipped) out.push('', `Real \`/proc\` scan: not measured (${live.skipped}).`);
     const l = load(scale);
     if (l) loads.push(`scale ${scale.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${l}`);
   }
