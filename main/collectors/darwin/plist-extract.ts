@@ -400,7 +400,11 @@ class ExtractReader {
         return build ? decodeEntities(this.text(start, end)) : null;
       case INTEGER:
       case REAL: {
-        if (!build && isPlainNumber(this.b, start, end)) return null;
+        if (isPlainNumber(this.b, start, end)) {
+          if (!build) return null;
+          const exact = plainNumberValue(this.b, start, end);
+          if (exact !== null) return exact;
+        }
         const raw = this.text(start, end).trim();
         const n = Number(raw);
         if (raw === '' || !Number.isFinite(n)) throw new Error(`bad <${NAMES[code]}> value '${raw}'`);
@@ -511,6 +515,36 @@ function isPlainNumber(b: Uint8Array, start: number, end: number): boolean {
     while (i < end && isDigit(b[i]!)) i++;
   }
   return i === end && end - start <= 300;
+}
+
+/** 10^0 … 10^22: every one exactly representable in a double. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The value of a plain number (see isPlainNumber) read from its bytes, without making a string:
+ * digits as an integer mantissa m and the count k of digits after the point. When m < 2^53 and
+ * k ≤ 22, m and 10^k are exact doubles and m / 10^k is the correctly rounded quotient, which is what
+ * Number() returns for the same text. Otherwise null: Number() decides.
+ */
+function plainNumberValue(b: Uint8Array, start: number, end: number): number | null {
+  let i = start;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  let mantissa = 0;
+  let fractionDigits = 0;
+  let afterPoint = false;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 46) {
+      afterPoint = true;
+      continue;
+    }
+    mantissa = mantissa * 10 + (c - 48);
+    if (afterPoint) fractionDigits++;
+  }
+  if (mantissa >= 2 ** 53 || fractionDigits > 22) return null;
+  const magnitude = fractionDigits === 0 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[fractionDigits]!;
+  return negative ? -magnitude : magnitude;
 }
 
 function isDigit(c: number): boolean {

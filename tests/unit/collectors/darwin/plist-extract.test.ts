@@ -143,6 +143,30 @@ test('keys written with entities and odd but valid numbers read as the full pars
   }
 });
 
+test('a plain number read from its bytes is exactly the number Number() reads from its text', () => {
+  const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`));
+  const plain = fc
+    .tuple(fc.boolean(), digits(24), fc.option(fc.tuple(digits(26), fc.boolean()), { nil: null }))
+    .map(([negative, whole, fraction]) => {
+      const after = fraction === null ? '' : fraction[1] ? `.${fraction[0]}` : '.';
+      return `${negative ? '-' : ''}${whole}${after}`;
+    });
+  fc.assert(
+    fc.property(plain, fc.constantFrom('integer', 'real'), (text, element) => {
+      const read = extractPlist(`<plist><array><${element}>${text}</${element}></array></plist>`, {
+        items: 'whole',
+      });
+      assert.ok(read.ok, text);
+      assert.ok(Object.is((read.value as number[])[0], Number(text)), `${text}: ${String(read.value)}`);
+    }),
+    { numRuns: 2000 },
+  );
+  for (const text of ['0', '-0', '-0.0', '1.', '9007199254740993', '0.1', '123.4560', '1e5', ' 7 ', '+3']) {
+    const read = extractPlist(`<plist><real>${text}</real></plist>`, 'whole');
+    assert.deepEqual(read, parsePlist(`<plist><real>${text}</real></plist>`), text);
+  }
+});
+
 test('fuzz: a garbled document is the same sample as the full parser gives, or an error — never a throw', () => {
   const small = DOCUMENTS.filter((d) => d.bytes.length < 40_000).map((d) => d.bytes.toString('utf8'));
   const compare = (text: string) => {
