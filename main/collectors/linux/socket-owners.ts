@@ -88,7 +88,8 @@ export interface OwnerQuery {
  * inode is unique while the socket lives, so an owner found once stands until:
  * - the socket is gone (pruned whenever a read saw every socket);
  * - the slow tick re-reads each remembered owner's own fd links and finds it no longer holds the
- *   socket (it exited, or handed the socket on and closed its copy): the socket is searched again.
+ *   socket (it exited, or handed the socket on and closed its copy): the socket is searched again;
+ *   one that a watched pid holds too goes to that pid, as a fresh search would have it.
  * A server-side socket no readable process held (another user's, another pid namespace's) is not
  * searched in every process again on each slow tick: only in processes that appeared since the last
  * walk (a socket passes on by fork, to a new pid), and in every process every FULL_WALK_MS. Client
@@ -98,6 +99,8 @@ export class SocketOwnerCache {
   private readonly known = new Map<number, number>();
   private readonly unownedServer = new Set<number>();
   private readonly unownedClient = new Set<number>();
+  /** Remembered owners that are client ends (their preferred owners are the client pids). */
+  private readonly clientEnds = new Set<number>();
   /** The pids listed at the last walk of every process for the unowned server-side sockets. */
   private walked = new Set<number>();
   private lastFullWalkAt: number | null = null;
@@ -114,7 +117,7 @@ export class SocketOwnerCache {
     const key = [...query.clientPids].sort((a, b) => a - b).join(',');
     if (query.slow || key !== this.clientPidsKey) this.unownedClient.clear();
     this.clientPidsKey = key;
-    if (query.slow) this.verifyKnown();
+    if (query.slow) this.verifyKnown(query.watchPids, query.clientPids);
 
     const newServer = [...query.serverInodes].filter(
       (i) => i !== 0 && !this.known.has(i) && !this.unownedServer.has(i),
@@ -124,7 +127,10 @@ export class SocketOwnerCache {
         ...query.watchPids,
         ...listPids(this.procRoot),
       ]);
-    } else if (query.slow && this.unownedServer.size > 0) {
+    }
+    // Not `else`: a walk for a new socket stops once it is found, so it may not have read the new
+    // processes, and a busy service brings a new socket on most slow ticks.
+    if (query.slow && this.unownedServer.size > 0) {
       const at = this.now();
       const due =
         this.lastFullWalkAt === null || at < this.lastFullWalkAt || at - this.lastFullWalkAt >= FULL_WALK_MS;
@@ -148,7 +154,10 @@ export class SocketOwnerCache {
       if (pid === undefined) {
         this.unownedClient.add(inode);
         unfoundClients.push(inode);
-      } else this.known.set(inode, pid);
+      } else {
+        this.known.set(inode, pid);
+        this.clientEnds.add(inode);
+      }
     }
     return { owners: this.known, unfoundClients };
   }
@@ -175,22 +184,41 @@ export class SocketOwnerCache {
     }
   }
 
-  /** Re-reads each remembered owner's fd links; a socket it no longer holds is searched again. */
-  private verifyKnown(): void {
-    const byPid = new Map<number, number[]>();
+  /**
+   * Re-reads each remembered owner's fd links: a socket it no longer holds is searched again. A
+   * socket held by several processes goes to a watched one (client pids for client ends) that holds
+   * it, as a fresh search would find it first.
+   */
+  private verifyKnown(watchPids: ReadonlySet<number>, clientPids: ReadonlySet<number>): void {
+    const held = new Map<number, ReadonlySet<number>>();
+    const holdings = (pid: number): ReadonlySet<number> => {
+      let inodes = held.get(pid);
+      if (!inodes) held.set(pid, (inodes = new Set(socketInodesOf(this.procRoot, pid) ?? [])));
+      return inodes;
+    };
     for (const [inode, pid] of this.known) {
-      const list = byPid.get(pid);
-      if (list) list.push(inode);
-      else byPid.set(pid, [inode]);
-    }
-    for (const [pid, inodes] of byPid) {
-      const held = new Set(socketInodesOf(this.procRoot, pid) ?? []);
-      for (const inode of inodes) if (!held.has(inode)) this.known.delete(inode);
+      if (!holdings(pid).has(inode)) {
+        this.forget(inode);
+        continue;
+      }
+      const preferred = this.clientEnds.has(inode) ? clientPids : watchPids;
+      if (preferred.has(pid)) continue;
+      for (const candidate of preferred) {
+        if (holdings(candidate).has(inode)) {
+          this.known.set(inode, candidate);
+          break;
+        }
+      }
     }
   }
 
+  private forget(inode: number): void {
+    this.known.delete(inode);
+    this.clientEnds.delete(inode);
+  }
+
   private prune(live: ReadonlySet<number>): void {
-    for (const inode of this.known.keys()) if (!live.has(inode)) this.known.delete(inode);
+    for (const inode of this.known.keys()) if (!live.has(inode)) this.forget(inode);
     for (const inode of this.unownedServer) if (!live.has(inode)) this.unownedServer.delete(inode);
     for (const inode of this.unownedClient) if (!live.has(inode)) this.unownedClient.delete(inode);
   }

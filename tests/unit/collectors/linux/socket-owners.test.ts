@@ -88,6 +88,29 @@ test('a socket nobody readable holds is searched only in new processes on slow t
   assert.equal(cache.resolve(query([98], true)).owners.get(98), 40);
 });
 
+test('a busy service bringing a new socket on every slow tick does not hold up the search for an unowned one', (t) => {
+  const root = tempDir(t);
+  procTree(root, { 10: [1000], 20: [] });
+  const { clock, cache } = ownersCache(root);
+  const watched = { watchPids: new Set([10]) };
+  assert.equal(cache.resolve(query([1000, 99], true, watched)).owners.has(99), false);
+  hold(root, 30, [99]);
+  symlinkSync('socket:[1001]', join(root, '10', 'fd', '4'));
+  clock.now += 30_000;
+  // The walk for 1001 stops at the watched pid 10; the new process 30 is still read for 99.
+  const owners = cache.resolve(query([1000, 1001, 99], true, watched)).owners;
+  assert.equal(owners.get(1001), 10);
+  assert.equal(owners.get(99), 30);
+});
+
+test('a socket several processes hold goes to the watched one once it is watched', (t) => {
+  const root = tempDir(t);
+  procTree(root, { 10: [51], 20: [51] });
+  const { cache } = ownersCache(root);
+  assert.equal(cache.resolve(query([51], true)).owners.get(51), 10);
+  assert.equal(cache.resolve(query([51], true, { watchPids: new Set([20]) })).owners.get(51), 20);
+});
+
 test('a new socket is searched among the watched pids first and the walk stops once it is found', (t) => {
   const root = tempDir(t);
   procTree(root, { 10: [51], 20: [51] });
