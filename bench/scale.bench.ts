@@ -96,12 +96,22 @@ console.log(
 async function realProc(targets: number[]): Promise<object> {
   if (process.platform !== 'linux') return { skipped: 'not Linux: no /proc' };
   const children: ChildProcess[] = [];
+  const killAll = () => {
+    for (const child of children) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const rows = [];
+  let spawnError: Error | null = null;
   try {
     for (const target of targets) {
       const missing = target - listPids().length;
-      for (let i = 0; i < missing; i++) children.push(spawn('sleep', ['600'], { stdio: 'ignore' }));
+      for (let i = 0; i < missing && !spawnError; i++) {
+        const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+        child.on('error', (error) => (spawnError ??= error));
+        children.push(child);
+      }
       await new Promise((resolve) => setTimeout(resolve, 2000)); // until every child has exec'd
+      if (spawnError) throw spawnError;
       const pids = listPids();
       const size = pids.length;
       const iterations = Math.max(5, Math.round(20000 / size));
@@ -133,7 +143,7 @@ async function realProc(targets: number[]): Promise<object> {
   } catch (error) {
     return { skipped: `could not grow /proc: ${(error as Error).message}`, rows };
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    killAll();
   }
   const perProcess = rows.map((r) => r.microsecondsPerProcess);
   return { rows, linear: Math.max(...perProcess) / Math.min(...perProcess) <= 2 };

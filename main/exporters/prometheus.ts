@@ -30,15 +30,19 @@ export function createPrometheusMetrics(options: { instanceId?: string } = {}): 
     update: (sample) => state.update(sample),
     async render() {
       if (closed) throw new Error('the Prometheus exporter is closed');
-      exporter ??= import('./prometheus-otel.js').then((m) =>
-        m.createOtelPrometheus(state, options.instanceId),
-      );
+      exporter ??= import('./prometheus-otel.js')
+        .then((m) => m.createOtelPrometheus(state, options.instanceId))
+        .catch((error: Error) => {
+          exporter = null; // the next scrape tries again
+          throw new Error(`the Prometheus exporter could not start: ${error.message}`);
+        });
       return (await exporter).render();
     },
     async close() {
       if (closed) return;
       closed = true;
-      if (exporter) await (await exporter).close();
+      const started = exporter && (await exporter.catch(() => null));
+      if (started) await started.close();
     },
   };
 }

@@ -245,7 +245,7 @@ export function openSettingsStore(options: SettingsStoreOptions = {}): SettingsS
   };
 
   const get = (): Settings => {
-    if (!persistent) return clone(validateOrDefaults(engine.store));
+    if (!persistent) return deepFreeze(clone(validateOrDefaults(engine.store)));
     const stamp = fileStamp();
     // The sampler asks several times a tick: a frozen shared copy, not a clone per call.
     if (cache && stamp && stamp.mtimeMs === cache.mtimeMs && stamp.size === cache.size) return cache.settings;

@@ -157,9 +157,9 @@ export function parseProcStatBytes(bytes: Buffer, length = bytes.length): ProcSt
   };
 }
 
-/** Parses /proc/[pid]/stat text (see parseProcStatBytes). */
+/** Parses /proc/[pid]/stat text (see parseProcStatBytes), e.g. pasted with blank lines around it. */
 export function parseProcStat(text: string): ProcStat | null {
-  return parseProcStatBytes(Buffer.from(text, 'utf8'));
+  return parseProcStatBytes(Buffer.from(text.trim(), 'utf8'));
 }
 
 export interface ProcStatus {

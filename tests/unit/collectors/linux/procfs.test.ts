@@ -106,6 +106,7 @@ test('parseProcStatBytes refuses a field that is not a number, a missing field a
   assert.equal(parseProcStat(good.replace(' (a) S ', ' (a S ')), null);
   assert.equal(parseProcStat(good.replace(' S ', ' SS ')), null, 'a state of two letters');
   assert.equal(parseProcStat(good.replace('7 (', '7x (')), null, 'a pid that is not a number');
+  assert.equal(parseProcStat(`\n\n  ${good}\n`)?.pid, 7, 'pasted text with blank lines around it');
   assert.equal(
     parseProcStat(good.replace('(a)', '(a) R 1\n(b)'))?.comm,
     'a) R 1\n(b',
