@@ -60,7 +60,8 @@ interface TickFile {
 
 interface ReplayTick {
   at: number;
-  commands: RecordedCommand[];
+  /** The tick's commands by their exact key and by their key with numbers blurred (the first of each). */
+  commands: { exact: Map<string, RecordedCommand>; blurred: Map<string, RecordedCommand> };
   /** Each document's bytes and the NUL that ends it in the stream, encoded once at load. */
   powermetrics: Buffer[];
   iokit: IokitSnapshot | null;
@@ -143,6 +144,19 @@ function commandKey(file: string, args: readonly string[], blur: boolean): strin
   return JSON.stringify([basename(file), ...parts]);
 }
 
+/** Keys computed once at load: the runner is asked several times a tick. */
+function commandIndex(commands: readonly RecordedCommand[]): ReplayTick['commands'] {
+  const exact = new Map<string, RecordedCommand>();
+  const blurred = new Map<string, RecordedCommand>();
+  for (const c of commands) {
+    const key = commandKey(c.file, c.args, false);
+    if (!exact.has(key)) exact.set(key, c);
+    const blur = commandKey(c.file, c.args, true);
+    if (!blurred.has(blur)) blurred.set(blur, c);
+  }
+  return { exact, blurred };
+}
+
 /**
  * A runner that serves a recording tick by tick, looping at the end. A tick ends when a command
  * already answered in it is asked again (every collector runs once per tick), or on `nextTick()`.
@@ -162,7 +176,9 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     }
     ticks.push({
       at,
-      commands: parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
+      commands: commandIndex(
+        parsed.commands.map((c: unknown, i) => recordedCommand(root, c, `${path}: command ${i + 1}`)),
+      ),
       powermetrics: (parsed.powermetrics ?? []).map((p) => Buffer.from(`${readInside(root, p)}\0`, 'utf8')),
       iokit: parsed.iokit === undefined ? null : iokitAt(root, parsed.iokit, path),
       notify: parsed.notify === undefined ? null : notifyAt(parsed.notify, path),
@@ -211,15 +227,11 @@ export async function createReplayRunner(dir: string): Promise<ReplayRunner> {
     if (served.has(exact)) control.nextTick();
     served.add(exact);
     const commands = ticks[index]!.commands;
+    const earlier = EARLIER_FORMS.get(exact);
     const found =
-      commands.find((c) => commandKey(c.file, c.args, false) === exact) ??
-      commands.find((c) => commandKey(c.file, c.args, true) === commandKey(file, args, true)) ??
-      commands.find((c) => {
-        const earlier = EARLIER_FORMS.get(exact);
-        return (
-          earlier !== undefined && commandKey(c.file, c.args, false) === commandKey(file, earlier, false)
-        );
-      });
+      commands.exact.get(exact) ??
+      commands.blurred.get(commandKey(file, args, true)) ??
+      (earlier === undefined ? undefined : commands.exact.get(commandKey(file, earlier, false)));
     if (!found) {
       return {
         stdout: '',
