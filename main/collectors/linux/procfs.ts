@@ -62,6 +62,10 @@ const F_STIME = 12;
 const F_THREADS = 17;
 const F_START = 19;
 const F_RSS = 21;
+const UNSIGNED_VALUES = new Float64Array(F_RSS + 1);
+/** 1 at the index of each unsigned field read (ppid, pgid, sid, utime, stime, threads). */
+const IS_UNSIGNED = new Uint8Array(F_RSS + 1);
+for (const field of [F_PPID, F_PGID, F_SID, F_UTIME, F_STIME, F_THREADS]) IS_UNSIGNED[field] = 1;
 
 /**
  * Parses /proc/[pid]/stat from its bytes, without building a string of the line: this runs once per
@@ -91,13 +95,9 @@ export function parseProcStatBytes(bytes: Buffer, length = bytes.length): ProcSt
   const pid = unsignedAt(bytes, pidStart, pidEnd);
   if (pid < 0) return null;
 
+  // Reused across calls (this runs once per process per tick): the unsigned fields by index.
+  const unsigned = UNSIGNED_VALUES;
   let state = '';
-  let ppid = -1;
-  let pgid = -1;
-  let sid = -1;
-  let utime = -1;
-  let stime = -1;
-  let threads = -1;
   let startTime = '';
   let rss = Number.NaN;
   let at = close + 1;
@@ -106,52 +106,32 @@ export function parseProcStatBytes(bytes: Buffer, length = bytes.length): ProcSt
     if (at >= length || bytes[at] === NEWLINE) return null;
     const start = at;
     while (at < length && bytes[at] !== NEWLINE && !isBlank(bytes[at]!)) at++;
-    switch (field) {
-      case F_STATE:
-        if (at - start !== 1 || !isLetter(bytes[start]!)) return null;
-        state = String.fromCharCode(bytes[start]!);
-        break;
-      case F_PPID:
-        ppid = unsignedAt(bytes, start, at);
-        break;
-      case F_PGID:
-        pgid = unsignedAt(bytes, start, at);
-        break;
-      case F_SID:
-        sid = unsignedAt(bytes, start, at);
-        break;
-      case F_UTIME:
-        utime = unsignedAt(bytes, start, at);
-        break;
-      case F_STIME:
-        stime = unsignedAt(bytes, start, at);
-        break;
-      case F_THREADS:
-        threads = unsignedAt(bytes, start, at);
-        break;
-      case F_START:
-        if (unsignedAt(bytes, start, at) >= 0) startTime = bytes.toString('latin1', start, at);
-        break;
-      case F_RSS: {
-        const negative = bytes[start] === MINUS;
-        const magnitude = unsignedAt(bytes, negative ? start + 1 : start, at);
-        if (magnitude >= 0) rss = negative ? 0 : magnitude;
-        break;
-      }
+    if (field === F_STATE) {
+      if (at - start !== 1 || !isLetter(bytes[start]!)) return null;
+      state = String.fromCharCode(bytes[start]!);
+    } else if (field === F_START) {
+      if (unsignedAt(bytes, start, at) >= 0) startTime = bytes.toString('latin1', start, at);
+    } else if (field === F_RSS) {
+      const negative = bytes[start] === MINUS;
+      const magnitude = unsignedAt(bytes, negative ? start + 1 : start, at);
+      if (magnitude >= 0) rss = negative ? 0 : magnitude;
+    } else if (IS_UNSIGNED[field] === 1) {
+      const value = unsignedAt(bytes, start, at);
+      if (value < 0) return null;
+      unsigned[field] = value;
     }
   }
-  if (ppid < 0 || pgid < 0 || sid < 0 || utime < 0 || stime < 0 || threads < 0) return null;
   if (startTime === '' || Number.isNaN(rss)) return null;
   return {
     pid,
     comm: bytes.toString('utf8', open + 1, close),
     state,
-    ppid,
-    pgid,
-    sid,
-    utimeTicks: utime,
-    stimeTicks: stime,
-    threads,
+    ppid: unsigned[F_PPID]!,
+    pgid: unsigned[F_PGID]!,
+    sid: unsigned[F_SID]!,
+    utimeTicks: unsigned[F_UTIME]!,
+    stimeTicks: unsigned[F_STIME]!,
+    threads: unsigned[F_THREADS]!,
     startTime,
     rssPages: rss,
   };
