@@ -105,6 +105,8 @@ export class SocketOwnerCache {
   private walked = new Set<number>();
   private lastFullWalkAt: number | null = null;
   private clientPidsKey = '';
+  /** The watched and client pids the remembered owners were last preferred among. */
+  private preferredKey = '';
 
   constructor(
     private readonly procRoot: string,
@@ -190,6 +192,10 @@ export class SocketOwnerCache {
    * it, as a fresh search would find it first.
    */
   private verifyKnown(watchPids: ReadonlySet<number>, clientPids: ReadonlySet<number>): void {
+    // Owners were found watched-first; preferring again matters only once the watched pids changed.
+    const key = `${[...watchPids].sort((a, b) => a - b).join(',')}|${this.clientPidsKey}`;
+    const prefer = key !== this.preferredKey;
+    this.preferredKey = key;
     const held = new Map<number, ReadonlySet<number>>();
     const holdings = (pid: number): ReadonlySet<number> => {
       let inodes = held.get(pid);
@@ -202,7 +208,7 @@ export class SocketOwnerCache {
         continue;
       }
       const preferred = this.clientEnds.has(inode) ? clientPids : watchPids;
-      if (preferred.has(pid)) continue;
+      if (!prefer || preferred.has(pid)) continue;
       for (const candidate of preferred) {
         if (holdings(candidate).has(inode)) {
           this.known.set(inode, candidate);
