@@ -16,6 +16,7 @@ export function rememberAbsence(
   collect: () => Promise<Reading<Observation>>,
   now: () => number,
   recheckMs: number,
+  reasons: readonly string[] = ['not-present'],
 ): () => Promise<Reading<Observation>> {
   let remembered: { reading: Reading<Observation>; since: number } | null = null;
   return async () => {
@@ -23,7 +24,7 @@ export function rememberAbsence(
     if (remembered && at >= remembered.since && at - remembered.since < recheckMs) return remembered.reading;
     const reading = await collect();
     remembered =
-      reading.status === 'absent' && reading.reason === 'not-present' ? { reading, since: now() } : null;
+      reading.status === 'absent' && reasons.includes(reading.reason) ? { reading, since: now() } : null;
     return reading;
   };
 }

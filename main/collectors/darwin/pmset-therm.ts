@@ -1,6 +1,7 @@
 import { absent, failed, ok, type Reading, type ThermalPressure } from '../../contract/index.js';
 import type { CollectorEnv, CollectorInstance, Observation } from '../types.js';
 import { unusable } from './run-output.js';
+import { rememberAbsence } from '../absence-cache.js';
 
 export interface PmsetTherm {
   cpuSpeedLimitPercent: number | null;
@@ -93,19 +94,23 @@ function warningPressure(level: number | null): ThermalPressure {
 export const PMSET_THERM_ARGS = ['-g', 'therm'] as const;
 
 /** `pmset -g therm` → thermal pressure and throttling, without root (the fallback to powermetrics). */
+/** Apple silicon records no levels in pmset: asked again this often, not spawned every tick. */
+const UNSUPPORTED_RECHECK_MS = 30_000;
+
 export function createPmsetThermCollector(env: CollectorEnv): CollectorInstance {
+  const collect = async (): Promise<Reading<Observation>> => {
+    const result = await env.exec('pmset', [...PMSET_THERM_ARGS]);
+    const problem = unusable<Observation>('pmset', result);
+    if (problem) return problem;
+    const parsed = parsePmsetTherm(result.stdout);
+    if (!parsed.ok) return failed(`pmset -g therm: ${parsed.error}`);
+    const { pressure, throttled } = parsed.value;
+    if (pressure === null) {
+      return absent('unsupported', 'pmset -g therm records no thermal levels on this Mac (Apple silicon)');
+    }
+    return ok({ thermal: { source: 'pmset', pressure, throttled: throttled ?? false } }, env.now());
+  };
   return {
-    async collect(): Promise<Reading<Observation>> {
-      const result = await env.exec('pmset', [...PMSET_THERM_ARGS]);
-      const problem = unusable<Observation>('pmset', result);
-      if (problem) return problem;
-      const parsed = parsePmsetTherm(result.stdout);
-      if (!parsed.ok) return failed(`pmset -g therm: ${parsed.error}`);
-      const { pressure, throttled } = parsed.value;
-      if (pressure === null) {
-        return absent('unsupported', 'pmset -g therm records no thermal levels on this Mac (Apple silicon)');
-      }
-      return ok({ thermal: { source: 'pmset', pressure, throttled: throttled ?? false } }, env.now());
-    },
+    collect: rememberAbsence(collect, env.now, UNSUPPORTED_RECHECK_MS, ['not-present', 'unsupported']),
   };
 }

@@ -7,7 +7,10 @@ import { batteryObservation, parseIoregBattery } from '../../../../main/collecto
 import { parseIoregValue } from '../../../../main/collectors/darwin/ioreg-value.js';
 import { parseLsofTcp, parseOpenFileCounts } from '../../../../main/collectors/darwin/lsof.js';
 import { parseNetstat } from '../../../../main/collectors/darwin/netstat.js';
-import { parsePmsetTherm } from '../../../../main/collectors/darwin/pmset-therm.js';
+import {
+  createPmsetThermCollector,
+  parsePmsetTherm,
+} from '../../../../main/collectors/darwin/pmset-therm.js';
 import {
   executableOf,
   parseCpuTime,
@@ -297,6 +300,32 @@ test('pmset -g therm on Apple silicon records nothing: no pressure (absent), nev
   assert.ok(parsed.ok);
   assert.equal(parsed.value.pressure, null);
   assert.equal(parsed.value.throttled, null);
+});
+
+test('pmset on Apple silicon is asked again after 30 s, not spawned every tick; an Intel Mac is read every tick', async () => {
+  for (const [capture, everyTick] of [
+    ['pmset/written-sample-apple-silicon-pmset-g-therm.txt', false],
+    ['pmset/fmorrisey-intel-mbp-pmset-g-therm.txt', true],
+  ] as const) {
+    let now = 1_700_000_000_000;
+    let calls = 0;
+    const collector = createPmsetThermCollector({
+      sysRoot: '/nonexistent',
+      procRoot: '/nonexistent',
+      now: () => now,
+      fetch: globalThis.fetch,
+      exec: async () => {
+        calls++;
+        return { stdout: fixture(capture), stderr: '', exitCode: 0 };
+      },
+    });
+    for (let tick = 0; tick < 6; tick++, now += 5_000)
+      await collector.collect({ slow: false, watchPids: new Set(), servicePorts: new Set() });
+    assert.equal(calls, everyTick ? 6 : 1, capture);
+    now += 5_000;
+    await collector.collect({ slow: false, watchPids: new Set(), servicePorts: new Set() });
+    assert.equal(calls, everyTick ? 7 : 2, `${capture}: after 30 s`);
+  }
 });
 
 test('lsof table whose header line was dropped (piped through grep) is recognised by its columns', () => {
