@@ -7,7 +7,7 @@ import {
   replayOf,
 } from '../collectors/darwin/replay.js';
 import { advanceReplay, replayPace } from './replay-pace.js';
-import type { CommandRunner } from '../collectors/types.js';
+import type { CommandRunner, SamplerCollector } from '../collectors/types.js';
 import { closeCollectors, createCollectors } from '../collectors/setup.js';
 import { buildReport, compareRanges } from '../report/index.js';
 import { Sampler } from '../sampler/sampler.js';
@@ -49,6 +49,16 @@ export interface LocalCore {
  * Composes this machine's collectors (or a replay), the sampler, the history store and the alert
  * engine into a MonitorCore: the one composition shared by the Electron app and the headless monitor.
  */
+/**
+ * In the app, Electron's powerMonitor gives the user's idle time (the sampler prefers it over any
+ * collector's), so a collector that reads only that figure would spawn `ioreg` or `loginctl` every
+ * tick for nothing.
+ */
+export function suppliedByThePlatform(collector: SamplerCollector, mode: LocalCoreOptions['mode']): boolean {
+  const provides = collector.definition.provides ?? [];
+  return mode === 'app' && provides.length > 0 && provides.every((kind) => kind === 'userIdleSeconds');
+}
+
 export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCore> {
   const settings = options.settings ?? (() => options.settingsStore.get());
   const initial = settings();
@@ -76,7 +86,9 @@ export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCor
     fetch: fetchFor,
     deferElevation: options.deferElevation,
     powerIntervalMs: settings().sampling.intervalSeconds * 1000,
-  }).filter((c) => !(replay && !replay.hasHttp && HTTP_PROBES.has(c.definition.id)));
+  })
+    .filter((c) => !(replay && !replay.hasHttp && HTTP_PROBES.has(c.definition.id)))
+    .filter((c) => !suppliedByThePlatform(c, options.mode));
   const store = await openHistoryStore({
     dataDir: options.dataDir,
     rawDays: initial.retention.rawDays,
