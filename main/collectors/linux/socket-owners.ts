@@ -21,7 +21,7 @@ export function socketInodesOf(procRoot: string, pid: number): number[] | null {
   return inodes;
 }
 
-export function listPids(procRoot: string): number[] {
+function listPids(procRoot: string): number[] {
   const listing = listDirSync(procRoot);
   return listing.ok ? listing.names.filter((n) => PID.test(n)).map(Number) : [];
 }
@@ -121,14 +121,14 @@ export class SocketOwnerCache {
     this.clientPidsKey = key;
     if (query.slow) this.verifyKnown(query.watchPids, query.clientPids);
 
+    // /proc is listed at most once a tick, by whichever walk needs it first.
+    let listed: number[] | null = null;
+    const pidsNow = () => (listed ??= listPids(this.procRoot));
     const newServer = [...query.serverInodes].filter(
       (i) => i !== 0 && !this.known.has(i) && !this.unownedServer.has(i),
     );
     if (newServer.length > 0) {
-      this.walk(new Set(newServer), new Set(this.unownedServer), [
-        ...query.watchPids,
-        ...listPids(this.procRoot),
-      ]);
+      this.walk(new Set(newServer), new Set(this.unownedServer), [...query.watchPids, ...pidsNow()]);
     }
     // Not `else`: a walk for a new socket stops once it is found, so it may not have read the new
     // processes, and a busy service brings a new socket on most slow ticks.
@@ -136,7 +136,7 @@ export class SocketOwnerCache {
       const at = this.now();
       const due =
         this.lastFullWalkAt === null || at < this.lastFullWalkAt || at - this.lastFullWalkAt >= FULL_WALK_MS;
-      const pids = listPids(this.procRoot);
+      const pids = pidsNow();
       this.walk(
         new Set(this.unownedServer),
         new Set(),
