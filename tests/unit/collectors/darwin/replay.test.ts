@@ -20,6 +20,12 @@ import { FIXTURES, tempDir } from '../../../helpers.js';
 const RECORDING = join(FIXTURES, 'replay', 'darwin-m4max-stack');
 const PS = [...PS_ARGS];
 
+/** The manifest of a 2 s darwin recording of `ticks` ticks. */
+function writeManifest(dir: string, ticks: number): void {
+  const manifest = { format: 'idlewatt-recording', version: 1, platform: 'darwin', intervalMs: 2000, ticks };
+  writeFileSync(join(dir, 'recording.json'), JSON.stringify(manifest));
+}
+
 test('the replay runner serves the recording tick by tick and loops at the end', async () => {
   const runner = await createReplayRunner(RECORDING);
   const control = replayOf(runner)!;
@@ -176,16 +182,7 @@ test('a hand-edited recording with a malformed command fails at load with its pa
     mkdirSync(join(dir, 'ticks'));
     mkdirSync(join(dir, 'outputs'));
     writeFileSync(join(dir, 'outputs', 'a.txt'), 'x');
-    writeFileSync(
-      join(dir, 'recording.json'),
-      JSON.stringify({
-        format: 'idlewatt-recording',
-        version: 1,
-        platform: 'darwin',
-        intervalMs: 2000,
-        ticks: 1,
-      }),
-    );
+    writeManifest(dir, 1);
     writeFileSync(join(dir, 'ticks', '000001.json'), JSON.stringify({ commands: [command] }));
     await assert.rejects(createReplayRunner(dir), (error: Error) => {
       assert.ok(error instanceof RecordingError, `${label}: ${error.message}`);
@@ -262,16 +259,7 @@ test('a recording without tick times reads as evenly spaced; times that do not i
 
   const dir = tempDir(t);
   mkdirSync(join(dir, 'ticks'));
-  writeFileSync(
-    join(dir, 'recording.json'),
-    JSON.stringify({
-      format: 'idlewatt-recording',
-      version: 1,
-      platform: 'darwin',
-      intervalMs: 2000,
-      ticks: 2,
-    }),
-  );
+  writeManifest(dir, 2);
   for (const [n, at] of [
     [1, 1000],
     [2, 1000],
