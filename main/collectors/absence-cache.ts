@@ -8,9 +8,10 @@ import type { Observation } from './types.js';
 export const SYSFS_ABSENT_RECHECK_MS = 30_000;
 
 /**
- * Wraps a collect function so a `not-present` answer (no binary, no desktop session) is remembered
- * for `recheckMs` instead of spawning a command on every tick to learn the same thing again. A clock
- * that goes backwards ends the memory at once, so a jump back never stretches it past `recheckMs`.
+ * Wraps a collect function so an absent answer for one of `reasons` (by default `not-present`: no
+ * binary, no desktop session) is remembered for `recheckMs` instead of spawning a command on every
+ * tick to learn the same thing again. A clock that goes backwards ends the memory at once, so a jump
+ * back never stretches it past `recheckMs`.
  */
 export function rememberAbsence(
   collect: () => Promise<Reading<Observation>>,

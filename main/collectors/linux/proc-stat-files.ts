@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
+import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { failureOf, type ReadFailure } from './read-files.js';
+import { failureOf, readTextSync, type ReadFailure } from './read-files.js';
 
 /** A stat file's bytes: a view of a buffer shared by every read, valid until the next one. */
 export type StatRead = { ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure; message: string };
@@ -25,8 +25,9 @@ const MAX_BYTES = 1 << 20;
  * the descriptor of each process is kept between scans and re-read from offset 0 (procfs renders it
  * afresh): one pread. A descriptor whose process has exited fails with ESRCH, so a pid that was
  * reused is opened again by path; descriptors of pids no longer listed are closed after each scan.
- * Anywhere else (a fixture tree), and past the descriptor budget, a read goes by path: open, read, close, into
- * the same buffer. Every read lands in one reused buffer, so a scan allocates no string per line.
+ * Anywhere else (a fixture tree), and past the descriptor budget, a read goes by path: open, read,
+ * close, into the same buffer. Every read lands in one reused buffer, so a scan allocates no string
+ * per line.
  */
 export class ProcStatFiles {
   private readonly fds = new Map<number, number>();
@@ -121,9 +122,6 @@ export function descriptorBudget(limitsText: string | null = readOwnLimits()): n
 }
 
 function readOwnLimits(): string | null {
-  try {
-    return readFileSync('/proc/self/limits', 'utf8');
-  } catch {
-    return null;
-  }
+  const read = readTextSync('/proc/self/limits');
+  return read.ok ? read.text : null;
 }
