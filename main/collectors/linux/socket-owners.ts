@@ -27,26 +27,10 @@ function listPids(procRoot: string): number[] {
 }
 
 /**
- * Finds the pids owning the wanted socket inodes through /proc/[pid]/fd links, looking at
- * `firstPids` first, then `rest` ('all': every process), stopping once every inode is found. Other
- * users' fd/ are unreadable without privileges: their sockets stay unattributed.
- */
-export function socketOwners(
-  procRoot: string,
-  wanted: ReadonlySet<number>,
-  firstPids: Iterable<number> = [],
-  rest: Iterable<number> | 'all' = 'all',
-): Map<number, number> {
-  return walkFdLinks(procRoot, wanted, new Set(), [
-    ...firstPids,
-    ...(rest === 'all' ? listPids(procRoot) : rest),
-  ]).owners;
-}
-
-/**
- * Reads the fd links of the processes in `order` until every `wanted` inode is found; owners of
- * `alsoNoted` inodes met on the way are noted too, without keeping the walk going for them.
- * `complete`: every process in `order` was read.
+ * Finds the pids owning socket inodes through /proc/[pid]/fd links: reads those of the processes in
+ * `order` until every `wanted` inode is found; owners of `alsoNoted` inodes met on the way are noted
+ * too, without keeping the walk going for them. `complete`: every process in `order` was read.
+ * Other users' fd/ are unreadable without privileges: their sockets stay unattributed.
  */
 function walkFdLinks(
   procRoot: string,
@@ -149,7 +133,7 @@ export class SocketOwnerCache {
     const newClient = [...query.clientInodes].filter(
       (i) => i !== 0 && !this.known.has(i) && !this.unownedClient.has(i),
     );
-    const found = socketOwners(this.procRoot, new Set(newClient), query.clientPids, []);
+    const found = walkFdLinks(this.procRoot, new Set(newClient), new Set(), query.clientPids).owners;
     const unfoundClients: number[] = [];
     for (const inode of newClient) {
       const pid = found.get(inode);

@@ -161,8 +161,6 @@ export function socketObservation(
   return { listening, connections };
 }
 
-export { socketOwners } from './socket-owners.js';
-
 export type SocketReaderName = 'sock-diag' | 'ss' | 'proc-net-tcp';
 const ALL_READERS: readonly SocketReaderName[] = ['sock-diag', 'ss', 'proc-net-tcp'];
 
