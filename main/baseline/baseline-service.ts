@@ -59,7 +59,10 @@ export class BaselineService {
     if (last && sample.at < last.at) this.window = [];
     this.window.push(sample);
     const oldest = sample.at - WINDOW_MS;
-    if (this.window[0]!.at < oldest) this.window = this.window.filter((s) => s.at >= oldest);
+    // In time order (a clock that went back started the window again): drop from the front.
+    let expired = 0;
+    while (this.window[expired]!.at < oldest) expired++;
+    if (expired > 0) this.window.splice(0, expired);
   }
 
   /** Folds in the stored history of the learning window (newest samples keep coming through `add`). */

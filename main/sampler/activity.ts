@@ -86,6 +86,18 @@ export class TrafficTracker {
   /** Service id → monitored services seen closing a connection to it, and when last. */
   private readonly knownClients = new Map<string, Map<string, number>>();
 
+  /** Keeps the events in (from, to]. They arrive in time order, so the old ones are at the front. */
+  private forgetEventsOutside(from: number, to: number): void {
+    const events = this.events;
+    if (events.length > 0 && events[events.length - 1]!.at > to) {
+      this.events = events.filter((e) => e.at > from && e.at <= to); // the clock went back
+      return;
+    }
+    let expired = 0;
+    while (expired < events.length && events[expired]!.at <= from) expired++;
+    if (expired > 0) events.splice(0, expired);
+  }
+
   update(input: TrafficInput): Map<string, ServiceTraffic> {
     for (const [port, count] of input.selfRequests) {
       this.selfBudget.set(port, Math.min(MAX_SELF_BUDGET, (this.selfBudget.get(port) ?? 0) + count));
@@ -177,7 +189,7 @@ export class TrafficTracker {
     this.flows = next;
     this.baselined = true;
 
-    this.events = this.events.filter((e) => e.at > input.at - REQUEST_WINDOW_MS && e.at <= input.at);
+    this.forgetEventsOutside(input.at - REQUEST_WINDOW_MS, input.at);
     for (const e of this.events) {
       const t = result.get(e.serviceId);
       if (!t) continue; // a service no longer configured

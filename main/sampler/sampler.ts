@@ -57,6 +57,8 @@ export class Sampler {
   private userIdleSeconds: number | null = null;
   private platformOnBattery: boolean | null = null;
   private platformThermalPressure: ThermalPressure | null = null;
+  /** The configured services' ports, kept while the settings hand back the same services list. */
+  private ports: { services: Settings['services']; ports: ReadonlySet<number> } | null = null;
 
   constructor(private readonly options: SamplerOptions) {
     this.now = options.now ?? Date.now;
@@ -132,7 +134,7 @@ export class Sampler {
     const request: CollectRequest = {
       slow: this.isSlowTick(at, settings),
       watchPids: this.services.watchPids,
-      servicePorts: new Set(settings.services.flatMap((s) => s.ports)),
+      servicePorts: this.servicePorts(settings.services),
       clientPids: this.services.clientPids,
     };
     const readings = await this.calls.collectAll(request);
@@ -225,6 +227,13 @@ export class Sampler {
       processes,
     );
     return powermetrics ? { ...self, powermetrics } : self;
+  }
+
+  private servicePorts(services: Settings['services']): ReadonlySet<number> {
+    if (this.ports?.services !== services) {
+      this.ports = { services, ports: new Set(services.flatMap((s) => s.ports)) };
+    }
+    return this.ports.ports;
   }
 
   private isGap(elapsed: number, settings: Settings): boolean {

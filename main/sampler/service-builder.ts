@@ -140,6 +140,7 @@ export class ServiceBuilder {
     const names = new Map(configs.map((c) => [c.id, c.name]));
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
+    const gpuByPid = tasks ? gpuMsByPid(tasks) : null;
     const serviceCpu = new Map<string, number | null>();
     const serviceGpu = new Map<string, number>();
     const services: ServiceSample[] = configs.map((config) => {
@@ -150,7 +151,7 @@ export class ServiceBuilder {
       const running = processesKnown ? members.length > 0 : match.pids.length > 0;
       const cpuPercent = running ? sumOrNull(members.map((p) => rates.get(p.pid) ?? null)) : null;
       serviceCpu.set(config.id, running ? cpuPercent : 0);
-      if (tasks) serviceGpu.set(config.id, gpuMsOf(tasks, new Set(match.pids)));
+      if (gpuByPid) serviceGpu.set(config.id, gpuMsOf(gpuByPid, match.pids));
       const serviceTraffic = traffic?.get(config.id);
       const active = (serviceTraffic?.requests.user ?? 0) > 0;
       const lastActiveAt = this.idle.serviceActivity(config.id, active, at);
@@ -222,9 +223,18 @@ export class ServiceBuilder {
   }
 }
 
+/** GPU milliseconds per second by pid, summed over the tasks: one pass for every service. */
+function gpuMsByPid(tasks: readonly TaskObservation[]): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const t of tasks) byPid.set(t.pid, (byPid.get(t.pid) ?? 0) + (t.gpuMsPerSecond ?? 0));
+  return byPid;
+}
+
 /** GPU milliseconds per second of the tasks that belong to these pids. */
-function gpuMsOf(tasks: readonly TaskObservation[], pids: ReadonlySet<number>): number {
-  return tasks.filter((t) => pids.has(t.pid)).reduce((s, t) => s + (t.gpuMsPerSecond ?? 0), 0);
+function gpuMsOf(gpuByPid: ReadonlyMap<number, number>, pids: readonly number[]): number {
+  let sum = 0;
+  for (const pid of new Set(pids)) sum += gpuByPid.get(pid) ?? 0;
+  return sum;
 }
 
 /** Sum of the known values; null when none is known (a new or restarted member adds nothing that tick). */

@@ -33,9 +33,27 @@ export interface IoregBattery {
 
 export type IoregBatteryOutcome = { ok: true; value: IoregBattery } | { ok: false; error: string };
 
+/** Every property parseIoregBattery reads; the rest of the block is not parsed. */
+const BATTERY_KEYS: ReadonlySet<string> = new Set([
+  'CurrentCapacity',
+  'MaxCapacity',
+  'AppleRawMaxCapacity',
+  'IsCharging',
+  'ExternalConnected',
+  'FullyCharged',
+  'InstantAmperage',
+  'Amperage',
+  'Voltage',
+  'AppleRawBatteryVoltage',
+  'Temperature',
+  'CycleCount',
+  'PowerTelemetryData',
+  'BatteryInstalled',
+]);
+
 /** Parses `ioreg -rw0 -c AppleSmartBattery` (also `-b -f` and `-rk BatterySerialNumber` variants). */
 export function parseIoregBattery(text: string): IoregBatteryOutcome {
-  const block = parseIoregBlocks(text).find(
+  const block = parseIoregBlocks(text, BATTERY_KEYS).find(
     (b) => 'CurrentCapacity' in b || 'BatteryInstalled' in b || 'Voltage' in b,
   );
   if (!block) return { ok: false, error: 'no AppleSmartBattery properties found' };

@@ -36,9 +36,13 @@ class ValueParser {
     if (c === '{') return this.dict();
     if (c === '(') return this.array();
     if (c === '<') return this.data();
-    const word = /^[^,)}=]+/.exec(this.text.slice(this.at))?.[0]?.trim();
+    const start = this.at;
+    let end = start;
+    while (end < this.text.length && !WORD_END.includes(this.text[end]!)) end++;
+    const raw = this.text.slice(start, end);
+    const word = raw.trim();
     if (!word) throw new Error('empty value');
-    this.at += this.text.slice(this.at).indexOf(word) + word.length;
+    this.at = start + raw.indexOf(word) + word.length;
     if (word === 'Yes') return true;
     if (word === 'No') return false;
     if (/^-?\d+$/.test(word)) return integer(word);
@@ -102,7 +106,13 @@ class ValueParser {
   }
 }
 
+/** What ends a bare word: the next item, the end of an array or dictionary, or a key's '='. */
+const WORD_END = ',)}=';
+/** Up to 15 digits (with the sign) is below 2^53: exact as a Number, far below 2^63. */
+const SAFE_DIGITS = 15;
+
 function integer(word: string): number {
+  if (word.length <= SAFE_DIGITS) return Number(word);
   let value = BigInt(word);
   if (value >= TWO_63 && value < TWO_64) value -= TWO_64;
   return Number(value);
@@ -111,8 +121,10 @@ function integer(word: string): number {
 /**
  * The property blocks of `ioreg -r` output: one object per `{ … }` block of `"Key" = value` lines.
  * Unparseable values are skipped (the author-redacted `ManufacturerData = REDACTED` stays a string).
+ * With `keys`, only those properties are parsed: a real battery block carries kilobytes of
+ * BatteryData, adapter and cell details that a per-tick reader never looks at.
  */
-export function parseIoregBlocks(text: string): Record<string, IoregValue>[] {
+export function parseIoregBlocks(text: string, keys?: ReadonlySet<string>): Record<string, IoregValue>[] {
   const blocks: Record<string, IoregValue>[] = [];
   let current: Record<string, IoregValue> | null = null;
   for (const raw of text.split(/\r?\n/)) {
@@ -123,7 +135,7 @@ export function parseIoregBlocks(text: string): Record<string, IoregValue>[] {
       current = null;
     } else if (current) {
       const match = /^"([^"]+)" = (.*)$/.exec(line);
-      if (!match) continue;
+      if (!match || (keys && !keys.has(match[1]!))) continue;
       const value = parseIoregValue(match[2]!);
       if (value !== null) current[match[1]!] = value;
     }

@@ -265,6 +265,19 @@ test('requestCount5m: a request counts while it is less than 5 minutes old, user
   assert.equal(last.lastInternalRequestAt, 2000);
 });
 
+test('requestCount5m after the clock goes back: requests stamped after the new time no longer count', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  t.update(base(1000, [timeWait(3000, 60000)]));
+  t.update(base(5000, [timeWait(3000, 60002)]));
+  const at = (ms: number) => t.update(base(ms, [])).get('next')!.requestCount5m;
+  assert.deepEqual(at(6000), { user: 2, internal: 0 });
+  assert.deepEqual(at(3000), { user: 1, internal: 0 }, 'the request at 5000 is in the future now');
+  t.update(base(4000, [timeWait(3000, 60004)]));
+  assert.deepEqual(at(4500), { user: 2, internal: 0 });
+  assert.deepEqual(at(1000 + REQUEST_WINDOW_MS), { user: 1, internal: 0 }, 'the oldest expires first');
+});
+
 test('a service polling with a new connection per request: once seen closing one, its ownerless TIME_WAIT leftovers are its own', () => {
   const t = new TrafficTracker();
   t.update(base(0, []));

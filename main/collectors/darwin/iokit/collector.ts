@@ -130,7 +130,9 @@ function readTemperatures(smc: SmcPort, keys: readonly TemperatureKey[]): SmcTem
       unreadable.push(r.ok ? `${k.key}: ${r.value} °C is not a reading` : r.why);
       continue;
     }
-    byCluster.set(k.cluster, [...(byCluster.get(k.cluster) ?? []), r.value]);
+    const values = byCluster.get(k.cluster);
+    if (values) values.push(r.value);
+    else byCluster.set(k.cluster, [r.value]);
   }
   const cpu = [...byCluster].filter(([c]) => isCpuCluster(c)).flatMap(([, v]) => v);
   const gpu = byCluster.get('gpu') ?? [];

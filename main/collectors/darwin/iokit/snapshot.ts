@@ -92,6 +92,14 @@ export function replayIokit(current: () => IokitSnapshot | null, anyRecorded: bo
   const smc = first?.smc;
   const hid = first?.hid;
   const notRecorded = (what: string) => `${what} was not recorded in this tick`;
+  // A recording repeats the same few values tick after tick: each hex text is decoded once. The
+  // collector only reads the bytes.
+  const decoded = new Map<string, Uint8Array>();
+  const bytesOf = (hex: string): Uint8Array => {
+    let bytes = decoded.get(hex);
+    if (!bytes) decoded.set(hex, (bytes = hexToBytes(hex)));
+    return bytes;
+  };
   const ports: IokitPorts = {
     smc:
       smc && 'unavailable' in smc
@@ -105,7 +113,7 @@ export function replayIokit(current: () => IokitSnapshot | null, anyRecorded: bo
                 if (v === undefined) return { status: 'error', message: notRecorded(`SMC key ${key}`) };
                 if (v === 'missing') return { status: 'missing' };
                 if ('error' in v) return { status: 'error', message: v.error };
-                return { status: 'ok', dataType: v.type, bytes: hexToBytes(v.bytes) };
+                return { status: 'ok', dataType: v.type, bytes: bytesOf(v.bytes) };
               },
               listKeys(): KeyList {
                 const s = current()?.smc;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseHidIdle } from '../../../../main/collectors/darwin/hid-idle.js';
 import { batteryObservation, parseIoregBattery } from '../../../../main/collectors/darwin/ioreg-battery.js';
-import { parseIoregValue } from '../../../../main/collectors/darwin/ioreg-value.js';
+import { parseIoregBlocks, parseIoregValue } from '../../../../main/collectors/darwin/ioreg-value.js';
 import { parseLsofTcp, parseOpenFileCounts } from '../../../../main/collectors/darwin/lsof.js';
 import { parseNetstat } from '../../../../main/collectors/darwin/netstat.js';
 import {
@@ -35,6 +35,29 @@ test('ioreg values: unsigned 64-bit registers read as signed, nested dicts with 
     A: { B: [1, 2] },
   });
   assert.equal(parseIoregValue('{"broken"='), null);
+  // Up to 15 digits is read directly; longer goes through BigInt; both land on the same numbers.
+  assert.equal(parseIoregValue('-12345678901234'), -12345678901234);
+  assert.equal(parseIoregValue('123456789012345'), 123456789012345);
+  assert.equal(parseIoregValue('1234567890123456'), 1234567890123456);
+  assert.equal(parseIoregValue('9223372036854775808'), -9223372036854775808);
+  assert.equal(parseIoregValue(' 42 '), 42);
+  assert.equal(parseIoregValue('Some Name'), 'Some Name');
+});
+
+test('ioreg blocks: with a key set, only those properties are parsed and kept', () => {
+  const text = [
+    '+-o AppleSmartBattery  <class AppleSmartBattery>',
+    '    {',
+    '      "Voltage" = 12612',
+    '      "BatteryData" = {"broken"=',
+    '      "Serial" = "X"',
+    '      "PowerTelemetryData" = {"SystemLoad"=9120}',
+    '    }',
+  ].join('\n');
+  assert.deepEqual(parseIoregBlocks(text), [{ Voltage: 12612, Serial: 'X', PowerTelemetryData: { SystemLoad: 9120 } }]);
+  assert.deepEqual(parseIoregBlocks(text, new Set(['Voltage', 'PowerTelemetryData', 'Absent'])), [
+    { Voltage: 12612, PowerTelemetryData: { SystemLoad: 9120 } },
+  ]);
 });
 
 test('ioreg battery (BSD batlog capture, MacBook Air 2012): on battery, at rest, 100 %', () => {
