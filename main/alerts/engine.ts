@@ -50,7 +50,8 @@ export function evaluateAlerts(
 }
 
 function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooze: SnoozeState): AlertStep {
-  const trackers: Record<string, RuleTracker> = { ...state.trackers };
+  // A Map while the trackers change (a store per subject per tick); a plain record again in the state.
+  const trackers = new Map(Object.entries(state.trackers));
   const events: AlertEvent[] = [];
   const rss = rules.memoryGrowth.enabled
     ? updateRssSeries(state.rss, sample, rules.memoryGrowth.windowSeconds)
@@ -58,7 +59,7 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
 
   for (const subject of [...subjectsOf(rules, sample, rss), ...unmonitored(rules, state, sample)]) {
     const key = trackerKey(subject.rule, subject.subject);
-    const previous = trackers[key] ?? emptyTracker();
+    const previous = trackers.get(key) ?? emptyTracker();
     const { tracker, transition } = stepTracker(previous, subject.observation, {
       at: sample.at,
       gap: sample.gap,
@@ -72,7 +73,7 @@ function evaluate(rules: AlertSettings, state: AlertState, sample: Sample, snooz
         subject.subject === SYSTEM_SUBJECT ? null : subject.subject,
       ),
     });
-    trackers[key] = tracker;
+    trackers.set(key, tracker);
     if (!transition) continue;
     const durationMs = sample.at - (tracker.breachStartedAt ?? sample.at);
     const wording = wordEvent({
@@ -169,16 +170,16 @@ function updateRssSeries(
 /** Turning a rule off in settings clears its active alerts, so nothing stays "firing" forever. */
 function clearDisabledRules(
   rules: AlertSettings,
-  trackers: Record<string, RuleTracker>,
+  trackers: Map<string, RuleTracker>,
   at: number,
   names: ReadonlyMap<string, string>,
 ): AlertEvent[] {
   const events: AlertEvent[] = [];
-  for (const [key, tracker] of Object.entries(trackers)) {
+  for (const [key, tracker] of trackers) {
     const split = key.indexOf(':');
     const rule = key.slice(0, split) as AlertRuleId;
     if (rules[ALERT_RULE_SETTING_KEYS[rule]].enabled) continue;
-    delete trackers[key];
+    trackers.delete(key);
     if (tracker.severity === null) continue;
     const subject = key.slice(split + 1);
     events.push({
@@ -201,12 +202,12 @@ function clearDisabledRules(
 
 /** Drops trackers with nothing running, no run in progress and no cooldown left, so state stays bounded. */
 function forgetSettled(
-  trackers: Record<string, RuleTracker>,
+  trackers: ReadonlyMap<string, RuleTracker>,
   at: number,
   cooldownMs: number,
 ): Record<string, RuleTracker> {
   const kept: Record<string, RuleTracker> = {};
-  for (const [key, t] of Object.entries(trackers)) {
+  for (const [key, t] of trackers) {
     const busy =
       t.severity !== null ||
       t.warningSince !== null ||

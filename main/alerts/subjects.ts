@@ -135,8 +135,11 @@ export function memoryGrowthSubjects(
     if (service.status !== 'running') {
       return { ...base, observation: stopped(service) };
     }
-    const fit = service.rssBytes === null ? null : fitRssSlope(series[service.id] ?? []);
-    if (!fit || fit.spanMs < windowMs) return { ...base, observation: null };
+    const points = series[service.id] ?? [];
+    // The fit needs a window's worth of history: until then there is nothing to fit.
+    const spanMs = points.length > 0 ? points[points.length - 1]!.at - points[0]!.at : 0;
+    const fit = service.rssBytes === null || spanMs < windowMs ? null : fitRssSlope(points);
+    if (!fit) return { ...base, observation: null };
     return {
       ...base,
       fit,

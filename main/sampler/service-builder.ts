@@ -140,7 +140,7 @@ export class ServiceBuilder {
     const names = new Map(configs.map((c) => [c.id, c.name]));
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
-    const gpuByPid = tasks ? gpuMsByPid(tasks) : null;
+    const gpuByPid = tasks ? gpuMsByPid(tasks, serviceByPid) : null;
     const serviceCpu = new Map<string, number | null>();
     const serviceGpu = new Map<string, number>();
     const services: ServiceSample[] = configs.map((config) => {
@@ -223,10 +223,15 @@ export class ServiceBuilder {
   }
 }
 
-/** GPU milliseconds per second by pid, summed over the tasks: one pass for every service. */
-function gpuMsByPid(tasks: readonly TaskObservation[]): Map<number, number> {
+/** GPU milliseconds per second of the services' pids, summed over the tasks: one pass for every service. */
+function gpuMsByPid(
+  tasks: readonly TaskObservation[],
+  servicePids: ReadonlyMap<number, string>,
+): Map<number, number> {
   const byPid = new Map<number, number>();
-  for (const t of tasks) byPid.set(t.pid, (byPid.get(t.pid) ?? 0) + (t.gpuMsPerSecond ?? 0));
+  for (const t of tasks) {
+    if (servicePids.has(t.pid)) byPid.set(t.pid, (byPid.get(t.pid) ?? 0) + (t.gpuMsPerSecond ?? 0));
+  }
   return byPid;
 }
 

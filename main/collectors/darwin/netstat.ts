@@ -50,8 +50,11 @@ export function parseNetstat(text: string): NetstatOutcome {
 }
 
 function pidOf(rest: string[], pidColumn: number): number | null {
-  const named = rest.map((t) => /^\S*:(\d+)$/.exec(t)).find((m) => m !== null);
-  if (named) return positive(Number(named[1]));
+  // The first `name:digits` token (a name may itself hold colons: the digits follow the last one).
+  for (const token of rest) {
+    const digits = token.slice(token.lastIndexOf(':') + 1);
+    if (digits.length < token.length && /^\d+$/.test(digits)) return positive(Number(digits));
+  }
   if (pidColumn >= 0 && rest[pidColumn] !== undefined) return positive(Number(rest[pidColumn]));
   return null;
 }

@@ -397,7 +397,10 @@ class ExtractReader {
     switch (code) {
       case KEY:
       case STRING:
-        return build ? decodeEntities(this.text(start, end)) : null;
+        if (!build) return null;
+        return hasAmpersand(this.b, start, end)
+          ? decodeEntities(this.text(start, end))
+          : this.text(start, end);
       case INTEGER:
       case REAL: {
         if (isPlainNumber(this.b, start, end)) {

@@ -50,8 +50,14 @@ export function parsePowermetricsDocumentFromFullTree(text: string): DocumentOut
 }
 
 const POWER_SUFFIXES = ['_power', '_watts', '_energy', '_joules'];
+/** Each prefix's four key names, made once rather than per read. */
+const POWER_KEYS = new Map(
+  ['cpu', 'gpu', 'ane', 'dram', 'combined', 'package'].map(
+    (p) => [p, POWER_SUFFIXES.map((s) => p + s)] as const,
+  ),
+);
 const powerKeys = (...prefixes: string[]): Record<string, PlistPick> =>
-  Object.fromEntries(prefixes.flatMap((p) => POWER_SUFFIXES.map((s) => [p + s, 'whole' as const])));
+  Object.fromEntries(prefixes.flatMap((p) => POWER_KEYS.get(p)!.map((key) => [key, 'whole' as const])));
 
 /** Every value sampleFrom reads, and nothing else. */
 export const POWERMETRICS_PICK: PlistPick = {
@@ -129,13 +135,14 @@ function firstWatts(
   for (const dict of dicts) {
     if (!dict) continue;
     for (const prefix of prefixes) {
-      const milliwatts = numberAt(dict, `${prefix}_power`);
+      const [powerKey, wattsKey, energyKey, joulesKey] = POWER_KEYS.get(prefix)!;
+      const milliwatts = numberAt(dict, powerKey!);
       if (milliwatts !== undefined) return roundWatts(milliwatts / 1000);
-      const watts = numberAt(dict, `${prefix}_watts`);
+      const watts = numberAt(dict, wattsKey!);
       if (watts !== undefined) return roundWatts(watts);
-      const millijoules = numberAt(dict, `${prefix}_energy`);
+      const millijoules = numberAt(dict, energyKey!);
       if (millijoules !== undefined) return roundWatts(millijoules / 1000 / elapsedSeconds);
-      const joules = numberAt(dict, `${prefix}_joules`);
+      const joules = numberAt(dict, joulesKey!);
       if (joules !== undefined) return roundWatts(joules / elapsedSeconds);
     }
   }

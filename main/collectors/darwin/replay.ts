@@ -132,17 +132,19 @@ export function recordingOf(runner: CommandRunner): RecordingControl | undefined
 
 /**
  * Commands are told apart by file and arguments, with pid lists (`-p 12,34`) blurred so a recorded
- * `lsof -p` answers whatever pids the replaying sampler asks about.
+ * `lsof -p` answers whatever pids the replaying sampler asks about. An argument cannot hold a NUL
+ * (argv strings end at one), so NUL-joined parts name one command only.
  */
+function commandKey(file: string, args: readonly string[], blur: boolean): string {
+  let key = basename(file);
+  for (const a of args) key += '\0' + (blur && /^\d+(,\d+)*$/.test(a) ? '#' : a);
+  return key;
+}
+
 /** Calls whose earlier form a recording may hold instead; their parsers read both outputs. */
 const EARLIER_FORMS: ReadonlyMap<string, readonly string[]> = new Map([
-  [JSON.stringify(['ps', ...PS_ARGS]), [...PS_ARGS_WITHOUT_PGID]],
+  [commandKey('ps', PS_ARGS, false), [...PS_ARGS_WITHOUT_PGID]],
 ]);
-
-function commandKey(file: string, args: readonly string[], blur: boolean): string {
-  const parts = blur ? args.map((a) => (/^\d+(,\d+)*$/.test(a) ? '#' : a)) : args;
-  return JSON.stringify([basename(file), ...parts]);
-}
 
 /** Keys computed once at load: the runner is asked several times a tick. */
 function commandIndex(commands: readonly RecordedCommand[]): ReplayTick['commands'] {

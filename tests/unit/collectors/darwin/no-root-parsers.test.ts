@@ -54,7 +54,9 @@ test('ioreg blocks: with a key set, only those properties are parsed and kept', 
     '      "PowerTelemetryData" = {"SystemLoad"=9120}',
     '    }',
   ].join('\n');
-  assert.deepEqual(parseIoregBlocks(text), [{ Voltage: 12612, Serial: 'X', PowerTelemetryData: { SystemLoad: 9120 } }]);
+  assert.deepEqual(parseIoregBlocks(text), [
+    { Voltage: 12612, Serial: 'X', PowerTelemetryData: { SystemLoad: 9120 } },
+  ]);
   assert.deepEqual(parseIoregBlocks(text, new Set(['Voltage', 'PowerTelemetryData', 'Absent'])), [
     { Voltage: 12612, PowerTelemetryData: { SystemLoad: 9120 } },
   ]);
