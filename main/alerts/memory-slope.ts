@@ -36,22 +36,23 @@ export function fitRssSlope(series: readonly RssPoint[]): RssFit | null {
   if (series.length < MIN_FIT_POINTS) return null;
   const first = series[0]!;
   const last = series[series.length - 1]!;
-  // Runs every tick for every service over up to MAX_RSS_POINTS points: two passes, no arrays.
-  const x = (p: RssPoint) => (p.at - first.at) / MS_PER_HOUR;
-  const y = (p: RssPoint) => p.rssBytes / BYTES_PER_MB;
+  // Runs every tick for every service over up to MAX_RSS_POINTS points: two index loops, with no
+  // closure calls or iterator objects per point.
+  const n = series.length;
   let sumX = 0;
   let sumY = 0;
-  for (const p of series) {
-    sumX += x(p);
-    sumY += y(p);
+  for (let i = 0; i < n; i++) {
+    sumX += (series[i]!.at - first.at) / MS_PER_HOUR;
+    sumY += series[i]!.rssBytes / BYTES_PER_MB;
   }
-  const meanX = sumX / series.length;
-  const meanY = sumY / series.length;
+  const meanX = sumX / n;
+  const meanY = sumY / n;
   let covariance = 0;
   let variance = 0;
-  for (const p of series) {
-    covariance += (x(p) - meanX) * (y(p) - meanY);
-    variance += (x(p) - meanX) ** 2;
+  for (let i = 0; i < n; i++) {
+    const dx = (series[i]!.at - first.at) / MS_PER_HOUR - meanX;
+    covariance += dx * (series[i]!.rssBytes / BYTES_PER_MB - meanY);
+    variance += dx ** 2;
   }
   if (variance === 0) return null;
   return {
