@@ -86,7 +86,10 @@ export class TrafficTracker {
   /** Service id → monitored services seen closing a connection to it, and when last. */
   private readonly knownClients = new Map<string, Map<string, number>>();
 
-  /** Keeps the events in (from, to]. They arrive in time order, so the old ones are at the front. */
+  /**
+   * Keeps the events in (from, to]. Each tick adds its requests at its own time after this runs, so
+   * the list is in time order unless the clock went back; the old ones are then at the front.
+   */
   private forgetEventsOutside(from: number, to: number): void {
     const events = this.events;
     if (events.length > 0 && events[events.length - 1]!.at > to) {
@@ -123,6 +126,8 @@ export class TrafficTracker {
     };
     for (const id of new Set(input.serviceByPort.values())) traffic(id);
 
+    // Before this tick's requests are added, so the kept ones are in time order (see below).
+    this.forgetEventsOutside(input.at - REQUEST_WINDOW_MS, input.at);
     const flows = groupEnds(input.connections, input.serviceByPort);
     this.noteShortPollers(flows, input.at);
     // Flows whose client is known by its owner go first, so they take their share of IdleWatt's
@@ -189,7 +194,6 @@ export class TrafficTracker {
     this.flows = next;
     this.baselined = true;
 
-    this.forgetEventsOutside(input.at - REQUEST_WINDOW_MS, input.at);
     for (const e of this.events) {
       const t = result.get(e.serviceId);
       if (!t) continue; // a service no longer configured

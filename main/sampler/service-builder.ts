@@ -140,7 +140,7 @@ export class ServiceBuilder {
     const names = new Map(configs.map((c) => [c.id, c.name]));
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
-    const gpuByPid = tasks ? gpuMsByPid(tasks, serviceByPid) : null;
+    const gpuByService = tasks ? gpuMsByService(tasks, serviceByPid) : null;
     const serviceCpu = new Map<string, number | null>();
     const serviceGpu = new Map<string, number>();
     const services: ServiceSample[] = configs.map((config) => {
@@ -151,7 +151,7 @@ export class ServiceBuilder {
       const running = processesKnown ? members.length > 0 : match.pids.length > 0;
       const cpuPercent = running ? sumOrNull(members.map((p) => rates.get(p.pid) ?? null)) : null;
       serviceCpu.set(config.id, running ? cpuPercent : 0);
-      if (gpuByPid) serviceGpu.set(config.id, gpuMsOf(gpuByPid, match.pids));
+      if (gpuByService) serviceGpu.set(config.id, gpuByService.get(config.id) ?? 0);
       const serviceTraffic = traffic?.get(config.id);
       const active = (serviceTraffic?.requests.user ?? 0) > 0;
       const lastActiveAt = this.idle.serviceActivity(config.id, active, at);
@@ -223,23 +223,20 @@ export class ServiceBuilder {
   }
 }
 
-/** GPU milliseconds per second of the services' pids, summed over the tasks: one pass for every service. */
-function gpuMsByPid(
+/**
+ * GPU milliseconds per second of each service's tasks, summed in task order. A process belongs to
+ * one service at most (matchServices claims each once), so one pass serves every service.
+ */
+function gpuMsByService(
   tasks: readonly TaskObservation[],
-  servicePids: ReadonlyMap<number, string>,
-): Map<number, number> {
-  const byPid = new Map<number, number>();
+  serviceByPid: ReadonlyMap<number, string>,
+): Map<string, number> {
+  const byService = new Map<string, number>();
   for (const t of tasks) {
-    if (servicePids.has(t.pid)) byPid.set(t.pid, (byPid.get(t.pid) ?? 0) + (t.gpuMsPerSecond ?? 0));
+    const id = serviceByPid.get(t.pid);
+    if (id !== undefined) byService.set(id, (byService.get(id) ?? 0) + (t.gpuMsPerSecond ?? 0));
   }
-  return byPid;
-}
-
-/** GPU milliseconds per second of the tasks that belong to these pids. */
-function gpuMsOf(gpuByPid: ReadonlyMap<number, number>, pids: readonly number[]): number {
-  let sum = 0;
-  for (const pid of new Set(pids)) sum += gpuByPid.get(pid) ?? 0;
-  return sum;
+  return byService;
 }
 
 /** Sum of the known values; null when none is known (a new or restarted member adds nothing that tick). */

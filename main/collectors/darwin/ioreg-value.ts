@@ -112,7 +112,7 @@ const WORD_END = ',)}=';
 const SAFE_DIGITS = 15;
 
 function integer(word: string): number {
-  if (word.length <= SAFE_DIGITS) return Number(word);
+  if (word.length <= SAFE_DIGITS) return Number(word) + 0; // + 0: '-0' reads as 0, as through BigInt
   let value = BigInt(word);
   if (value >= TWO_63 && value < TWO_64) value -= TWO_64;
   return Number(value);

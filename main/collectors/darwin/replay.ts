@@ -310,10 +310,11 @@ function recordedCommand(root: string, value: unknown, where: string): RecordedC
   const c = (typeof value === 'object' && value !== null ? value : {}) as Partial<
     Record<keyof RecordedCommand, unknown>
   >;
+  // No NUL inside: a real argument cannot hold one, and commandKey joins the parts with it.
   const isStringArray = (v: unknown): v is string[] =>
-    Array.isArray(v) && v.every((a) => typeof a === 'string');
-  if (typeof c.file !== 'string' || !isStringArray(c.args)) {
-    throw new RecordingError(`${where}: needs a string file and a string array args`);
+    Array.isArray(v) && v.every((a) => typeof a === 'string' && !a.includes('\0'));
+  if (typeof c.file !== 'string' || c.file.includes('\0') || !isStringArray(c.args)) {
+    throw new RecordingError(`${where}: needs a string file and a string array args, with no NUL in them`);
   }
   if (typeof c.stderr !== 'string' || !(c.exitCode === null || Number.isInteger(c.exitCode))) {
     throw new RecordingError(`${where}: needs a string stderr and an integer or null exitCode`);

@@ -278,6 +278,17 @@ test('requestCount5m after the clock goes back: requests stamped after the new t
   assert.deepEqual(at(1000 + REQUEST_WINDOW_MS), { user: 1, internal: 0 }, 'the oldest expires first');
 });
 
+test('requestCount5m when the clock goes back on a tick that itself sees a request', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, []));
+  t.update(base(5000, [timeWait(3000, 60000)]));
+  const back = t.update(base(3000, [timeWait(3000, 60002)])).get('next')!;
+  assert.deepEqual(back.requestCount5m, { user: 1, internal: 0 }, 'only the request at 3000 counts');
+  const at = (ms: number) => t.update(base(ms, [])).get('next')!.requestCount5m;
+  assert.deepEqual(at(4000), { user: 1, internal: 0 });
+  assert.deepEqual(at(3000 + REQUEST_WINDOW_MS), { user: 0, internal: 0 }, 'and it expires on time');
+});
+
 test('a service polling with a new connection per request: once seen closing one, its ownerless TIME_WAIT leftovers are its own', () => {
   const t = new TrafficTracker();
   t.update(base(0, []));

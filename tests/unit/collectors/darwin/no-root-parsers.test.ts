@@ -41,6 +41,7 @@ test('ioreg values: unsigned 64-bit registers read as signed, nested dicts with 
   assert.equal(parseIoregValue('1234567890123456'), 1234567890123456);
   assert.equal(parseIoregValue('9223372036854775808'), -9223372036854775808);
   assert.equal(parseIoregValue(' 42 '), 42);
+  assert.ok(Object.is(parseIoregValue('-0'), 0), "'-0' is 0, not -0");
   assert.equal(parseIoregValue('Some Name'), 'Some Name');
 });
 

@@ -176,6 +176,10 @@ test('a hand-edited recording with a malformed command fails at load with its pa
       { file: 'ps', args: [], stdout: 'outputs/a.txt', stderr: '', exitCode: '0' },
     ],
     ['null command', null],
+    [
+      'a NUL inside an argument (no real argv holds one; command keys are NUL-joined)',
+      { file: 'lsof', args: ['-p\u00001'], stdout: 'outputs/a.txt', stderr: '', exitCode: 0 },
+    ],
   ];
   for (const [label, command] of malformed) {
     const dir = tempDir(t, 'idlewatt-bad-recording-');
