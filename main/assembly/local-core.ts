@@ -46,10 +46,6 @@ export interface LocalCore {
 }
 
 /**
- * Composes this machine's collectors (or a replay), the sampler, the history store and the alert
- * engine into a MonitorCore: the one composition shared by the Electron app and the headless monitor.
- */
-/**
  * In the app, Electron's powerMonitor gives the user's idle time (the sampler prefers it over any
  * collector's), so a collector that reads only that figure would spawn `ioreg` or `loginctl` every
  * tick for nothing.
@@ -59,6 +55,10 @@ export function suppliedByThePlatform(collector: SamplerCollector, mode: LocalCo
   return mode === 'app' && provides.length > 0 && provides.every((kind) => kind === 'userIdleSeconds');
 }
 
+/**
+ * Composes this machine's collectors (or a replay), the sampler, the history store and the alert
+ * engine into a MonitorCore: the one composition shared by the Electron app and the headless monitor.
+ */
 export async function openLocalCore(options: LocalCoreOptions): Promise<LocalCore> {
   const settings = options.settings ?? (() => options.settingsStore.get());
   const initial = settings();

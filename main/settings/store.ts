@@ -58,6 +58,7 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
 const describeErrors = (errors: FieldError[]): string =>
   errors
     .slice(0, 3)

@@ -115,10 +115,11 @@ export class Outbox {
   /** A batched flush: at once when a batch is full, otherwise after the interval (or the retry wait). */
   scheduleFlush(): void {
     if (this.o.readOnly || this.closed) return;
+    const unsaved = this.unsavedCount();
     // Nothing waits and the disk works: a timer would wake for nothing.
-    if (this.unsavedCount() === 0 && this.o.health.writable) return;
+    if (unsaved === 0 && this.o.health.writable) return;
     const due = this.o.health.writable || this.o.now() - this.lastFailureAt >= this.o.retryAfterMs;
-    if (due && this.unsavedCount() >= this.o.flushBatch) {
+    if (due && unsaved >= this.o.flushBatch) {
       this.autoFlush();
       return;
     }

@@ -93,10 +93,10 @@ function warningPressure(level: number | null): ThermalPressure {
 
 export const PMSET_THERM_ARGS = ['-g', 'therm'] as const;
 
-/** `pmset -g therm` → thermal pressure and throttling, without root (the fallback to powermetrics). */
 /** Apple silicon records no levels in pmset: asked again this often, not spawned every tick. */
 const UNSUPPORTED_RECHECK_MS = 30_000;
 
+/** `pmset -g therm` → thermal pressure and throttling, without root (the fallback to powermetrics). */
 export function createPmsetThermCollector(env: CollectorEnv): CollectorInstance {
   const collect = async (): Promise<Reading<Observation>> => {
     const result = await env.exec('pmset', [...PMSET_THERM_ARGS]);

@@ -78,8 +78,10 @@ export interface ReplayControl {
   /** 1-based tick being served. */
   tick(): number;
   nextTick(): void;
-  /** powermetrics documents of the tick being served, once per visit of that tick. */
-  /** The tick's powermetrics output as the stream carries it (each document ends with a NUL). */
+  /**
+   * The powermetrics documents of the tick being served, once per visit of that tick, as the stream
+   * carries them (each ends with a NUL).
+   */
   takePowermetricsDocuments(): Buffer[];
   /** SMC/IOHID readings of the tick being served; null when this tick has none. */
   iokitSnapshot(): IokitSnapshot | null;

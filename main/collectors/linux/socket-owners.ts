@@ -21,6 +21,11 @@ export function socketInodesOf(procRoot: string, pid: number): number[] | null {
   return inodes;
 }
 
+/** A set of pids as text that is equal for equal sets, whatever their order. */
+function pidSetKey(pids: ReadonlySet<number>): string {
+  return [...pids].sort((a, b) => a - b).join(',');
+}
+
 function listPids(procRoot: string): number[] {
   const listing = listDirSync(procRoot);
   return listing.ok ? listing.names.filter((n) => PID.test(n)).map(Number) : [];
@@ -100,7 +105,7 @@ export class SocketOwnerCache {
   /** Owners of this tick's sockets, and the client ends searched for the first time and not found. */
   resolve(query: OwnerQuery): { owners: ReadonlyMap<number, number>; unfoundClients: number[] } {
     if (query.liveInodes) this.prune(query.liveInodes);
-    const key = [...query.clientPids].sort((a, b) => a - b).join(',');
+    const key = pidSetKey(query.clientPids);
     if (query.slow || key !== this.clientPidsKey) this.unownedClient.clear();
     this.clientPidsKey = key;
     if (query.slow) this.verifyKnown(query.watchPids, query.clientPids);
@@ -177,7 +182,7 @@ export class SocketOwnerCache {
    */
   private verifyKnown(watchPids: ReadonlySet<number>, clientPids: ReadonlySet<number>): void {
     // Owners were found watched-first; preferring again matters only once the watched pids changed.
-    const key = `${[...watchPids].sort((a, b) => a - b).join(',')}|${this.clientPidsKey}`;
+    const key = `${pidSetKey(watchPids)}|${this.clientPidsKey}`;
     const prefer = key !== this.preferredKey;
     this.preferredKey = key;
     const held = new Map<number, ReadonlySet<number>>();
