@@ -1,8 +1,9 @@
 // Runs the headless monitor (dist/cli.cjs monitor) at its defaults and measures the monitor
-// process's own CPU time in steady state: from `warmupSeconds` after start, once V8's start-up work
-// (JIT compiling, and the memory reducer's full GCs a few seconds in, which shrink the heap) is done;
-// the same measured from START_SECONDS is reported beside it, so that one-off cost stays visible. It is (utime + stime from /proc/<pid>/stat, so other load on the machine
-// matters less than for wall-clock timings) and its peak RSS (VmHWM). Linux only.
+// process's own CPU time (utime + stime from /proc/<pid>/stat, so other load on the machine matters
+// less than for wall-clock timings) and its peak RSS (VmHWM). The CPU share is taken in steady
+// state, from `warmupSeconds` after start, once V8's start-up work (JIT compiling, and the memory
+// reducer's full GCs a few seconds in, which shrink the heap) is done; the same share counted from
+// START_SECONDS is reported beside it, so that one-off cost stays visible. Linux only.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -34,10 +34,14 @@ const met = (flag) => (flag === true ? 'met' : flag === false ? '**not met**' : 
 export function renderTables() {
   const rows = [];
   const loads = [];
+  /** When and on what a run was made, for the line under the tables. */
+  const noteRun = (run) => {
+    const l = load(run);
+    if (l) loads.push(`${run.name} ${run.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${l}`);
+  };
   const row = (what, figure, target, status, run) => {
     rows.push(`| ${what} | ${figure} | ${target} | ${status} |`);
-    const l = run ? load(run) : null;
-    if (l) loads.push(`${run.name} ${run.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${l}`);
+    if (run) noteRun(run);
   };
 
   /** Older results measured from 10 s after start only: nothing to add. */
@@ -202,8 +206,7 @@ export function renderTables() {
         `| µs CPU per process, the kernel's bare stat read alone | ${live.rows.map((x) => fixed(x.kernelStatReadMicroseconds, 1)).join(' | ')} |`,
       );
     } else if (live?.skipped) out.push('', `Real \`/proc\` scan: not measured (${live.skipped}).`);
-    const l = load(scale);
-    if (l) loads.push(`scale ${scale.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${l}`);
+    noteRun(scale);
   }
   const machine = (self ?? peers ?? plist)?.machine;
   out.push(
