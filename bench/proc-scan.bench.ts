@@ -30,11 +30,15 @@ try {
   const statFiles = new ProcStatFiles('/proc');
   let scanned = 0;
   const m = await measure(iterations, () => {
-    const scan = scanProcesses('/proc', constants, () => false, cache, statFiles);
+    const scan = scanProcesses('/proc', constants, {
+      wantOpenFiles: () => false,
+      commandCache: cache,
+      statFiles,
+    });
     if ('error' in scan) throw new Error(scan.error);
     scanned = scan.processes.length;
   });
-  const firstScan = await measure(1, () => scanProcesses('/proc', constants, () => false));
+  const firstScan = await measure(1, () => scanProcesses('/proc', constants, { wantOpenFiles: () => false }));
   console.log(
     JSON.stringify({
       bench: 'proc-scan',

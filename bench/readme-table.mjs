@@ -88,8 +88,12 @@ export function renderTables() {
     const c = r.cpuMsPerTick;
     const t = r.targets ?? {};
     const ok = (name) => met(r.met?.[name] ?? null);
+    const slowTick =
+      c.idlewattSlowTick == null
+        ? ''
+        : `; the slow tick alone, which reads every process (the peers' whole job) and more, ${fixed(c.idlewattSlowTick, 2)} ms (${times(r.slowTickTimesCheaperThan.psSpawn)} / ${times(r.slowTickTimesCheaperThan.pidusage)} / ${times(r.slowTickTimesCheaperThan.systeminformation)} cheaper than the three below)`;
     row(
-      `One process + service sampling tick, ${r.processCount} processes (\`peers\`)`,
+      `One process + service sampling tick, ${r.processCount} processes (\`peers\`): the mean over a slow-tier period at the defaults${slowTick}`,
       `**${fixed(c.idlewatt, 2)} ms CPU**`,
       '—',
       '—',
@@ -184,25 +188,32 @@ export function renderTables() {
   const scale = result('scale');
   if (scale) {
     const r = scale.result;
+    const perProcessRows = (rows) => [
+      `| µs CPU per process per tick, at the defaults | ${rows.map((x) => fixed(x.microsecondsPerProcessPerTick, 1)).join(' | ')} |`,
+      `| … a fast tick (the listing; the services' processes re-read) | ${rows.map((x) => fixed(x.microsecondsPerProcessFastTick, 1)).join(' | ')} |`,
+      `| … the full scan of the slow tier (every stat file read) | ${rows.map((x) => fixed(x.microsecondsPerProcess, 1)).join(' | ')} |`,
+    ];
+    const header = (rows) => [
+      `| processes | ${rows.map((x) => x.processes.toLocaleString('en-US')).join(' | ')} |`,
+      `| --- | ${rows.map(() => '---').join(' | ')} |`,
+    ];
     out.push(
       '',
-      `Scale — the \`/proc\` scan as the process count grows (\`scale\`, synthetic trees, command lines cached as in the running monitor): ${r.linear ? 'linear' : '**not linear**'}; target ≤ 8 µs CPU per process: ${met(r.met)}.`,
+      `Scale — the \`/proc\` scan as the process count grows (\`scale\`): ${r.linear ? 'linear' : '**not linear**'}; target ≤ 8 µs CPU per process per tick, on synthetic trees and on this machine's real \`/proc\`: ${met(r.met)}. ` +
+        `At the defaults a tick comes every ${r.intervalSeconds} s and the slow tier every ${r.slowIntervalSeconds} s: one full scan, then fast ticks that list \`/proc\`, re-read the services' processes (${r.serviceProcesses} here) and any new pid, and carry the other processes' last reading (their CPU % is then measured over the slow interval). Synthetic trees, command lines cached as in the running monitor:`,
       '',
-      `| processes | ${r.results.map((x) => x.processes.toLocaleString('en-US')).join(' | ')} |`,
-      `| --- | ${r.results.map(() => '---').join(' | ')} |`,
-      `| ms CPU per scan | ${r.results.map((x) => fixed(x.cpuMsPerScan, 1)).join(' | ')} |`,
-      `| µs CPU per process | ${r.results.map((x) => fixed(x.microsecondsPerProcess, 1)).join(' | ')} |`,
+      ...header(r.results),
+      ...perProcessRows(r.results),
       `| µs per process, first scan (no cache) | ${r.results.map((x) => fixed(x.microsecondsPerProcessWithoutCommandCache, 1)).join(' | ')} |`,
     );
     const live = r.realProc;
     if (live?.rows?.length) {
       out.push(
         '',
-        `The same scan of this machine's real \`/proc\`, grown with sleeping processes: ${live.linear ? 'linear' : '**not linear**'}. There the kernel renders each stat file as it is read; its bare read is the floor for any reader of \`/proc/<pid>/stat\` (ps, top, pidusage, IdleWatt).`,
+        `The same scans of this machine's real \`/proc\`, grown with sleeping processes: ${live.linear ? 'linear' : '**not linear**'}. There the kernel renders each stat file as it is read; its bare read is the floor for any reader of every \`/proc/<pid>/stat\` (ps, top, pidusage, IdleWatt's full scan).`,
         '',
-        `| processes | ${live.rows.map((x) => x.processes.toLocaleString('en-US')).join(' | ')} |`,
-        `| --- | ${live.rows.map(() => '---').join(' | ')} |`,
-        `| µs CPU per process, the scan | ${live.rows.map((x) => fixed(x.microsecondsPerProcess, 1)).join(' | ')} |`,
+        ...header(live.rows),
+        ...perProcessRows(live.rows),
         `| µs CPU per process, the kernel's bare stat read alone | ${live.rows.map((x) => fixed(x.kernelStatReadMicroseconds, 1)).join(' | ')} |`,
       );
     } else if (live?.skipped) out.push('', `Real \`/proc\` scan: not measured (${live.skipped}).`);

@@ -111,6 +111,11 @@ export interface ProcessInfo {
   /** Process group and session ids where the source reports them (they find a service's launchers). */
   pgid?: number;
   sid?: number;
+  /**
+   * True when this tick did not re-read the process: a fast tick reads only the services' processes
+   * and pids not seen before, and the rest stand in with their figures from their last read.
+   */
+  stale?: boolean;
 }
 
 export interface ListeningSocket {
@@ -223,7 +228,8 @@ export interface PowermetricsHelperObservation {
 /**
  * fast: called on every tick; slow: expensive scans, every `slowIntervalSeconds` (the last reading
  * stands in between). Service CPU has no tier of its own: it is read on every tick, and ticks come at
- * `processIntervalSeconds` while a UI watches.
+ * `processIntervalSeconds` while a UI watches. Other processes are re-read on the slow tier only
+ * where the collector says so (`ProcessInfo.stale`).
  */
 export type CostTier = 'fast' | 'slow';
 

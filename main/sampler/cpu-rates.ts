@@ -17,6 +17,8 @@ export const MIN_RATE_WINDOW_MS = 1000;
  * A process seen for the first time, restarted (same pid, new start key) or whose counter went
  * backwards yields null for that tick, never a negative or absurd rate. Over a window shorter than
  * MIN_RATE_WINDOW_MS the rate is null too and the baseline stays, so the next rate spans ≥ 1 s.
+ * A stale process (not re-read this tick) keeps its baseline and its last rate: the next read
+ * measures it over the whole time since the last one.
  */
 export class CpuRateTracker {
   private previous = new Map<number, CpuPoint>();
@@ -27,6 +29,12 @@ export class CpuRateTracker {
     const next = new Map<number, CpuPoint>();
     for (const p of processes) {
       const before = this.previous.get(p.pid);
+      if (p.stale) {
+        const same = before !== undefined && before.startKey === p.startKey;
+        if (same) next.set(p.pid, before);
+        rates.set(p.pid, same ? before.rate : null);
+        continue;
+      }
       if (
         before &&
         before.startKey === p.startKey &&

@@ -227,21 +227,35 @@ export function countOpenFiles(procRoot: string, pid: number): number | null {
   return listing.ok ? listing.names.length : null;
 }
 
-/**
- * One pass over /proc: stat and cmdline per pid (status only when the page size is unknown),
- * fd/ only for pids `wantOpenFiles` selects. No subprocess. `statFiles` keeps each stat file open
- * between scans where that is safe (see ProcStatFiles).
- */
 /** Command lines by pid, valid while the pid's start time is unchanged (they rarely change). */
 export type CommandCache = Map<number, { startKey: string; command: string }>;
 
+export interface ScanOptions {
+  /** Pids whose open descriptors are counted (fd/ listed). */
+  wantOpenFiles: (pid: number) => boolean;
+  commandCache?: CommandCache;
+  /** Keeps each stat file open between scans where that is safe (see ProcStatFiles). */
+  statFiles?: ProcStatFiles;
+  /**
+   * Each process's last reading, kept up to date by the scan. With it, a listed pid that `reread`
+   * declines and that was read before is not read again: its last reading stands in, marked stale.
+   */
+  lastReadings?: Map<number, ProcessInfo>;
+  reread?: (pid: number) => boolean;
+}
+
+/**
+ * One pass over /proc: stat and cmdline per pid (status only when the page size is unknown),
+ * fd/ only for pids `wantOpenFiles` selects. No subprocess. Listing /proc costs little next to
+ * rendering each stat file, so every scan lists it (an exited process drops out at once, a new one
+ * is read at once) and, given `lastReadings`, re-reads only the pids `reread` selects.
+ */
 export function scanProcesses(
   procRoot: string,
   constants: SystemConstants,
-  wantOpenFiles: (pid: number) => boolean,
-  commandCache?: CommandCache,
-  statFiles?: ProcStatFiles,
+  options: ScanOptions,
 ): ProcScan | { error: string; missing: boolean } {
+  const { wantOpenFiles, commandCache, statFiles, lastReadings, reread } = options;
   const listing = listDirSync(procRoot);
   if (!listing.ok)
     return { error: `${procRoot}: ${listing.message}`, missing: listing.failure === 'missing' };
@@ -253,10 +267,16 @@ export function scanProcesses(
     if (!UNSIGNED.test(entry)) continue;
     const pid = Number(entry);
     listed.add(pid);
+    const last = lastReadings?.get(pid);
+    if (last !== undefined && reread !== undefined && !reread(pid)) {
+      processes.push(last.stale ? last : staleCopy(last, lastReadings!));
+      continue;
+    }
     const statRead = files.read(pid);
     const stat = statRead.ok ? parseProcStatBytes(statRead.bytes) : null;
     if (!stat) {
       skipped += 1;
+      lastReadings?.delete(pid);
       continue;
     }
     const cached = commandCache?.get(pid);
@@ -273,7 +293,7 @@ export function scanProcesses(
       const status = readTextSync(join(procRoot, entry, 'status'));
       rssBytes = status.ok ? parseProcStatus(status.text).rssBytes : null;
     }
-    processes.push({
+    const info: ProcessInfo = {
       pid,
       ppid: stat.ppid,
       pgid: stat.pgid,
@@ -285,9 +305,12 @@ export function scanProcesses(
       threads: stat.threads,
       openFiles: wantOpenFiles(pid) ? countOpenFiles(procRoot, pid) : null,
       startKey: stat.startTime,
-    });
+    };
+    processes.push(info);
+    lastReadings?.set(pid, info);
   }
   statFiles?.keepOnly(listed);
+  if (lastReadings) for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
   if (commandCache && commandCache.size > processes.length * 2) {
     const alive = new Set(processes.map((p) => p.pid));
     for (const pid of commandCache.keys()) if (!alive.has(pid)) commandCache.delete(pid);
@@ -295,22 +318,40 @@ export function scanProcesses(
   return { processes, skipped };
 }
 
+/**
+ * The stand-in for a process not re-read: its last reading marked stale, made once and kept until
+ * the next read. A pid reused since then shows the old process's figures until the next read (the
+ * slow tier); with pid_max at 4,194,304 on 64-bit systems a reuse within seconds is rare.
+ */
+function staleCopy(last: ProcessInfo, lastReadings: Map<number, ProcessInfo>): ProcessInfo {
+  const stale: ProcessInfo = { ...last, stale: true };
+  lastReadings.set(last.pid, stale);
+  return stale;
+}
+
+/**
+ * Every tick lists /proc and reads the services' processes and any new pid; the slow tier reads
+ * every process. Between, the others carry their last figures (stale), so their CPU % is measured
+ * over the slow interval: a tick's cost grows with the services, not with everything running.
+ */
 export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
   let constants: SystemConstants | null = null;
   const commandCache: CommandCache = new Map();
+  const lastReadings = new Map<number, ProcessInfo>();
   let statFiles: ProcStatFiles | null = null;
   return {
     async collect(request: CollectRequest) {
       try {
         constants ??= readSystemConstants(env.procRoot);
         statFiles ??= new ProcStatFiles(env.procRoot);
-        const scan = scanProcesses(
-          env.procRoot,
-          constants,
-          (pid) => request.slow || request.watchPids.has(pid),
+        const readInFull = (pid: number) => request.slow || request.watchPids.has(pid);
+        const scan = scanProcesses(env.procRoot, constants, {
+          wantOpenFiles: readInFull,
           commandCache,
           statFiles,
-        );
+          lastReadings,
+          reread: readInFull,
+        });
         if ('error' in scan) {
           return scan.missing ? absent('not-present', scan.error) : failed(`procfs: ${scan.error}`);
         }
@@ -323,6 +364,7 @@ export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
     async close() {
       statFiles?.close();
       statFiles = null;
+      lastReadings.clear();
     },
   };
 }

@@ -22,3 +22,26 @@ test('a tick asked for right after another waits until a second has passed', asy
   sampler.stop();
   assert.equal(started.length, 1, 'no second tick within 800 ms of wall time');
 });
+
+test('a stale process keeps its last rate and baseline; its next read spans the whole time since', () => {
+  const cpu = new CpuRateTracker();
+  cpu.update([proc(1, 10)], 0);
+  assert.equal(cpu.update([proc(1, 12)], 2000).get(1), 100, 'read: one core');
+  const stale = { ...proc(1, 12), stale: true };
+  assert.equal(cpu.update([stale], 4000).get(1), 100, 'not re-read: the last rate stands');
+  assert.equal(cpu.update([stale], 6000).get(1), 100);
+  assert.equal(
+    cpu.update([proc(1, 13)], 12_000).get(1),
+    10,
+    'read again: 1 s of CPU over the 10 s since 2 s',
+  );
+});
+
+test('a stale process without a baseline, or of another incarnation, has no rate and sets none', () => {
+  const cpu = new CpuRateTracker();
+  assert.equal(cpu.update([{ ...proc(1, 10), stale: true }], 0).get(1), null, 'never read by this tracker');
+  assert.equal(cpu.update([proc(1, 11)], 2000).get(1), null, 'the stale figures were no baseline');
+  assert.equal(cpu.update([{ ...proc(1, 11), startKey: 'other', stale: true }], 4000).get(1), null);
+  assert.equal(cpu.update([proc(1, 12)], 6000).get(1), null, 'a new incarnation starts over');
+  assert.equal(cpu.update([proc(1, 14)], 8000).get(1), 100);
+});

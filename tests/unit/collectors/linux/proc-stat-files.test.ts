@@ -9,6 +9,7 @@ import {
   type StatRead,
 } from '../../../../main/collectors/linux/proc-stat-files.js';
 import { readSystemConstants, scanProcesses } from '../../../../main/collectors/linux/procfs.js';
+import type { ProcessInfo } from '../../../../main/collectors/types.js';
 import { tempDir } from '../../../helpers.js';
 import { writeTree } from './linux-env.js';
 
@@ -104,8 +105,8 @@ test('on /proc: a scan through kept descriptors finds what a scan by path finds'
   const files = new ProcStatFiles('/proc');
   try {
     for (let round = 0; round < 2; round++) {
-      const kept = scanProcesses('/proc', constants, () => false, undefined, files);
-      const byPath = scanProcesses('/proc', constants, () => false);
+      const kept = scanProcesses('/proc', constants, { wantOpenFiles: () => false, statFiles: files });
+      const byPath = scanProcesses('/proc', constants, { wantOpenFiles: () => false });
       assert.ok(!('error' in kept) && !('error' in byPath));
       const mine = (scan: typeof kept) =>
         'error' in scan ? undefined : scan.processes.find((p) => p.pid === process.pid);
@@ -120,3 +121,38 @@ test('on /proc: a scan through kept descriptors finds what a scan by path finds'
   }
   assert.equal(files.openDescriptors, 0);
 });
+
+test(
+  'on /proc: a scan that re-reads only this process finds a new child at once and carries the rest',
+  { skip: noProcfs },
+  async (t) => {
+    const constants = readSystemConstants('/proc');
+    const files = new ProcStatFiles('/proc');
+    const lastReadings = new Map<number, ProcessInfo>();
+    t.after(() => files.close());
+    const scan = () => {
+      const result = scanProcesses('/proc', constants, {
+        wantOpenFiles: () => false,
+        statFiles: files,
+        lastReadings,
+        reread: (pid) => pid === process.pid,
+      });
+      assert.ok(!('error' in result), 'error' in result ? result.error : '');
+      return new Map(result.processes.map((p) => [p.pid, p]));
+    };
+    const first = scan();
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const second = scan();
+    assert.equal(second.get(process.pid)!.stale, undefined, 'this process is re-read');
+    assert.ok(second.get(child.pid!), 'a pid not seen before is read at once');
+    assert.equal(second.get(child.pid!)!.stale, undefined);
+    const carried = [...second.values()].filter((p) => p.stale);
+    assert.ok(carried.length > 0, 'every other process stands in with its last reading');
+    for (const p of carried) assert.equal(p.cpuSeconds, first.get(p.pid)!.cpuSeconds);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(scan().has(child.pid!), false, 'an exited process drops out at the next listing');
+  },
+);

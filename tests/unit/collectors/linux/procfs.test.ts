@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -189,6 +189,41 @@ test('pid reuse shows as a new startKey; an exited pid and garbage are skipped; 
   assert.equal(watched.get(100)!.openFiles, 3);
   const slow = byPid(expectOk(await procfs.collect(request({ slow: true }))).processes!);
   assert.equal(slow.get(100)!.openFiles, 3);
+});
+
+test('a fast tick re-reads only the services’ pids and new pids; the others stand in stale until the slow tier', async (t) => {
+  const root = tempDir(t);
+  writeTree(root, {
+    '100/stat': statLine(100, 'ollama', 5000, 10, 0),
+    '200/stat': statLine(200, 'Xorg', 6000, 20, 0),
+    '300/stat': statLine(300, 'exits', 7000),
+    'self/auxv': '',
+  });
+  const procfs = createProcfsCollector(linuxEnv({ procRoot: root }));
+  const watchPids = new Set([100]);
+  const first = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.deepEqual(
+    [...first.values()].map((p) => p.stale ?? false),
+    [false, false, false],
+    'all new: all read',
+  );
+
+  writeFileSync(join(root, '100/stat'), statLine(100, 'ollama', 5000, 30, 0));
+  writeFileSync(join(root, '200/stat'), statLine(200, 'Xorg', 6000, 90, 0));
+  rmSync(join(root, '300'), { recursive: true });
+  writeTree(root, { '400/stat': statLine(400, 'runner', 8000, 1, 0) });
+  const fast = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.deepEqual([...fast.keys()].sort(), [100, 200, 400], 'the exited pid is gone, the new one is there');
+  assert.equal(fast.get(100)!.cpuSeconds, 0.3, 'a service process: re-read');
+  assert.equal(fast.get(100)!.stale, undefined);
+  assert.equal(fast.get(400)!.cpuSeconds, 0.01, 'a new pid: read');
+  assert.equal(fast.get(200)!.cpuSeconds, 0.2, 'another process: its last reading');
+  assert.equal(fast.get(200)!.stale, true);
+
+  const slow = byPid(expectOk(await procfs.collect(request({ watchPids, slow: true }))).processes!);
+  assert.equal(slow.get(200)!.cpuSeconds, 0.9, 'the slow tier reads every process');
+  assert.equal(slow.get(200)!.stale, undefined);
+  assert.equal(slow.get(400)!.stale, undefined);
 });
 
 test('an unreadable fd directory gives openFiles null (permission), never a throw', async (t) => {
