@@ -10,7 +10,8 @@ const WINDOW_MS = 10_000;
  * RSS to an ordinary user: see the `ps axu` capture in tests/fixtures/ps), so it costs no extra
  * spawn. powermetrics is the child of the helper loop whose pid the helper printed. ps states CPU
  * time in hundredths of a second, so CPU is the change of that time over at least WINDOW_MS (a
- * 2 s tick alone would only resolve 0.5 % steps).
+ * 2 s tick alone would only resolve 0.5 % steps). Where ps runs only on the slow tier (libproc
+ * reads the rest, and may not read a root process), the row is stale between: it moves no window.
  */
 export class HelperMeter {
   /** The start of the current window, and the last complete window's figure. */
@@ -37,6 +38,15 @@ export class HelperMeter {
     const row = processes.find((p) => p.ppid === helper.parentPid && p.name === POWERMETRICS);
     if (!row) return this.forget('powermetrics is not running (its helper restarts it)');
     const previous = this.previous;
+    if (row.stale) {
+      const known = previous !== null && previous.startKey === row.startKey;
+      return {
+        pid: row.pid,
+        cpuPercent: known ? this.lastPercent : null,
+        rssBytes: row.rssBytes,
+        absent: null,
+      };
+    }
     if (previous === null || previous.startKey !== row.startKey || at < previous.at) {
       this.previous = { startKey: row.startKey, cpuSeconds: row.cpuSeconds, at };
       this.lastPercent = null;

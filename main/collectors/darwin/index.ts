@@ -52,7 +52,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     provides: ['processes'],
     defaultEnabled: true,
     description:
-      'Per-process CPU time and memory from ps; threads and open files for service pids on the slow tier',
+      'Per-process CPU time, memory and threads from ps on the slow tier and libproc between (no spawn); open files for service pids on the slow tier',
     create: createDarwinProcessCollector,
   },
   {

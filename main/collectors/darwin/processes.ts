@@ -2,6 +2,9 @@ import { failed, ok, type Reading } from '../../contract/index.js';
 import type { CollectorEnv, CollectorInstance, CollectRequest, Observation, ProcessInfo } from '../types.js';
 import { openFilesArgs, parseOpenFileCounts } from './lsof.js';
 import { parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
+import { decodeProcArgs2, decodeTaskAllInfo } from './libproc/decode.js';
+import { libprocOpenerFor } from './libproc/open.js';
+import type { LibprocOpener, LibprocPort } from './libproc/ports.js';
 import { unusable } from './run-output.js';
 
 /**
@@ -25,11 +28,34 @@ export class StartKeyTracker {
   }
 }
 
-/** `ps` every tick for all processes; thread and open-file counts for service pids on the slow tier. */
-export function createDarwinProcessCollector(env: CollectorEnv): CollectorInstance {
+/**
+ * `ps` on the slow tier for every process (it is setuid root on macOS, so it reads every user's
+ * processes); between, a tick lists pids through libproc and re-reads only the services' processes
+ * and new pids, the rest carrying their last reading (stale), as the Linux scan does. Without
+ * libproc (not a Mac, koffi missing, a recording being made or replayed) `ps` runs every tick.
+ * Threads and open files of service pids come on the slow tier.
+ */
+export function createDarwinProcessCollector(
+  env: CollectorEnv,
+  open: LibprocOpener = libprocOpenerFor(env),
+): CollectorInstance {
   const tracker = new StartKeyTracker();
+  const lastReadings = new Map<number, ProcessInfo>();
+  let libproc: LibprocPort | null | undefined;
+  const port = (): LibprocPort | null => {
+    if (libproc === undefined) {
+      const opened = open();
+      libproc = opened.ok ? opened.port : null;
+    }
+    return libproc;
+  };
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
+      const lib = port();
+      if (lib && !request.slow && lastReadings.size > 0) {
+        const processes = readChanged(lib, request.watchPids, lastReadings);
+        if (processes) return ok({ processes }, env.now());
+      }
       const result = await env.exec('ps', [...PS_ARGS]);
       const problem = unusable<Observation>('ps', result);
       if (problem) return problem;
@@ -37,35 +63,123 @@ export function createDarwinProcessCollector(env: CollectorEnv): CollectorInstan
       if (!parsed.ok) return failed(`ps: ${parsed.error}`);
       const keys = tracker.keysFor(parsed.value);
       const watched = parsed.value.map((p) => p.pid).filter((pid) => request.watchPids.has(pid));
-      const extras = request.slow && watched.length > 0 ? await slowExtras(env, watched) : null;
-      const processes: ProcessInfo[] = parsed.value.map((p) => ({
-        pid: p.pid,
-        ppid: p.ppid ?? 0,
-        ...(p.pgid === null ? {} : { pgid: p.pgid }),
-        name: p.name,
-        command: p.command,
-        cpuSeconds: p.cpuSeconds,
-        rssBytes: p.rssBytes,
-        threads: extras?.threads.get(p.pid) ?? null,
-        openFiles: extras?.openFiles.get(p.pid) ?? null,
-        startKey: keys.get(p.pid)!,
-      }));
+      // libproc counts every own process's threads: ps -M is needed only without it.
+      const extras = request.slow && watched.length > 0 ? await slowExtras(env, watched, !lib) : null;
+      const processes: ProcessInfo[] = parsed.value.map((p) => {
+        const fromPs: ProcessInfo = {
+          pid: p.pid,
+          ppid: p.ppid ?? 0,
+          ...(p.pgid === null ? {} : { pgid: p.pgid }),
+          name: p.name,
+          command: p.command,
+          cpuSeconds: p.cpuSeconds,
+          rssBytes: p.rssBytes,
+          threads: extras?.threads.get(p.pid) ?? null,
+          openFiles: extras?.openFiles.get(p.pid) ?? null,
+          startKey: keys.get(p.pid)!,
+        };
+        return lib ? withLibproc(fromPs, lib) : fromPs;
+      });
+      if (lib) {
+        lastReadings.clear();
+        for (const p of processes) lastReadings.set(p.pid, p);
+      }
       return ok({ processes }, env.now());
     },
+    async close() {
+      libproc?.close();
+      libproc = null;
+    },
+  };
+}
+
+/**
+ * A fast tick through libproc: every pid listed, the services' pids and new ones read, the rest
+ * carried stale from their last reading. A pid libproc may not read (another user's) keeps its last
+ * reading if it has one, and waits for the slow tier if not. null when the pids cannot be listed.
+ */
+function readChanged(
+  lib: LibprocPort,
+  watchPids: ReadonlySet<number>,
+  lastReadings: Map<number, ProcessInfo>,
+): ProcessInfo[] | null {
+  const listing = lib.listPids();
+  if (!listing.ok) return null;
+  const processes: ProcessInfo[] = [];
+  const listed = new Set<number>();
+  for (const pid of listing.pids) {
+    if (pid <= 0 || listed.has(pid)) continue;
+    listed.add(pid);
+    const last = lastReadings.get(pid);
+    const fresh = last === undefined || watchPids.has(pid) ? readProcess(lib, pid, last) : null;
+    if (fresh) {
+      lastReadings.set(pid, fresh);
+      processes.push(fresh);
+    } else if (last) {
+      const stale = last.stale ? last : { ...last, stale: true };
+      lastReadings.set(pid, stale);
+      processes.push(stale);
+    }
+  }
+  for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
+  return processes;
+}
+
+/**
+ * One process through libproc, or null where libproc may not read it. Its name and command line
+ * stay those of its last reading while it is the same process (ps reads them on the slow tier);
+ * a new process's come from its arguments.
+ */
+function readProcess(lib: LibprocPort, pid: number, last: ProcessInfo | undefined): ProcessInfo | null {
+  const read = lib.taskAllInfo(pid);
+  const task = read.ok ? decodeTaskAllInfo(read.bytes, pid, lib.ticksPerSecond) : null;
+  if (!task) return null;
+  const same = last !== undefined && last.startKey === task.startKey;
+  const args = same ? null : lib.procArgs(pid);
+  const command = same ? null : args?.ok ? decodeProcArgs2(args.bytes) : null;
+  return {
+    pid,
+    ppid: task.ppid,
+    pgid: task.pgid,
+    name: same ? last.name : (command?.executableName ?? task.name),
+    command: same ? last.command : (command?.line ?? task.name),
+    cpuSeconds: task.cpuSeconds,
+    rssBytes: task.rssBytes,
+    threads: task.threads,
+    openFiles: same ? last.openFiles : null,
+    startKey: task.startKey,
+  };
+}
+
+/**
+ * A ps row with libproc's figures where libproc reads the process (the user's own): its start time
+ * as the key, so the fast ticks that re-read it through libproc continue the same CPU baseline.
+ */
+function withLibproc(fromPs: ProcessInfo, lib: LibprocPort): ProcessInfo {
+  const read = lib.taskAllInfo(fromPs.pid);
+  const task = read.ok ? decodeTaskAllInfo(read.bytes, fromPs.pid, lib.ticksPerSecond) : null;
+  if (!task) return fromPs;
+  return {
+    ...fromPs,
+    cpuSeconds: task.cpuSeconds,
+    rssBytes: task.rssBytes,
+    threads: task.threads,
+    startKey: task.startKey,
   };
 }
 
 async function slowExtras(
   env: CollectorEnv,
   pids: number[],
+  countThreads: boolean,
 ): Promise<{ threads: Map<number, number>; openFiles: Map<number, number> }> {
   const list = pids.join(',');
   const [threads, files] = await Promise.all([
-    env.exec('ps', ['-M', '-p', list]),
+    countThreads ? env.exec('ps', ['-M', '-p', list]) : null,
     env.exec('lsof', openFilesArgs(pids)),
   ]);
   return {
-    threads: threads.failure ? new Map() : parseThreadCounts(threads.stdout, new Set(pids)),
+    threads: !threads || threads.failure ? new Map() : parseThreadCounts(threads.stdout, new Set(pids)),
     openFiles: files.failure ? new Map() : parseOpenFileCounts(files.stdout),
   };
 }

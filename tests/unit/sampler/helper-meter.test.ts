@@ -34,6 +34,33 @@ test('powermetrics is the helper loop’s child: its CPU over ≥ 10 s of ps tim
   assert.equal(meter.measure(14_000, helper, undefined, table(0.01, 'b'))?.cpuPercent, null);
 });
 
+test('a stale powermetrics row (ps only on the slow tier) keeps the last figure and moves no window', () => {
+  const meter = new HelperMeter();
+  const helper = { parentPid: 812 };
+  const row = (cpuSeconds: number, stale = false) => [
+    proc(813, cpuSeconds, {
+      ppid: 812,
+      name: 'powermetrics',
+      rssBytes: 14_000_000,
+      ...(stale ? { stale } : {}),
+    }),
+  ];
+  assert.equal(
+    meter.measure(0, helper, undefined, row(1.5, true))?.cpuPercent,
+    null,
+    'no baseline from stale figures',
+  );
+  meter.measure(2000, helper, undefined, row(1.5));
+  assert.equal(
+    meter.measure(14_000, helper, undefined, row(1.5, true))?.cpuPercent,
+    null,
+    'stale: no window closes',
+  );
+  // Read again at 32 s: 0.6 s of CPU over the 30 s since the last read = 2 % of one core.
+  assert.ok(Math.abs(meter.measure(32_000, helper, undefined, row(2.1))!.cpuPercent! - 2) < 1e-9);
+  assert.ok(Math.abs(meter.measure(34_000, helper, undefined, row(2.1, true))!.cpuPercent! - 2) < 1e-9);
+});
+
 test('not running, not started, not reported or replayed: absent with the reason, never 0', () => {
   const meter = new HelperMeter();
   assert.equal(meter.measure(0, undefined, undefined, []), undefined, 'no powermetrics collector: no entry');

@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module';
+import type * as Koffi from 'koffi';
+import { decodeSysctlInteger, PROC_TASKALLINFO_SIZE } from './decode.js';
+import type { LibprocOpenResult, LibprocRead } from './ports.js';
+
+/**
+ * libproc and sysctl in libSystem through koffi: what `ps` reads, without spawning it. Without
+ * root, PROC_PIDTASKALLINFO of another user's process fails with EPERM (psutil #2987,
+ * zombocom/get_process_mem #42), and so may its KERN_PROCARGS2: those come from `ps` on the slow
+ * tier.
+ */
+const LIB_SYSTEM = '/usr/lib/libSystem.B.dylib';
+
+export const LIBPROC_PROTOTYPES = {
+  proc_listallpids: 'int proc_listallpids(void *buffer, int buffersize)',
+  proc_pidinfo: 'int proc_pidinfo(int pid, int flavor, uint64_t arg, void *buffer, int buffersize)',
+  sysctl:
+    'int sysctl(int *name, uint32_t namelen, void *oldp, _Inout_ size_t *oldlenp, void *newp, size_t newlen)',
+  sysctlbyname:
+    'int sysctlbyname(const char *name, void *oldp, _Inout_ size_t *oldlenp, void *newp, size_t newlen)',
+} as const;
+
+/** <sys/proc_info.h> and <sys/sysctl.h>, <sys/errno.h>. */
+const PROC_PIDTASKALLINFO = 2;
+const CTL_KERN = 1;
+const KERN_PROCARGS2 = 49;
+const EPERM = 1;
+const ESRCH = 3;
+/** Headroom for pids started between sizing the list and filling it. */
+const SPARE_PIDS = 256;
+
+type Fn = (...args: unknown[]) => unknown;
+export type KoffiLoader = () => typeof Koffi;
+
+// Not a static import: the bundler leaves koffi (native) out, and nothing loads until a Mac opens it.
+const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Opens libproc. Never throws: on Linux or without koffi's darwin package the result says why. */
+export function openKoffiLibproc(
+  platform: NodeJS.Platform = process.platform,
+  load: KoffiLoader = loadKoffi,
+): LibprocOpenResult {
+  if (platform !== 'darwin') return { ok: false, detail: 'libproc exists only on macOS' };
+  let koffi: typeof Koffi;
+  let fns: Record<keyof typeof LIBPROC_PROTOTYPES, Fn>;
+  try {
+    koffi = load();
+    const lib = koffi.load(LIB_SYSTEM);
+    fns = {
+      proc_listallpids: lib.func(LIBPROC_PROTOTYPES.proc_listallpids) as Fn,
+      proc_pidinfo: lib.func(LIBPROC_PROTOTYPES.proc_pidinfo) as Fn,
+      sysctl: lib.func(LIBPROC_PROTOTYPES.sysctl) as Fn,
+      sysctlbyname: lib.func(LIBPROC_PROTOTYPES.sysctlbyname) as Fn,
+    };
+  } catch (error) {
+    return { ok: false, detail: `libproc could not be loaded: ${message(error)}` };
+  }
+  const errno = () => koffi.errno();
+
+  const integerByName = (name: string): number | null => {
+    const out = Buffer.alloc(8);
+    const length = [8];
+    if (Number(fns.sysctlbyname(name, out, length, null, 0)) !== 0) return null;
+    return decodeSysctlInteger(out, Number(length[0]));
+  };
+  const ticksPerSecond = integerByName('hw.tbfrequency');
+  if (ticksPerSecond === null || ticksPerSecond <= 0) {
+    return { ok: false, detail: `sysctl hw.tbfrequency: errno ${errno()}` };
+  }
+  const argMax = integerByName('kern.argmax') ?? 1 << 20;
+
+  let pidBuffer = new Int32Array(1024);
+  const info = Buffer.alloc(PROC_TASKALLINFO_SIZE);
+  const args = Buffer.alloc(argMax);
+  const mib = new Int32Array([CTL_KERN, KERN_PROCARGS2, 0]);
+  const failure = (call: string, code: number): LibprocRead => ({
+    ok: false,
+    reason: code === EPERM ? 'denied' : code === ESRCH ? 'gone' : 'failed',
+    detail: `${call}: errno ${code}`,
+  });
+
+  return {
+    ok: true,
+    port: {
+      ticksPerSecond,
+      listPids() {
+        try {
+          const needed = Number(fns.proc_listallpids(null, 0));
+          if (needed <= 0) return { ok: false, detail: `proc_listallpids: errno ${errno()}` };
+          if (pidBuffer.length < needed + SPARE_PIDS) pidBuffer = new Int32Array(needed + SPARE_PIDS);
+          const count = Number(fns.proc_listallpids(pidBuffer, pidBuffer.byteLength));
+          if (count <= 0) return { ok: false, detail: `proc_listallpids: errno ${errno()}` };
+          return { ok: true, pids: Array.from(pidBuffer.subarray(0, Math.min(count, pidBuffer.length))) };
+        } catch (error) {
+          return { ok: false, detail: `proc_listallpids: ${message(error)}` };
+        }
+      },
+      taskAllInfo(pid) {
+        try {
+          const written = Number(fns.proc_pidinfo(pid, PROC_PIDTASKALLINFO, 0, info, info.length));
+          if (written === info.length) return { ok: true, bytes: info };
+          return failure('proc_pidinfo', written <= 0 ? errno() : 0);
+        } catch (error) {
+          return { ok: false, reason: 'failed', detail: `proc_pidinfo: ${message(error)}` };
+        }
+      },
+      procArgs(pid) {
+        try {
+          mib[2] = pid;
+          const length = [args.length];
+          if (Number(fns.sysctl(mib, 3, args, length, null, 0)) !== 0) return failure('sysctl', errno());
+          return { ok: true, bytes: args.subarray(0, Math.min(Number(length[0]), args.length)) };
+        } catch (error) {
+          return { ok: false, reason: 'failed', detail: `sysctl: ${message(error)}` };
+        }
+      },
+      close() {
+        // Nothing is held: libSystem stays loaded for the life of the process.
+      },
+    },
+  };
+}
