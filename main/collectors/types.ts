@@ -161,7 +161,7 @@ export interface SocketObservation {
    * ends (remote port is one). On a slow tick, or with no services configured, every connection.
    */
   connections: Connection[];
-  /** Which reader produced it, e.g. 'sock-diag', 'ss', 'proc-net-tcp', 'netstat'. */
+  /** Which reader produced it, e.g. 'sock-diag', 'ss', 'proc-net-tcp', 'pcblist', 'netstat'. */
   source?: string;
 }
 

@@ -12,7 +12,7 @@ export const SELF_CLIENT_ID = 'idlewatt';
 export interface TrafficInput {
   at: number;
   connections: readonly Connection[];
-  /** The socket source reports byte counters (sock_diag, ss); otherwise bytes are unknown. */
+  /** The socket source reports byte counters (sock_diag, ss, pcblist); otherwise bytes are unknown. */
   countsBytes: boolean;
   /** Service port → service id. */
   serviceByPort: ReadonlyMap<number, string>;

@@ -158,7 +158,7 @@ export class Sampler {
         ? {
             listening: observations.flatMap((o) => o.sockets?.listening ?? []),
             connections: observations.flatMap((o) => o.sockets?.connections ?? []),
-            countsBytes: socketSource === 'sock-diag' || socketSource === 'ss',
+            countsBytes: socketsCountBytes(socketSource),
             selfRequests: new Map(
               observations.flatMap((o) => o.selfRequests ?? []).map((r) => [r.port, r.count] as const),
             ),
@@ -173,11 +173,7 @@ export class Sampler {
     Object.assign(merged.sources, built.sources);
     if (socketSource) {
       merged.sources['services.activity'] = { source: socketSource, kind: 'measured' };
-      if (
-        socketSource !== 'sock-diag' &&
-        socketSource !== 'ss' &&
-        observations.some((o) => o.processTraffic)
-      ) {
+      if (!socketsCountBytes(socketSource) && observations.some((o) => o.processTraffic)) {
         merged.sources['services.activity.bytes'] = { source: 'nettop', kind: 'measured' };
       }
       merged.sources['services.activity.requestCount5m'] = { source: 'traffic', kind: 'estimated' };
@@ -279,3 +275,8 @@ function toPlatform(p: NodeJS.Platform): Platform {
 }
 
 export type { Connection };
+
+/** Sources whose connections carry byte counters: Linux sock_diag and ss, the macOS TCP table. */
+function socketsCountBytes(source: string | undefined): boolean {
+  return source === 'sock-diag' || source === 'ss' || source === 'pcblist';
+}

@@ -61,7 +61,8 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     tier: 'fast',
     provides: ['sockets'],
     defaultEnabled: true,
-    description: 'Listening ports and connections from netstat every tick, owners from lsof on the slow tier',
+    description:
+      'Listening ports and connections with pids and byte counters from the kernel TCP table (pcblist_n, no spawn); else netstat every tick and lsof owners on the slow tier',
     create: createDarwinSocketCollector,
   },
   {
@@ -70,7 +71,8 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     tier: 'fast',
     provides: ['processTraffic'],
     defaultEnabled: true,
-    description: 'Network bytes in and out per process from nettop -P (no root), for services’ traffic',
+    description:
+      'Network bytes in and out per process from nettop -P (no root), for services’ traffic, where the kernel TCP table cannot count them',
     create: createNettopCollector,
   },
   {

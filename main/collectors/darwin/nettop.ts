@@ -1,5 +1,14 @@
-import { failed, ok, type Reading } from '../../contract/index.js';
-import type { CollectorEnv, CollectorInstance, Observation, ProcessTraffic } from '../types.js';
+import { absent, failed, ok, type Reading } from '../../contract/index.js';
+import type {
+  CollectorEnv,
+  CollectorInstance,
+  CollectRequest,
+  Observation,
+  ProcessTraffic,
+} from '../types.js';
+import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
+import type { LibprocOpener } from './libproc/ports.js';
+import { decodeTcpPcbList } from './pcblist/decode.js';
 import { unusable } from './run-output.js';
 
 /**
@@ -43,15 +52,36 @@ export function parseNettop(text: string): NettopOutcome {
   return { ok: true, value: [...byPid.values()] };
 }
 
-export function createNettopCollector(env: CollectorEnv): CollectorInstance {
+/**
+ * Where the kernel's TCP table can be read (see sockets.ts), its per-connection byte counters count
+ * each service's traffic, and nettop is not started at all; whether it can is asked again on each
+ * slow tick.
+ */
+export function createNettopCollector(
+  env: CollectorEnv,
+  open: LibprocOpener = libprocOpenerFor(env),
+): CollectorInstance {
+  const kernel = lazyLibproc(open);
+  let tableReadable: boolean | null = null;
   return {
-    async collect(): Promise<Reading<Observation>> {
+    async collect(request: CollectRequest): Promise<Reading<Observation>> {
+      const lib = kernel.get();
+      if (lib && (tableReadable === null || request.slow)) {
+        const table = lib.tcpPcbList();
+        tableReadable = table.ok && decodeTcpPcbList(table.bytes).ok;
+      }
+      if (tableReadable) {
+        return absent('disabled', 'not needed: the kernel TCP table counts each connection’s bytes');
+      }
       const result = await env.exec('nettop', [...NETTOP_ARGS], { timeoutMs: TIMEOUT_MS });
       const problem = unusable<Observation>('nettop', result);
       if (problem) return problem;
       const parsed = parseNettop(result.stdout);
       if (!parsed.ok) return failed(`nettop: ${parsed.error}`);
       return ok({ processTraffic: parsed.value }, env.now());
+    },
+    async close() {
+      kernel.close();
     },
   };
 }

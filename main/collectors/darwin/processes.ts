@@ -3,7 +3,7 @@ import type { CollectorEnv, CollectorInstance, CollectRequest, Observation, Proc
 import { openFilesArgs, parseOpenFileCounts } from './lsof.js';
 import { parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
 import { decodeProcArgs2, decodeTaskAllInfo } from './libproc/decode.js';
-import { libprocOpenerFor } from './libproc/open.js';
+import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
 import type { LibprocOpener, LibprocPort } from './libproc/ports.js';
 import { unusable } from './run-output.js';
 
@@ -41,17 +41,10 @@ export function createDarwinProcessCollector(
 ): CollectorInstance {
   const tracker = new StartKeyTracker();
   const lastReadings = new Map<number, ProcessInfo>();
-  let libproc: LibprocPort | null | undefined;
-  const port = (): LibprocPort | null => {
-    if (libproc === undefined) {
-      const opened = open();
-      libproc = opened.ok ? opened.port : null;
-    }
-    return libproc;
-  };
+  const libproc = lazyLibproc(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
-      const lib = port();
+      const lib = libproc.get();
       if (lib && !request.slow && lastReadings.size > 0) {
         const processes = readChanged(lib, request.watchPids, lastReadings);
         if (processes) return ok({ processes }, env.now());
@@ -87,8 +80,7 @@ export function createDarwinProcessCollector(
       return ok({ processes }, env.now());
     },
     async close() {
-      libproc?.close();
-      libproc = null;
+      libproc.close();
     },
   };
 }

@@ -6,20 +6,34 @@ import type {
   Connection,
   ListeningSocket,
   Observation,
+  SocketObservation,
 } from '../types.js';
+import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
+import type { LibprocOpener } from './libproc/ports.js';
 import { LSOF_TCP_ARGS, parseLsofTcp } from './lsof.js';
 import { NETSTAT_ARGS, parseNetstat } from './netstat.js';
+import { decodeTcpPcbList, PCBLIST_SOURCE, type PcbSocket } from './pcblist/decode.js';
 import { unusable } from './run-output.js';
 
 /**
- * TCP sockets: `netstat -anv -p tcp` every tick (cheap: connection states and, on -v, pids), and
- * `lsof -nP -iTCP` on the slow tier, whose owners fill in pids netstat leaves out. Connections are
- * kept where either end is a service port. netstat has no per-connection byte counters.
+ * TCP sockets. Where libSystem can be reached (koffi on a Mac), the kernel's TCP table itself, no
+ * spawn, no root: `sysctl net.inet.tcp.pcblist_n`, what `netstat -anvb` prints, with every socket's
+ * pid and byte counters. Otherwise, or when the table cannot be read or decoded, `netstat -anv -p
+ * tcp` every tick (connection states and, on -v, pids; no byte counters) and `lsof -nP -iTCP` on
+ * the slow tier, whose owners fill in pids netstat leaves out. Connections are kept where either end
+ * is a service port.
  */
-export function createDarwinSocketCollector(env: CollectorEnv): CollectorInstance {
+export function createDarwinSocketCollector(
+  env: CollectorEnv,
+  open: LibprocOpener = libprocOpenerFor(env),
+): CollectorInstance {
   let lsofOwners = new Map<number, number>();
+  const kernel = lazyLibproc(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
+      const table = kernel.get()?.tcpPcbList();
+      const decoded = table?.ok ? decodeTcpPcbList(table.bytes) : null;
+      if (decoded?.ok) return ok({ sockets: fromTcpTable(decoded.sockets, request.servicePorts) }, env.now());
       if (request.slow) {
         const lsof = await env.exec('lsof', [...LSOF_TCP_ARGS]);
         // lsof exits 1 when nothing matched; that is an empty answer, not a failure.
@@ -61,5 +75,36 @@ export function createDarwinSocketCollector(env: CollectorEnv): CollectorInstanc
         }));
       return ok({ sockets: { listening, connections, source: 'netstat' } }, env.now());
     },
+    async close() {
+      kernel.close();
+    },
   };
+}
+
+/** The kernel's TCP table as a socket observation: listeners, and connections touching a service port. */
+export function fromTcpTable(sockets: readonly PcbSocket[], ports: ReadonlySet<number>): SocketObservation {
+  const seen = new Set<string>();
+  const listening: ListeningSocket[] = [];
+  const connections: Connection[] = [];
+  for (const s of sockets) {
+    if (s.state === 'LISTEN') {
+      const key = `${s.localPort}/${s.pid}`;
+      if (!seen.has(key)) listening.push({ port: s.localPort, pid: s.pid });
+      seen.add(key);
+      continue;
+    }
+    if (s.state === 'CLOSE') continue;
+    if (ports.size > 0 && !ports.has(s.localPort) && !ports.has(s.remotePort)) continue;
+    connections.push({
+      localAddress: s.localAddress,
+      localPort: s.localPort,
+      remoteAddress: s.remoteAddress,
+      remotePort: s.remotePort,
+      state: s.state,
+      pid: s.state === 'TIME_WAIT' ? null : s.pid,
+      bytesReceived: s.bytesReceived,
+      bytesSent: s.bytesSent,
+    });
+  }
+  return { listening, connections, source: PCBLIST_SOURCE };
 }

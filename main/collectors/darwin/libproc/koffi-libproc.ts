@@ -28,6 +28,10 @@ const EPERM = 1;
 const ESRCH = 3;
 /** Headroom for pids started between sizing the list and filling it. */
 const SPARE_PIDS = 256;
+const PCBLIST = 'net.inet.tcp.pcblist_n';
+const ENOMEM = 12;
+/** The TCP table is sized on each read; a table past this is not read (netstat would be). */
+const MAX_PCBLIST_BYTES = 64 << 20;
 
 type Fn = (...args: unknown[]) => unknown;
 export type KoffiLoader = () => typeof Koffi;
@@ -74,6 +78,7 @@ export function openKoffiLibproc(
   const info = Buffer.alloc(PROC_TASKALLINFO_SIZE);
   const args = Buffer.alloc(argMax);
   const mib = new Int32Array([CTL_KERN, KERN_PROCARGS2, 0]);
+  let tcpTable = Buffer.alloc(64 << 10);
   const failure = (call: string, code: number): LibprocRead => ({
     ok: false,
     reason: code === EPERM ? 'denied' : code === ESRCH ? 'gone' : 'failed',
@@ -113,6 +118,30 @@ export function openKoffiLibproc(
           return { ok: true, bytes: args.subarray(0, Math.min(Number(length[0]), args.length)) };
         } catch (error) {
           return { ok: false, reason: 'failed', detail: `sysctl: ${message(error)}` };
+        }
+      },
+      tcpPcbList() {
+        try {
+          // Sized first; sockets opened in between can still outgrow it once (ENOMEM: size again).
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const needed = [0];
+            if (Number(fns.sysctlbyname(PCBLIST, null, needed, null, 0)) !== 0) {
+              return failure(`sysctl ${PCBLIST}`, errno());
+            }
+            const want = Math.ceil(Number(needed[0]) * 1.25) + 4096;
+            if (want > MAX_PCBLIST_BYTES)
+              return { ok: false, reason: 'failed', detail: `${PCBLIST}: ${want} bytes` };
+            if (tcpTable.length < want) tcpTable = Buffer.alloc(want);
+            const length = [tcpTable.length];
+            if (Number(fns.sysctlbyname(PCBLIST, tcpTable, length, null, 0)) === 0) {
+              return { ok: true, bytes: tcpTable.subarray(0, Math.min(Number(length[0]), tcpTable.length)) };
+            }
+            const code = errno();
+            if (code !== ENOMEM) return failure(`sysctl ${PCBLIST}`, code);
+          }
+          return { ok: false, reason: 'failed', detail: `sysctl ${PCBLIST}: the table kept growing` };
+        } catch (error) {
+          return { ok: false, reason: 'failed', detail: `sysctl ${PCBLIST}: ${message(error)}` };
         }
       },
       close() {

@@ -1,6 +1,6 @@
 /**
- * The small interface between the macOS process collector and the kernel: libproc and sysctl
- * through koffi on a Mac, a fake in tests. Calls are synchronous, cheap and never throw.
+ * The small interface between the macOS process and socket collectors and the kernel: libproc and
+ * sysctl through koffi on a Mac, a fake in tests. Calls are synchronous, cheap and never throw.
  */
 
 /** bytes are a view of a buffer the port reuses: valid until its next call. */
@@ -18,6 +18,8 @@ export interface LibprocPort {
   taskAllInfo(pid: number): LibprocRead;
   /** sysctl {CTL_KERN, KERN_PROCARGS2, pid}: argc, executable path, arguments, environment. */
   procArgs(pid: number): LibprocRead;
+  /** sysctl net.inet.tcp.pcblist_n: every TCP socket (see pcblist/decode.ts). */
+  tcpPcbList(): LibprocRead;
   /** Ticks per second of the counters proc_taskinfo reports (sysctl hw.tbfrequency). */
   readonly ticksPerSecond: number;
   close(): void;

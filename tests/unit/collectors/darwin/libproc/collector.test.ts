@@ -38,6 +38,7 @@ function fakeMac(processes: FakeProcess[]) {
         : null;
   const port: LibprocPort = {
     ticksPerSecond: TICKS,
+    tcpPcbList: () => ({ ok: false, reason: 'failed', detail: 'not part of this fake' }),
     listPids: () => (listFails ? { ok: false, detail: 'errno 12' } : { ok: true, pids: [...table.keys()] }),
     taskAllInfo(pid) {
       calls.taskAllInfo++;
@@ -320,4 +321,59 @@ test('a recording being replayed or made gets no libproc: its ps output is read 
   });
   assert.equal(libprocOpenerFor(env(recording))().ok, false);
   assert.deepEqual(libprocOpenerFor(env(base))(), { ok: false, detail: 'libproc exists only on macOS' });
+});
+
+test('openKoffiLibproc: the TCP table is sized, read, and sized again once when it grew in between', () => {
+  let errno = 0;
+  let table = 1000;
+  let growOnce = 0;
+  let growEach = 0;
+  const log: string[] = [];
+  const sysctlbyname = (name: unknown, out: unknown, length: unknown) => {
+    const len = length as number[];
+    if (name === 'hw.tbfrequency' || name === 'kern.argmax') {
+      (out as Buffer).writeBigUInt64LE(name === 'kern.argmax' ? 4096n : 24_000_000n);
+      len[0] = 8;
+      return 0;
+    }
+    if (out === null) {
+      log.push(`size ${table}`);
+      len[0] = table;
+      table += growOnce + growEach; // sockets opened between sizing and reading
+      growOnce = 0;
+      return 0;
+    }
+    if ((out as Buffer).length < table) {
+      log.push('ENOMEM');
+      errno = 12;
+      return -1;
+    }
+    log.push('read');
+    Buffer.alloc(table, 7).copy(out as Buffer);
+    len[0] = table;
+    return 0;
+  };
+  const fakeKoffi = {
+    load: () => ({
+      func: (prototype: string) => (/ sysctlbyname\(/.test(prototype) ? sysctlbyname : () => 0),
+    }),
+    errno: () => errno,
+  } as unknown as typeof Koffi;
+  const opened = openKoffiLibproc('darwin', () => fakeKoffi);
+  assert.ok(opened.ok);
+  if (!opened.ok) return;
+  const first = opened.port.tcpPcbList();
+  assert.equal(first.ok && first.bytes.length, 1000);
+  table = 100_000;
+  growOnce = 100_000;
+  const grown = opened.port.tcpPcbList();
+  assert.equal(grown.ok && grown.bytes.length, 200_000);
+  assert.deepEqual(log, ['size 1000', 'read', 'size 100000', 'ENOMEM', 'size 200000', 'read']);
+  growEach = 1_000_000;
+  const runaway = opened.port.tcpPcbList();
+  assert.deepEqual(runaway, {
+    ok: false,
+    reason: 'failed',
+    detail: 'sysctl net.inet.tcp.pcblist_n: the table kept growing',
+  });
 });
