@@ -149,7 +149,9 @@ export class TrafficTracker {
         if (before && before.bytesIn !== null && !reset) {
           deltaIn = counters.bytesIn - before.bytesIn;
           deltaOut = Math.max(0, counters.bytesOut - (before.bytesOut ?? 0));
-        } else if (this.baselined) {
+        } else if (this.baselined && (before === undefined || reset)) {
+          // A new connection's bytes are all this tick's. One seen before without counters (the
+          // last tick's source had none) only gets its baseline: its lifetime is no request.
           deltaIn = counters.bytesIn;
           deltaOut = counters.bytesOut;
         }

@@ -91,6 +91,24 @@ test('keep-alive traffic: each tick with bytes in is a request; an open silent c
   assert.deepEqual(silent.requestCount5m, { user: 1, internal: 0 });
 });
 
+test('a tick from a source without counters (netstat standing in) re-baselines open connections: no request, no lifetime bytes', () => {
+  const t = new TrafficTracker();
+  t.update(base(0, pair(3000, 50000, 4242, 100, 2000)));
+  t.update(base(2000, pair(3000, 50000, 4242, 100, 2000)));
+  const fallback = t.update(base(4000, pair(3000, 50000, 4242), { countsBytes: false })).get('next')!;
+  assert.deepEqual(fallback.requests, { user: 0, internal: 0 });
+  const back = t.update(base(6000, pair(3000, 50000, 4242, 5000, 90_000))).get('next')!;
+  assert.deepEqual(
+    back.requests,
+    { user: 0, internal: 0 },
+    'the counters are a baseline again, not a request',
+  );
+  assert.equal(back.bytesIn, 0);
+  const next = t.update(base(8000, pair(3000, 50000, 4242, 5200, 90_100))).get('next')!;
+  assert.deepEqual(next.requests, { user: 1, internal: 0 });
+  assert.equal(next.bytesIn, 200);
+});
+
 test('a monitored service polling another is internal, named by service id; the count expires after 5 min', () => {
   const t = new TrafficTracker();
   t.update(base(0, []));
