@@ -237,6 +237,11 @@ export type CostTier = 'fast' | 'slow';
 export interface CollectRequest {
   /** True on the slow tier (every `slowIntervalSeconds`): do the expensive work (open files, thread counts, port discovery). */
   slow: boolean;
+  /**
+   * Read every process in full this tick although it is not a slow tick: the CPU baselines were just
+   * set (the first tick, or a gap reset them), and a process needs two readings for a CPU rate.
+   */
+  allProcesses?: boolean;
   /** Pids of service processes: per-pid extras (open files, threads) are worth collecting for these on every tick. */
   watchPids: ReadonlySet<number>;
   /** Ports of configured services: a cheap per-tick connection view may be limited to these. */

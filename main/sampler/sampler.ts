@@ -54,6 +54,8 @@ export class Sampler {
   private lastTickAt: number | null = null;
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
+  /** The next tick reads every process: the last one set new CPU baselines (the first tick, a gap). */
+  private allProcessesNext = false;
   private userIdleSeconds: number | null = null;
   private platformOnBattery: boolean | null = null;
   private platformThermalPressure: ThermalPressure | null = null;
@@ -131,12 +133,15 @@ export class Sampler {
     if (gap) this.services.resetRates();
     this.lastTickAt = at;
 
+    const first = this.lastSlowAt === null;
     const request: CollectRequest = {
       slow: this.isSlowTick(at, settings),
+      allProcesses: gap || this.allProcessesNext,
       watchPids: this.services.watchPids,
       servicePorts: this.servicePorts(settings.services),
       clientPids: this.services.clientPids,
     };
+    this.allProcessesNext = first || gap;
     const readings = await this.calls.collectAll(request);
     const observations = readings.map((r) => r.observation).filter((o): o is Observation => o !== null);
     const health = readings.map((r) => r.health);

@@ -52,7 +52,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     provides: ['processes'],
     defaultEnabled: true,
     description:
-      'Per-process CPU time, memory and threads from ps on the slow tier and libproc between (no spawn); open files for service pids on the slow tier',
+      'Per-process CPU time, memory and threads from libproc (no spawn), with ps on the slow tier for every user’s processes; open files for service pids on the slow tier',
     create: createDarwinProcessCollector,
   },
   {

@@ -32,8 +32,10 @@ export class StartKeyTracker {
  * `ps` on the slow tier for every process (it is setuid root on macOS, so it reads every user's
  * processes); between, a tick lists pids through libproc and re-reads only the services' processes
  * and new pids, the rest carrying their last reading (stale), as the Linux scan does. Without
- * libproc (not a Mac, koffi missing, a recording being made or replayed) `ps` runs every tick.
- * Threads and open files of service pids come on the slow tier.
+ * libproc (not a Mac, koffi missing, a recording being made or replayed) `ps` runs every tick, and
+ * also on the tick after new CPU baselines (`allProcesses`). A pid read for the first time is read
+ * again on the next tick, so it has a CPU rate. Open files of service pids come on the slow tier,
+ * with thread counts where libproc gave none (`ps -M`).
  */
 export function createDarwinProcessCollector(
   env: CollectorEnv,
@@ -41,13 +43,23 @@ export function createDarwinProcessCollector(
 ): CollectorInstance {
   const tracker = new StartKeyTracker();
   const lastReadings = new Map<number, ProcessInfo>();
+  /** Pids libproc read once so far: read again on the next tick, so they have a CPU rate from then on. */
+  let secondReads = new Set<number>();
   const libproc = lazyLibproc(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
       const lib = libproc.get();
-      if (lib && !request.slow && lastReadings.size > 0) {
-        const processes = readChanged(lib, request.watchPids, lastReadings);
-        if (processes) return ok({ processes }, env.now());
+      if (lib && !request.slow && !request.allProcesses && lastReadings.size > 0) {
+        const secondRead = secondReads;
+        const read = readChanged(
+          lib,
+          (pid) => request.watchPids.has(pid) || secondRead.has(pid),
+          lastReadings,
+        );
+        if (read) {
+          secondReads = new Set(read.firstReads);
+          return ok({ processes: read.processes }, env.now());
+        }
       }
       const result = await env.exec('ps', [...PS_ARGS]);
       const problem = unusable<Observation>('ps', result);
@@ -55,10 +67,7 @@ export function createDarwinProcessCollector(
       const parsed = parsePs(result.stdout, 'comm-args');
       if (!parsed.ok) return failed(`ps: ${parsed.error}`);
       const keys = tracker.keysFor(parsed.value);
-      const watched = parsed.value.map((p) => p.pid).filter((pid) => request.watchPids.has(pid));
-      // libproc counts every own process's threads: ps -M is needed only without it.
-      const extras = request.slow && watched.length > 0 ? await slowExtras(env, watched, !lib) : null;
-      const processes: ProcessInfo[] = parsed.value.map((p) => {
+      const table: ProcessInfo[] = parsed.value.map((p) => {
         const fromPs: ProcessInfo = {
           pid: p.pid,
           ppid: p.ppid ?? 0,
@@ -67,13 +76,35 @@ export function createDarwinProcessCollector(
           command: p.command,
           cpuSeconds: p.cpuSeconds,
           rssBytes: p.rssBytes,
-          threads: extras?.threads.get(p.pid) ?? null,
-          openFiles: extras?.openFiles.get(p.pid) ?? null,
+          threads: null,
+          openFiles: null,
           startKey: keys.get(p.pid)!,
         };
         return lib ? withLibproc(fromPs, lib) : fromPs;
       });
+      const watched = table.filter((p) => request.watchPids.has(p.pid));
+      // libproc counts the threads of the user's own processes: ps -M is asked only for the rest.
+      const extras =
+        request.slow && watched.length > 0
+          ? await slowExtras(
+              env,
+              watched.map((p) => p.pid),
+              watched.filter((p) => p.threads === null).map((p) => p.pid),
+            )
+          : null;
+      const processes = extras
+        ? table.map((p) =>
+            request.watchPids.has(p.pid)
+              ? {
+                  ...p,
+                  threads: p.threads ?? extras.threads.get(p.pid) ?? null,
+                  openFiles: extras.openFiles.get(p.pid) ?? null,
+                }
+              : p,
+          )
+        : table;
       if (lib) {
+        secondReads = new Set(processes.filter((p) => !lastReadings.has(p.pid)).map((p) => p.pid));
         lastReadings.clear();
         for (const p of processes) lastReadings.set(p.pid, p);
       }
@@ -86,25 +117,27 @@ export function createDarwinProcessCollector(
 }
 
 /**
- * A fast tick through libproc: every pid listed, the services' pids and new ones read, the rest
+ * A fast tick through libproc: every pid listed; new pids and those `reread` selects read, the rest
  * carried stale from their last reading. A pid libproc may not read (another user's) keeps its last
  * reading if it has one, and waits for the slow tier if not. null when the pids cannot be listed.
  */
 function readChanged(
   lib: LibprocPort,
-  watchPids: ReadonlySet<number>,
+  reread: (pid: number) => boolean,
   lastReadings: Map<number, ProcessInfo>,
-): ProcessInfo[] | null {
+): { processes: ProcessInfo[]; firstReads: number[] } | null {
   const listing = lib.listPids();
   if (!listing.ok) return null;
   const processes: ProcessInfo[] = [];
+  const firstReads: number[] = [];
   const listed = new Set<number>();
   for (const pid of listing.pids) {
     if (pid <= 0 || listed.has(pid)) continue;
     listed.add(pid);
     const last = lastReadings.get(pid);
-    const fresh = last === undefined || watchPids.has(pid) ? readProcess(lib, pid, last) : null;
+    const fresh = last === undefined || reread(pid) ? readProcess(lib, pid, last) : null;
     if (fresh) {
+      if (last === undefined) firstReads.push(pid);
       lastReadings.set(pid, fresh);
       processes.push(fresh);
     } else if (last) {
@@ -114,7 +147,7 @@ function readChanged(
     }
   }
   for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
-  return processes;
+  return { processes, firstReads };
 }
 
 /**
@@ -163,15 +196,14 @@ function withLibproc(fromPs: ProcessInfo, lib: LibprocPort): ProcessInfo {
 async function slowExtras(
   env: CollectorEnv,
   pids: number[],
-  countThreads: boolean,
+  threadPids: number[],
 ): Promise<{ threads: Map<number, number>; openFiles: Map<number, number> }> {
-  const list = pids.join(',');
   const [threads, files] = await Promise.all([
-    countThreads ? env.exec('ps', ['-M', '-p', list]) : null,
+    threadPids.length > 0 ? env.exec('ps', ['-M', '-p', threadPids.join(',')]) : null,
     env.exec('lsof', openFilesArgs(pids)),
   ]);
   return {
-    threads: !threads || threads.failure ? new Map() : parseThreadCounts(threads.stdout, new Set(pids)),
+    threads: !threads || threads.failure ? new Map() : parseThreadCounts(threads.stdout, new Set(threadPids)),
     openFiles: files.failure ? new Map() : parseOpenFileCounts(files.stdout),
   };
 }

@@ -219,6 +219,8 @@ export interface ProcScan {
   processes: ProcessInfo[];
   /** Pids whose stat vanished (exited mid-scan) or was not a stat line. */
   skipped: number;
+  /** Pids read for the first time (no last reading): a second read gives them a CPU rate. */
+  firstReads: number[];
 }
 
 /** Open file descriptors, or null when fd/ is unreadable (another user's process) or gone. */
@@ -231,7 +233,7 @@ export function countOpenFiles(procRoot: string, pid: number): number | null {
 export type CommandCache = Map<number, { startKey: string; command: string }>;
 
 export interface ScanOptions {
-  /** Pids whose open descriptors are counted (fd/ listed). */
+  /** Pids whose open descriptors are counted (fd/ listed); others keep their last count, if any. */
   wantOpenFiles: (pid: number) => boolean;
   commandCache?: CommandCache;
   /** Keeps each stat file open between scans where that is safe (see ProcStatFiles). */
@@ -261,6 +263,7 @@ export function scanProcesses(
     return { error: `${procRoot}: ${listing.message}`, missing: listing.failure === 'missing' };
   const processes: ProcessInfo[] = [];
   const listed = new Set<number>();
+  const firstReads: number[] = [];
   const files = statFiles ?? new ProcStatFiles(procRoot, false);
   let skipped = 0;
   for (const entry of listing.names) {
@@ -303,11 +306,18 @@ export function scanProcesses(
       cpuSeconds: (stat.utimeTicks + stat.stimeTicks) / constants.clockTicks,
       rssBytes,
       threads: stat.threads,
-      openFiles: wantOpenFiles(pid) ? countOpenFiles(procRoot, pid) : null,
+      openFiles: wantOpenFiles(pid)
+        ? countOpenFiles(procRoot, pid)
+        : last !== undefined && last.startKey === stat.startTime
+          ? last.openFiles
+          : null,
       startKey: stat.startTime,
     };
     processes.push(info);
-    lastReadings?.set(pid, info);
+    if (lastReadings) {
+      if (last === undefined) firstReads.push(pid);
+      lastReadings.set(pid, info);
+    }
   }
   statFiles?.keepOnly(listed);
   if (lastReadings) for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
@@ -315,7 +325,7 @@ export function scanProcesses(
     const alive = new Set(processes.map((p) => p.pid));
     for (const pid of commandCache.keys()) if (!alive.has(pid)) commandCache.delete(pid);
   }
-  return { processes, skipped };
+  return { processes, skipped, firstReads };
 }
 
 /**
@@ -330,31 +340,38 @@ function staleCopy(last: ProcessInfo, lastReadings: Map<number, ProcessInfo>): P
 }
 
 /**
- * Every tick lists /proc and reads the services' processes and any new pid; the slow tier reads
- * every process. Between, the others carry their last figures (stale), so their CPU % is measured
- * over the slow interval: a tick's cost grows with the services, not with everything running.
+ * Every tick lists /proc and reads the services' processes, any new pid and, once more, each pid
+ * first read on the tick before (two readings make a CPU rate); the slow tier reads every process,
+ * as does the tick after new CPU baselines (`allProcesses`). Between, the others carry their last
+ * figures (stale), so their CPU % is measured over the slow interval: a tick's cost grows with the
+ * services, not with everything running.
  */
 export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
   let constants: SystemConstants | null = null;
   const commandCache: CommandCache = new Map();
   const lastReadings = new Map<number, ProcessInfo>();
+  /** Pids read once so far: read again on the next tick, so they have a CPU rate from then on. */
+  let secondReads = new Set<number>();
   let statFiles: ProcStatFiles | null = null;
   return {
     async collect(request: CollectRequest) {
       try {
         constants ??= readSystemConstants(env.procRoot);
         statFiles ??= new ProcStatFiles(env.procRoot);
-        const readInFull = (pid: number) => request.slow || request.watchPids.has(pid);
+        const everyProcess = request.slow || request.allProcesses === true;
+        const secondRead = secondReads;
         const scan = scanProcesses(env.procRoot, constants, {
-          wantOpenFiles: readInFull,
+          // Only the services' counts are shown; counted every 30 s and carried between.
+          wantOpenFiles: (pid) => request.slow && request.watchPids.has(pid),
           commandCache,
           statFiles,
           lastReadings,
-          reread: readInFull,
+          reread: (pid) => everyProcess || request.watchPids.has(pid) || secondRead.has(pid),
         });
         if ('error' in scan) {
           return scan.missing ? absent('not-present', scan.error) : failed(`procfs: ${scan.error}`);
         }
+        secondReads = new Set(scan.firstReads);
         if (scan.processes.length === 0) return absent('no-data', 'no readable process under /proc');
         return ok({ processes: scan.processes }, env.now());
       } catch (error) {

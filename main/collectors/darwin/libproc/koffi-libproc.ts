@@ -32,6 +32,8 @@ const PCBLIST = 'net.inet.tcp.pcblist_n';
 const ENOMEM = 12;
 /** The TCP table is sized on each read; a table past this is not read (netstat would be). */
 const MAX_PCBLIST_BYTES = 64 << 20;
+const TABLE_START = 64 << 10;
+const SHRINK_ABOVE = 1 << 20;
 
 type Fn = (...args: unknown[]) => unknown;
 export type KoffiLoader = () => typeof Koffi;
@@ -68,17 +70,23 @@ export function openKoffiLibproc(
     if (Number(fns.sysctlbyname(name, out, length, null, 0)) !== 0) return null;
     return decodeSysctlInteger(out, Number(length[0]));
   };
-  const ticksPerSecond = integerByName('hw.tbfrequency');
+  let ticksPerSecond: number | null;
+  let argMax: number;
+  try {
+    ticksPerSecond = integerByName('hw.tbfrequency');
+    argMax = integerByName('kern.argmax') ?? 1 << 20;
+  } catch (error) {
+    return { ok: false, detail: `sysctl: ${message(error)}` };
+  }
   if (ticksPerSecond === null || ticksPerSecond <= 0) {
     return { ok: false, detail: `sysctl hw.tbfrequency: errno ${errno()}` };
   }
-  const argMax = integerByName('kern.argmax') ?? 1 << 20;
 
   let pidBuffer = new Int32Array(1024);
   const info = Buffer.alloc(PROC_TASKALLINFO_SIZE);
-  const args = Buffer.alloc(argMax);
+  let args: Buffer | null = null; // kern.argmax bytes (1 MiB), only once a command line is read
   const mib = new Int32Array([CTL_KERN, KERN_PROCARGS2, 0]);
-  let tcpTable = Buffer.alloc(64 << 10);
+  let tcpTable = Buffer.alloc(TABLE_START);
   const failure = (call: string, code: number): LibprocRead => ({
     ok: false,
     reason: code === EPERM ? 'denied' : code === ESRCH ? 'gone' : 'failed',
@@ -113,6 +121,7 @@ export function openKoffiLibproc(
       procArgs(pid) {
         try {
           mib[2] = pid;
+          args ??= Buffer.alloc(argMax);
           const length = [args.length];
           if (Number(fns.sysctl(mib, 3, args, length, null, 0)) !== 0) return failure('sysctl', errno());
           return { ok: true, bytes: args.subarray(0, Math.min(Number(length[0]), args.length)) };
@@ -131,7 +140,10 @@ export function openKoffiLibproc(
             const want = Math.ceil(Number(needed[0]) * 1.25) + 4096;
             if (want > MAX_PCBLIST_BYTES)
               return { ok: false, reason: 'failed', detail: `${PCBLIST}: ${want} bytes` };
-            if (tcpTable.length < want) tcpTable = Buffer.alloc(want);
+            // Grown to fit; given back once the table is far smaller again (a burst of TIME_WAIT).
+            if (tcpTable.length < want || (tcpTable.length > SHRINK_ABOVE && tcpTable.length > 4 * want)) {
+              tcpTable = Buffer.alloc(Math.max(want, TABLE_START));
+            }
             const length = [tcpTable.length];
             if (Number(fns.sysctlbyname(PCBLIST, tcpTable, length, null, 0)) === 0) {
               return { ok: true, bytes: tcpTable.subarray(0, Math.min(Number(length[0]), tcpTable.length)) };

@@ -1,14 +1,27 @@
 import type { CollectorEnv } from '../../types.js';
 import { recordingOf, replayOf } from '../replay.js';
 import { openKoffiLibproc } from './koffi-libproc.js';
-import type { LibprocOpener, LibprocPort } from './ports.js';
+import type { LibprocOpener, LibprocOpenResult, LibprocPort } from './ports.js';
 
-/** libproc through koffi on a Mac; none while a recording is made or replayed (it holds ps output per tick). */
+/** One port per collector environment: the process, socket and nettop collectors share it. */
+const opened = new WeakMap<CollectorEnv, LibprocOpenResult>();
+
+/**
+ * libproc through koffi on a Mac, opened once per environment; none while a recording is made or
+ * replayed (it holds command output per tick).
+ */
 export function libprocOpenerFor(env: CollectorEnv): LibprocOpener {
   if (replayOf(env.exec) || recordingOf(env.exec)) {
-    return () => ({ ok: false, detail: 'a recording holds ps output for every tick' });
+    return () => ({ ok: false, detail: 'a recording holds command output for every tick' });
   }
-  return () => openKoffiLibproc();
+  return () => {
+    let result = opened.get(env);
+    if (!result) {
+      result = openKoffiLibproc();
+      opened.set(env, result);
+    }
+    return result;
+  };
 }
 
 /** Opens the port on first use, once; null where it cannot be opened. */

@@ -162,7 +162,7 @@ test('prometheus/procfs fixture: every pid with a stat becomes a process, the re
   assert.equal(pids.get(27079)!.rssBytes, null, 'no status and no known page size');
 });
 
-test('pid reuse shows as a new startKey; an exited pid and garbage are skipped; open files only when asked', async (t) => {
+test('pid reuse shows as a new startKey; an exited pid and garbage are skipped; a service’s open files every slow tick', async (t) => {
   const root = tempDir(t);
   writeTree(root, {
     '100/stat': statLine(100, 'python3', 5000),
@@ -186,9 +186,13 @@ test('pid reuse shows as a new startKey; an exited pid and garbage are skipped; 
   const watched = byPid(expectOk(await procfs.collect(request({ watchPids: new Set([100]) }))).processes!);
   assert.equal(watched.get(100)!.startKey, '9000', 'same pid, new incarnation');
   assert.equal(watched.get(100)!.name, 'node');
-  assert.equal(watched.get(100)!.openFiles, 3);
+  assert.equal(watched.get(100)!.openFiles, null, 'a service’s open files are counted on the slow tier');
   const slow = byPid(expectOk(await procfs.collect(request({ slow: true }))).processes!);
-  assert.equal(slow.get(100)!.openFiles, 3);
+  assert.equal(slow.get(100)!.openFiles, null, 'and only a service’s');
+  const counted = await procfs.collect(request({ slow: true, watchPids: new Set([100]) }));
+  assert.equal(byPid(expectOk(counted).processes!).get(100)!.openFiles, 3);
+  const carried = await procfs.collect(request({ watchPids: new Set([100]) }));
+  assert.equal(byPid(expectOk(carried).processes!).get(100)!.openFiles, 3, 'carried between slow ticks');
 });
 
 test('a fast tick re-reads only the services’ pids and new pids; the others stand in stale until the slow tier', async (t) => {
@@ -207,6 +211,12 @@ test('a fast tick re-reads only the services’ pids and new pids; the others st
     [false, false, false],
     'all new: all read',
   );
+  const second = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.deepEqual(
+    [...second.values()].map((p) => p.stale ?? false),
+    [false, false, false],
+    'each read once so far: all read again, so each has a CPU rate',
+  );
 
   writeFileSync(join(root, '100/stat'), statLine(100, 'ollama', 5000, 30, 0));
   writeFileSync(join(root, '200/stat'), statLine(200, 'Xorg', 6000, 90, 0));
@@ -219,6 +229,16 @@ test('a fast tick re-reads only the services’ pids and new pids; the others st
   assert.equal(fast.get(400)!.cpuSeconds, 0.01, 'a new pid: read');
   assert.equal(fast.get(200)!.cpuSeconds, 0.2, 'another process: its last reading');
   assert.equal(fast.get(200)!.stale, true);
+
+  writeFileSync(join(root, '400/stat'), statLine(400, 'runner', 8000, 5, 0));
+  const again = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.equal(again.get(400)!.cpuSeconds, 0.05, 'read once more on the next tick: two readings make a rate');
+  assert.equal(again.get(200)!.stale, true);
+  writeFileSync(join(root, '400/stat'), statLine(400, 'runner', 8000, 9, 0));
+  const then = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.equal(then.get(400)!.stale, true, 'then it waits for the slow tier like the others');
+  const all = byPid(expectOk(await procfs.collect(request({ watchPids, allProcesses: true }))).processes!);
+  assert.equal(all.get(200)!.stale, undefined, 'asked for every process: every one is read');
 
   const slow = byPid(expectOk(await procfs.collect(request({ watchPids, slow: true }))).processes!);
   assert.equal(slow.get(200)!.cpuSeconds, 0.9, 'the slow tier reads every process');

@@ -27,7 +27,7 @@ interface FakeProcess {
 
 /** A Mac's process table as both ps and libproc see it; libproc refuses other users' processes. */
 function fakeMac(processes: FakeProcess[]) {
-  const calls = { ps: 0, taskAllInfo: 0, procArgs: 0 };
+  const calls = { ps: 0, taskAllInfo: 0, procArgs: 0, commands: [] as string[] };
   let listFails = false;
   const table = new Map(processes.map((p) => [p.pid, p]));
   const denied = (p: FakeProcess | undefined): LibprocRead | null =>
@@ -69,6 +69,7 @@ function fakeMac(processes: FakeProcess[]) {
   };
   const time = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(2).padStart(5, '0')}`;
   const exec: CommandRunner = async (file, args) => {
+    calls.commands.push([file, ...args].join(' '));
     if (file !== 'ps' || args[0] !== '-axww')
       return { stdout: '', stderr: `not scripted: ${file}`, exitCode: null, failure: 'not-found' };
     calls.ps++;
@@ -86,9 +87,10 @@ function fakeMac(processes: FakeProcess[]) {
     calls,
     table,
     failListing: (fails: boolean) => (listFails = fails),
-    async tick(slow: boolean, watchPids: number[] = []) {
+    async tick(slow: boolean, watchPids: number[] = [], allProcesses = false) {
       const reading = await collector.collect({
         slow,
+        allProcesses,
         watchPids: new Set(watchPids),
         servicePorts: new Set(),
       });
@@ -143,6 +145,14 @@ test('macOS: ps on the slow tier only; between, libproc re-reads the services an
   assert.equal(first.get(7101)!.threads, 4);
   assert.match(first.get(150)!.startKey, /^150@/, 'another user’s keeps the ps key');
   assert.equal(first.get(150)!.cpuSeconds, 9000, 'and ps’s CPU time');
+  const second = await mac.tick(false, [7101]);
+  assert.equal(mac.calls.ps, 1, 'no ps spawn on a fast tick');
+  assert.equal(
+    second.get(8000)!.stale,
+    undefined,
+    'each pid read once so far is read again (a rate needs two)',
+  );
+  assert.equal(second.get(150)!.stale, true, 'another user’s: libproc may not read it');
 
   mac.table.get(7101)!.cpuSeconds = 43.2;
   mac.table.get(150)!.cpuSeconds = 9010;
@@ -167,7 +177,7 @@ test('macOS: ps on the slow tier only; between, libproc re-reads the services an
     rssKiB: 10_000,
   });
   const fast = await mac.tick(false, [7101]);
-  assert.equal(mac.calls.ps, 1, 'no ps spawn on a fast tick');
+  assert.equal(mac.calls.ps, 1);
   assert.equal(fast.get(7101)!.cpuSeconds, 43.2, 'a service process: re-read');
   assert.equal(fast.get(7101)!.stale, undefined);
   assert.equal(fast.get(7101)!.command, '/opt/homebrew/bin/ollama serve', 'its command line kept from ps');
@@ -182,8 +192,17 @@ test('macOS: ps on the slow tier only; between, libproc re-reads the services an
   );
   assert.equal(fast.has(7300), false, 'a new pid of another user waits for the slow tier');
 
+  mac.table.get(7200)!.cpuSeconds = 1.5;
+  const again = await mac.tick(false, [7101]);
+  assert.equal(again.get(7200)!.cpuSeconds, 1.5, 'the new pid is read once more on the next tick');
+  assert.equal(again.get(8000)!.stale, true);
+
+  const all = await mac.tick(false, [7101], true);
+  assert.equal(mac.calls.ps, 2, 'asked for every process: ps runs');
+  assert.equal(all.get(8000)!.cpuSeconds, 11);
+
   const slow = await mac.tick(true, [7101, 7200]);
-  assert.equal(mac.calls.ps, 2);
+  assert.equal(mac.calls.ps, 3);
   assert.equal(slow.get(8000)!.cpuSeconds, 11);
   assert.equal(slow.get(150)!.cpuSeconds, 9010);
   assert.equal(slow.get(7300)!.cpuSeconds, 1);
@@ -203,6 +222,16 @@ test('macOS: a service’s CPU rate continues across slow and fast ticks (one ba
   assert.deepEqual(
     seen.map((r) => r?.toFixed(1)),
     ['50.0', '50.0', '50.0', '50.0'],
+  );
+});
+
+test('macOS: on the slow tier, ps -M counts threads only of the service processes libproc could not read', async () => {
+  const mac = fakeMac([launchd, windowServer, { ...ollama }]);
+  const slow = await mac.tick(true, [7101, 150]);
+  assert.equal(slow.get(7101)!.threads, 4, 'from libproc');
+  assert.deepEqual(
+    mac.calls.commands.filter((c) => !c.startsWith('ps -axww')),
+    ['ps -M -p 150', 'lsof -nP -F pf -p 150,7101'],
   );
 });
 
@@ -312,7 +341,7 @@ test('a recording being replayed or made gets no libproc: its ps output is read 
   const replay = await createReplayRunner(join(FIXTURES, 'replay', 'darwin-m4max-stack'));
   assert.deepEqual(libprocOpenerFor(env(replay))(), {
     ok: false,
-    detail: 'a recording holds ps output for every tick',
+    detail: 'a recording holds command output for every tick',
   });
   const base: CommandRunner = async () => ({ stdout: '', stderr: '', exitCode: 0 });
   const recording = createRecordingRunner(base, join(tempDir(t), 'rec'), {
@@ -321,6 +350,12 @@ test('a recording being replayed or made gets no libproc: its ps output is read 
   });
   assert.equal(libprocOpenerFor(env(recording))().ok, false);
   assert.deepEqual(libprocOpenerFor(env(base))(), { ok: false, detail: 'libproc exists only on macOS' });
+  const shared = env(base);
+  assert.equal(
+    libprocOpenerFor(shared)(),
+    libprocOpenerFor(shared)(),
+    'one port per environment, for every collector',
+  );
 });
 
 test('openKoffiLibproc: the TCP table is sized, read, and sized again once when it grew in between', () => {
