@@ -9,7 +9,7 @@
 // cheaper than systeminformation. A peer package that is not installed is skipped with the reason printed.
 // Usage: node --import tsx bench/peers.bench.ts [--iterations 40]
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,42 @@ const { values } = parseArgs({ options: { iterations: { type: 'string', default:
 const iterations = Number(values.iterations);
 const run = promisify(execFile);
 
-const defaults = defaultSettings();
+const pids = () =>
+  readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
+/**
+ * Stands in for the services, which a fast tick re-reads: the default services, each matching the
+ * name of one of this machine's newest processes (none of the real ones runs here). Only names of
+ * user processes with no children that at most two processes bear: a service takes in its
+ * descendants, so `kthreadd` or the init process would make most of the machine a service.
+ */
+function newestNames(count: number): string[] {
+  const table = pids().flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      return [{ pid, ppid, name: stat.slice(stat.indexOf('(') + 1, close).toLowerCase() }];
+    } catch {
+      return []; // exited since the listing
+    }
+  });
+  const parents = new Set(table.map((p) => p.ppid));
+  const bearers = new Map<string, number>();
+  for (const p of table) bearers.set(p.name, (bearers.get(p.name) ?? 0) + 1);
+  const names = table
+    .filter((p) => p.ppid > 2 && !parents.has(p.pid) && bearers.get(p.name)! <= 2)
+    .sort((a, b) => b.pid - a.pid)
+    .map((p) => p.name);
+  return [...new Set(names)].slice(0, count);
+}
+const base = defaultSettings();
+const serviceNames = newestNames(base.services.length);
+const defaults = {
+  ...base,
+  services: base.services.map((s, i) => ({ ...s, processNames: serviceNames[i] ? [serviceNames[i]!] : [] })),
+};
 const ticksPerSlow = Math.round(defaults.sampling.slowIntervalSeconds / defaults.sampling.intervalSeconds);
 /** The ticks of this bench come back to back: the slow tier is forced where a period starts. */
 let forceSlow = true;
@@ -34,10 +69,6 @@ const collectors = createCollectors({ platform: 'linux', sysRoot: '/sys', procRo
   ['procfs', 'tcp-sockets'].includes(c.definition.id),
 );
 const sampler = new Sampler({ collectors, settings, platform: 'linux' });
-const pids = () =>
-  readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number);
 const processCount = pids().length;
 
 /** A peer package, or the reason it is skipped. */
@@ -59,7 +90,7 @@ const tickAt = (slow: boolean) => () => {
   forceSlow = slow;
   return sampler.tick();
 };
-await sampler.tick();
+const serviceProcesses = (await sampler.tick()).services.reduce((n, s) => n + s.pids.length, 0);
 const slowTick = await measure(Math.max(5, Math.floor(iterations / 4)), tickAt(true));
 const period = await measure(Math.max(3, Math.ceil(iterations / ticksPerSlow)), async () => {
   await tickAt(true)();
@@ -112,6 +143,7 @@ console.log(
     processCount,
     iterations,
     ticksPerSlowTier: ticksPerSlow,
+    serviceProcesses,
     cpuMsPerTick: {
       idlewatt: ms(idlewatt),
       idlewattSlowTick: ms(slowTick),

@@ -93,7 +93,7 @@ export function renderTables() {
         ? ''
         : `; the slow tick alone, which reads every process (the peers' whole job) and more, ${fixed(c.idlewattSlowTick, 2)} ms (${times(r.slowTickTimesCheaperThan.psSpawn)} / ${times(r.slowTickTimesCheaperThan.pidusage)} / ${times(r.slowTickTimesCheaperThan.systeminformation)} cheaper than the three below)`;
     row(
-      `One process + service sampling tick, ${r.processCount} processes (\`peers\`): the mean over a slow-tier period at the defaults${slowTick}`,
+      `One process + service sampling tick, ${r.processCount} processes, ${r.serviceProcesses ?? 0} of them the services' (\`peers\`): the mean over a slow-tier period at the defaults${slowTick}`,
       `**${fixed(c.idlewatt, 2)} ms CPU**`,
       '—',
       '—',
