@@ -32,7 +32,7 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     provides: ['battery', 'power'],
     defaultEnabled: true,
     description:
-      'Battery charge, state and watts, and whole-system watts (PowerTelemetryData) from ioreg, no root',
+      'Battery charge, state and watts, and whole-system watts (PowerTelemetryData) from the IORegistry through IOKit (else ioreg), no root',
     create: createIoregBatteryCollector,
   },
   {
@@ -102,7 +102,8 @@ export const DARWIN_COLLECTORS: CollectorDefinition[] = [
     tier: 'fast',
     provides: ['userIdleSeconds'],
     defaultEnabled: true,
-    description: 'Seconds since the last keyboard or mouse input (HIDIdleTime), for the headless monitor',
+    description:
+      'Seconds since the last keyboard or mouse input (HIDIdleTime from the IORegistry, else ioreg), for the headless monitor',
     create: createHidIdleCollector,
   },
 ];

@@ -2,6 +2,9 @@ import { absent, failed, ok, type BatteryState, type Reading } from '../../contr
 import type { CollectorEnv, CollectorInstance, Observation } from '../types.js';
 import { unusable } from './run-output.js';
 import { parseIoregBlocks, type IoregValue } from './ioreg-value.js';
+import { lazyPort } from './native-port.js';
+import { registryOpenerFor } from './registry/open.js';
+import type { RegistryOpener } from './registry/ports.js';
 
 export const IOREG_BATTERY_ARGS = ['-rw0', '-c', 'AppleSmartBattery'] as const;
 
@@ -33,8 +36,8 @@ export interface IoregBattery {
 
 export type IoregBatteryOutcome = { ok: true; value: IoregBattery } | { ok: false; error: string };
 
-/** Every property parseIoregBattery reads; the rest of the block is not parsed. */
-const BATTERY_KEYS: ReadonlySet<string> = new Set([
+/** Every property batteryFromProperties reads; the rest of the block is not parsed. */
+export const BATTERY_KEYS: ReadonlySet<string> = new Set([
   'CurrentCapacity',
   'MaxCapacity',
   'AppleRawMaxCapacity',
@@ -51,12 +54,21 @@ const BATTERY_KEYS: ReadonlySet<string> = new Set([
   'BatteryInstalled',
 ]);
 
+/** The PowerTelemetryData entries read (Apple silicon; milliwatts). */
+export const TELEMETRY_KEYS = ['SystemPowerIn', 'SystemLoad', 'BatteryPower'] as const;
+
 /** Parses `ioreg -rw0 -c AppleSmartBattery` (also `-b -f` and `-rk BatterySerialNumber` variants). */
 export function parseIoregBattery(text: string): IoregBatteryOutcome {
-  const block = parseIoregBlocks(text, BATTERY_KEYS).find(
-    (b) => 'CurrentCapacity' in b || 'BatteryInstalled' in b || 'Voltage' in b,
-  );
+  const block = parseIoregBlocks(text, BATTERY_KEYS).find(isBatteryBlock);
   if (!block) return { ok: false, error: 'no AppleSmartBattery properties found' };
+  return { ok: true, value: batteryFromProperties(block) };
+}
+
+const isBatteryBlock = (b: Record<string, IoregValue>): boolean =>
+  'CurrentCapacity' in b || 'BatteryInstalled' in b || 'Voltage' in b;
+
+/** The battery from AppleSmartBattery's properties, however they were read (ioreg text, IOKit). */
+export function batteryFromProperties(block: Record<string, IoregValue>): IoregBattery {
   const current = num(block['CurrentCapacity']);
   const max = num(block['MaxCapacity']);
   const charging = bool(block['IsCharging']);
@@ -76,25 +88,22 @@ export function parseIoregBattery(text: string): IoregBatteryOutcome {
         }
       : null;
   return {
-    ok: true,
-    value: {
-      percent: current !== null && max !== null && max > 0 ? round1((current / max) * 100) : null,
-      charging,
-      externalConnected: external,
-      fullyCharged: full,
-      state: batteryState(charging, external, full),
-      cycleCount: num(block['CycleCount']),
-      // ioreg reports hundredths of a degree Celsius.
-      temperatureCelsius: temperature === null ? null : temperature / 100,
-      amperageMilliamps: amperage,
-      voltageMillivolts: voltage,
-      batteryWatts:
-        amperage !== null && voltage !== null ? Math.round((amperage * voltage) / 1000) / 1000 : null,
-      // mAh × mV = µWh.
-      fullChargeWattHours:
-        fullMah !== null && voltage !== null && voltage > 0 ? round1((fullMah * voltage) / 1e6) : null,
-      telemetry,
-    },
+    percent: current !== null && max !== null && max > 0 ? round1((current / max) * 100) : null,
+    charging,
+    externalConnected: external,
+    fullyCharged: full,
+    state: batteryState(charging, external, full),
+    cycleCount: num(block['CycleCount']),
+    // ioreg reports hundredths of a degree Celsius.
+    temperatureCelsius: temperature === null ? null : temperature / 100,
+    amperageMilliamps: amperage,
+    voltageMillivolts: voltage,
+    batteryWatts:
+      amperage !== null && voltage !== null ? Math.round((amperage * voltage) / 1000) / 1000 : null,
+    // mAh × mV = µWh.
+    fullChargeWattHours:
+      fullMah !== null && voltage !== null && voltage > 0 ? round1((fullMah * voltage) / 1e6) : null,
+    telemetry,
   };
 }
 
@@ -139,10 +148,25 @@ function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** `ioreg` AppleSmartBattery → battery, plus whole-system watts from PowerTelemetryData (no root). */
-export function createIoregBatteryCollector(env: CollectorEnv): CollectorInstance {
+/**
+ * AppleSmartBattery → battery, plus whole-system watts from PowerTelemetryData (no root). Read from
+ * the IORegistry through IOKit where koffi can reach it (the dozen properties used, no spawn), else
+ * from `ioreg` every tick (and always while a recording is made or replayed).
+ */
+export function createIoregBatteryCollector(
+  env: CollectorEnv,
+  open: RegistryOpener = registryOpenerFor(env),
+): CollectorInstance {
+  const registry = lazyPort(open);
   return {
     async collect(): Promise<Reading<Observation>> {
+      const read = registry.get()?.read('AppleSmartBattery', [...BATTERY_KEYS], {
+        PowerTelemetryData: TELEMETRY_KEYS,
+      });
+      if (read?.ok === false && read.none) return absent('not-present', 'no battery');
+      if (read?.ok && isBatteryBlock(read.properties)) {
+        return ok(batteryObservation(batteryFromProperties(read.properties)), env.now());
+      }
       const result = await env.exec('ioreg', [...IOREG_BATTERY_ARGS]);
       const problem = unusable<Observation>('ioreg', result);
       if (problem) return problem;
@@ -150,6 +174,9 @@ export function createIoregBatteryCollector(env: CollectorEnv): CollectorInstanc
       const parsed = parseIoregBattery(result.stdout);
       if (!parsed.ok) return failed(`ioreg battery: ${parsed.error}`);
       return ok(batteryObservation(parsed.value), env.now());
+    },
+    async close() {
+      registry.close();
     },
   };
 }

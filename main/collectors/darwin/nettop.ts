@@ -6,7 +6,8 @@ import type {
   Observation,
   ProcessTraffic,
 } from '../types.js';
-import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
+import { libprocOpenerFor } from './libproc/open.js';
+import { lazyPort } from './native-port.js';
 import type { LibprocOpener } from './libproc/ports.js';
 import { decodeTcpPcbList } from './pcblist/decode.js';
 import { unusable } from './run-output.js';
@@ -61,7 +62,7 @@ export function createNettopCollector(
   env: CollectorEnv,
   open: LibprocOpener = libprocOpenerFor(env),
 ): CollectorInstance {
-  const kernel = lazyLibproc(open);
+  const kernel = lazyPort(open);
   let tableReadable: boolean | null = null;
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {

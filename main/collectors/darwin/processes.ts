@@ -3,7 +3,8 @@ import type { CollectorEnv, CollectorInstance, CollectRequest, Observation, Proc
 import { openFilesArgs, parseOpenFileCounts } from './lsof.js';
 import { parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
 import { decodeProcArgs2, decodeTaskAllInfo } from './libproc/decode.js';
-import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
+import { libprocOpenerFor } from './libproc/open.js';
+import { lazyPort } from './native-port.js';
 import type { LibprocOpener, LibprocPort } from './libproc/ports.js';
 import { unusable } from './run-output.js';
 
@@ -45,7 +46,7 @@ export function createDarwinProcessCollector(
   const lastReadings = new Map<number, ProcessInfo>();
   /** Pids libproc read once so far: read again on the next tick, so they have a CPU rate from then on. */
   let secondReads = new Set<number>();
-  const libproc = lazyLibproc(open);
+  const libproc = lazyPort(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
       const lib = libproc.get();

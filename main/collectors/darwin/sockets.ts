@@ -8,7 +8,8 @@ import type {
   Observation,
   SocketObservation,
 } from '../types.js';
-import { lazyLibproc, libprocOpenerFor } from './libproc/open.js';
+import { libprocOpenerFor } from './libproc/open.js';
+import { lazyPort } from './native-port.js';
 import type { LibprocOpener } from './libproc/ports.js';
 import { LSOF_TCP_ARGS, parseLsofTcp } from './lsof.js';
 import { NETSTAT_ARGS, parseNetstat } from './netstat.js';
@@ -28,7 +29,7 @@ export function createDarwinSocketCollector(
   open: LibprocOpener = libprocOpenerFor(env),
 ): CollectorInstance {
   let lsofOwners = new Map<number, number>();
-  const kernel = lazyLibproc(open);
+  const kernel = lazyPort(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
       const table = kernel.get()?.tcpPcbList();

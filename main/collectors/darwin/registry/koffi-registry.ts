@@ -1,0 +1,157 @@
+import { createRequire } from 'node:module';
+import type * as Koffi from 'koffi';
+import type { IoregValue } from '../ioreg-value.js';
+import type { RegistryOpenResult, RegistryRead } from './ports.js';
+
+/**
+ * IORegistry properties through IOKit and CoreFoundation (koffi), the way exelban/stats
+ * `Modules/Battery/readers.swift` reads the battery's: IOServiceGetMatchingService on
+ * IOServiceMatching(class), then one IORegistryEntryCreateCFProperty per key. No root, no spawn:
+ * what `ioreg -r -c <class>` prints, for the keys asked only.
+ */
+const FRAMEWORKS = {
+  iokit: '/System/Library/Frameworks/IOKit.framework/IOKit',
+  coreFoundation: '/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation',
+} as const;
+
+export const REGISTRY_IOKIT_PROTOTYPES = {
+  IOServiceMatching: 'void *IOServiceMatching(const char *name)',
+  IOServiceGetMatchingService: 'uint32_t IOServiceGetMatchingService(uint32_t mainPort, void *matching)',
+  IORegistryEntryCreateCFProperty:
+    'void *IORegistryEntryCreateCFProperty(uint32_t entry, void *key, void *allocator, uint32_t options)',
+  IOObjectRelease: 'int IOObjectRelease(uint32_t object)',
+} as const;
+
+export const REGISTRY_CF_PROTOTYPES = {
+  CFStringCreateWithCString:
+    'void *CFStringCreateWithCString(void *allocator, const char *text, uint32_t encoding)',
+  CFGetTypeID: 'unsigned long CFGetTypeID(void *object)',
+  CFNumberGetTypeID: 'unsigned long CFNumberGetTypeID()',
+  CFBooleanGetTypeID: 'unsigned long CFBooleanGetTypeID()',
+  CFDictionaryGetTypeID: 'unsigned long CFDictionaryGetTypeID()',
+  CFNumberGetValue: 'bool CFNumberGetValue(void *number, long type, _Out_ int64_t *value)',
+  CFBooleanGetValue: 'bool CFBooleanGetValue(void *boolean)',
+  CFDictionaryGetValue: 'void *CFDictionaryGetValue(void *dictionary, void *key)',
+  CFRelease: 'void CFRelease(void *object)',
+} as const;
+
+const K_CF_STRING_ENCODING_UTF8 = 0x08000100;
+const K_CF_NUMBER_SINT64 = 4;
+/** kIOMainPortDefault (kIOMasterPortDefault before macOS 12) is MACH_PORT_NULL. */
+const MAIN_PORT_DEFAULT = 0;
+
+type Fn = (...args: unknown[]) => unknown;
+type Bound<T extends Record<string, string>> = { [K in keyof T]: Fn };
+export type KoffiLoader = () => typeof Koffi;
+
+const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
+const isNull = (p: unknown): boolean => p === null || p === undefined || p === 0n || p === 0;
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function bind<T extends Record<string, string>>(lib: Koffi.LibraryHandle, prototypes: T): Bound<T> {
+  const out = {} as Bound<T>;
+  for (const [name, prototype] of Object.entries(prototypes))
+    (out as Record<string, Fn>)[name] = lib.func(prototype) as Fn;
+  return out;
+}
+
+/** Opens the IORegistry reader. Never throws: off a Mac, or without koffi, it says why. */
+export function openKoffiRegistry(
+  platform: NodeJS.Platform = process.platform,
+  load: KoffiLoader = loadKoffi,
+): RegistryOpenResult {
+  if (platform !== 'darwin') return { ok: false, detail: 'the IORegistry exists only on macOS' };
+  let iokit: Bound<typeof REGISTRY_IOKIT_PROTOTYPES>;
+  let cf: Bound<typeof REGISTRY_CF_PROTOTYPES>;
+  let types: { number: unknown; boolean: unknown; dictionary: unknown };
+  try {
+    const koffi = load();
+    iokit = bind(koffi.load(FRAMEWORKS.iokit), REGISTRY_IOKIT_PROTOTYPES);
+    cf = bind(koffi.load(FRAMEWORKS.coreFoundation), REGISTRY_CF_PROTOTYPES);
+    types = {
+      number: cf.CFNumberGetTypeID(),
+      boolean: cf.CFBooleanGetTypeID(),
+      dictionary: cf.CFDictionaryGetTypeID(),
+    };
+  } catch (error) {
+    return { ok: false, detail: `IOKit could not be loaded: ${message(error)}` };
+  }
+  const strings = new Map<string, unknown>();
+  const cfString = (text: string): unknown => {
+    let s = strings.get(text);
+    if (s === undefined) {
+      s = cf.CFStringCreateWithCString(null, text, K_CF_STRING_ENCODING_UTF8);
+      strings.set(text, s);
+    }
+    return s;
+  };
+  const scalar = (ref: unknown): IoregValue | undefined => {
+    const type = cf.CFGetTypeID(ref);
+    if (type === types.number) {
+      const out: unknown[] = [0];
+      cf.CFNumberGetValue(ref, K_CF_NUMBER_SINT64, out);
+      const value = Number(out[0]); // koffi gives an int64 as a number, or a BigInt past 2^53
+      return Number.isFinite(value) ? value : undefined;
+    }
+    if (type === types.boolean) return Boolean(cf.CFBooleanGetValue(ref));
+    return undefined;
+  };
+  /** The first service of each class asked for, kept until close (0: none on this Mac). */
+  const services = new Map<string, number>();
+  const serviceOf = (serviceClass: string): number => {
+    let service = services.get(serviceClass);
+    if (service === undefined) {
+      // IOServiceGetMatchingService consumes the matching dictionary.
+      const matching = iokit.IOServiceMatching(serviceClass);
+      service = isNull(matching) ? 0 : Number(iokit.IOServiceGetMatchingService(MAIN_PORT_DEFAULT, matching));
+      services.set(serviceClass, service);
+    }
+    return service;
+  };
+  return {
+    ok: true,
+    port: {
+      read(serviceClass, keys, dictionaryKeys = {}): RegistryRead {
+        try {
+          const service = serviceOf(serviceClass);
+          if (service === 0) return { ok: false, none: true, detail: `no ${serviceClass} service` };
+          const properties: Record<string, IoregValue> = {};
+          for (const key of keys) {
+            const ref = iokit.IORegistryEntryCreateCFProperty(service, cfString(key), null, 0);
+            if (isNull(ref)) continue;
+            try {
+              const subkeys = dictionaryKeys[key];
+              if (subkeys && cf.CFGetTypeID(ref) === types.dictionary) {
+                const dictionary: Record<string, IoregValue> = {};
+                for (const subkey of subkeys) {
+                  const inner = cf.CFDictionaryGetValue(ref, cfString(subkey)); // not owned: no release
+                  const value = isNull(inner) ? undefined : scalar(inner);
+                  if (value !== undefined) dictionary[subkey] = value;
+                }
+                properties[key] = dictionary;
+              } else {
+                const value = scalar(ref);
+                if (value !== undefined) properties[key] = value;
+              }
+            } finally {
+              cf.CFRelease(ref);
+            }
+          }
+          return { ok: true, properties };
+        } catch (error) {
+          return { ok: false, none: false, detail: `IORegistry ${serviceClass}: ${message(error)}` };
+        }
+      },
+      close() {
+        try {
+          for (const service of services.values()) if (service !== 0) iokit.IOObjectRelease(service);
+          for (const text of strings.values()) if (!isNull(text)) cf.CFRelease(text);
+        } catch {
+          // closing only releases: nothing is left to do if that fails
+        }
+        services.clear();
+        strings.clear();
+      },
+    },
+  };
+}
