@@ -54,7 +54,11 @@ export class Sampler {
   private lastTickAt: number | null = null;
   private lastSlowAt: number | null = null;
   private pendingGap: string | null = null;
-  /** The next tick reads every process: the last one set new CPU baselines (the first tick, a gap). */
+  /**
+   * CPU baselines are to be set (at start, after a gap): every process is read until a tick brings a
+   * process reading, and once more on the tick after it, so each has a rate from then on.
+   */
+  private baselinePending = true;
   private allProcessesNext = false;
   private userIdleSeconds: number | null = null;
   private platformOnBattery: boolean | null = null;
@@ -133,15 +137,14 @@ export class Sampler {
     if (gap) this.services.resetRates();
     this.lastTickAt = at;
 
-    const first = this.lastSlowAt === null;
+    if (gap) this.baselinePending = true;
     const request: CollectRequest = {
       slow: this.isSlowTick(at, settings),
-      allProcesses: gap || this.allProcessesNext,
+      allProcesses: this.baselinePending || this.allProcessesNext,
       watchPids: this.services.watchPids,
       servicePorts: this.servicePorts(settings.services),
       clientPids: this.services.clientPids,
     };
-    this.allProcessesNext = first || gap;
     const readings = await this.calls.collectAll(request);
     const observations = readings.map((r) => r.observation).filter((o): o is Observation => o !== null);
     const health = readings.map((r) => r.health);
@@ -150,6 +153,8 @@ export class Sampler {
     this.fillFromPlatform(merged);
 
     const processes = observations.find((o) => o.processes)?.processes;
+    this.allProcessesNext = this.baselinePending && processes !== undefined;
+    if (processes !== undefined) this.baselinePending = false;
     if (processes === undefined) {
       merged.absent.processes = reasons.get('processes') ?? 'no process reading this tick';
     }

@@ -28,6 +28,7 @@ export function createHidIdleCollector(
   return {
     async collect(): Promise<Reading<Observation>> {
       const read = registry.get()?.read('IOHIDSystem', ['HIDIdleTime']);
+      if (read?.ok === false && read.none) return absent('not-present', 'no IOHIDSystem service');
       const nanoseconds = read?.ok ? read.properties['HIDIdleTime'] : undefined;
       if (typeof nanoseconds === 'number' && nanoseconds >= 0) {
         return ok({ userIdleSeconds: Math.floor(nanoseconds / 1e6) / 1000 }, env.now());

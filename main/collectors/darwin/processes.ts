@@ -93,22 +93,23 @@ export function createDarwinProcessCollector(
               watched.filter((p) => p.threads === null).map((p) => p.pid),
             )
           : null;
-      const processes = extras
-        ? table.map((p) =>
-            request.watchPids.has(p.pid)
-              ? {
-                  ...p,
-                  threads: p.threads ?? extras.threads.get(p.pid) ?? null,
-                  openFiles: extras.openFiles.get(p.pid) ?? null,
-                }
-              : p,
-          )
-        : table;
-      if (lib) {
-        secondReads = new Set(processes.filter((p) => !lastReadings.has(p.pid)).map((p) => p.pid));
-        lastReadings.clear();
-        for (const p of processes) lastReadings.set(p.pid, p);
-      }
+      // Between slow ticks a process keeps the counts last taken of it, while it is the same one.
+      const processes = table.map((p) => {
+        const last = lastReadings.get(p.pid);
+        const same = last !== undefined && last.startKey === p.startKey;
+        const counted = extras !== null && request.watchPids.has(p.pid);
+        return {
+          ...p,
+          threads:
+            p.threads ?? (counted ? extras.threads.get(p.pid) : undefined) ?? (same ? last.threads : null),
+          openFiles: counted ? (extras.openFiles.get(p.pid) ?? null) : same ? last.openFiles : null,
+        };
+      });
+      secondReads = new Set(
+        processes.filter((p) => lastReadings.get(p.pid)?.startKey !== p.startKey).map((p) => p.pid),
+      );
+      lastReadings.clear();
+      for (const p of processes) lastReadings.set(p.pid, p);
       return ok({ processes }, env.now());
     },
     async close() {
@@ -138,7 +139,7 @@ function readChanged(
     const last = lastReadings.get(pid);
     const fresh = last === undefined || reread(pid) ? readProcess(lib, pid, last) : null;
     if (fresh) {
-      if (last === undefined) firstReads.push(pid);
+      if (last?.startKey !== fresh.startKey) firstReads.push(pid);
       lastReadings.set(pid, fresh);
       processes.push(fresh);
     } else if (last) {

@@ -219,7 +219,7 @@ export interface ProcScan {
   processes: ProcessInfo[];
   /** Pids whose stat vanished (exited mid-scan) or was not a stat line. */
   skipped: number;
-  /** Pids read for the first time (no last reading): a second read gives them a CPU rate. */
+  /** Pids read for the first time (no last reading, or a new process on a reused pid): a second read gives them a CPU rate. */
   firstReads: number[];
 }
 
@@ -315,7 +315,7 @@ export function scanProcesses(
     };
     processes.push(info);
     if (lastReadings) {
-      if (last === undefined) firstReads.push(pid);
+      if (last?.startKey !== info.startKey) firstReads.push(pid);
       lastReadings.set(pid, info);
     }
   }

@@ -68,7 +68,7 @@ test('tiered scans: the other processes have CPU rates from the second tick, and
   );
 });
 
-test('the sampler asks for every process on the tick after the first and on a gap and the tick after it', async () => {
+test('the sampler asks for every process on the first tick and the one after, and on a gap and the tick after it', async () => {
   const seen: string[] = [];
   const probe: SamplerCollector = {
     definition: { id: 'probe', tier: 'fast', provides: ['processes'] },
@@ -85,5 +85,28 @@ test('the sampler asks for every process on the tick after the first and on a ga
     clock.advance(step);
     await sampler.tick();
   }
-  assert.deepEqual(seen, ['slow', 'fast+all', 'fast', 'slow+all', 'fast+all', 'fast']);
+  assert.deepEqual(seen, ['slow+all', 'fast+all', 'fast', 'slow+all', 'fast+all', 'fast']);
+});
+
+test('a tick that brings no process reading leaves the baselines to set: every process is asked for until one does, and once after', async () => {
+  const seen: string[] = [];
+  let call = 0;
+  const probe: SamplerCollector = {
+    definition: { id: 'probe', tier: 'fast', provides: ['processes'] },
+    instance: {
+      collect: async (request) => {
+        seen.push(request.allProcesses ? 'all' : 'some');
+        return call++ === 0
+          ? { status: 'error', message: 'ps: exited 1' }
+          : { status: 'ok', value: { processes: [] }, at: 0 };
+      },
+    },
+  };
+  const clock = manualClock();
+  const sampler = makeSampler([probe], clock);
+  for (let i = 0; i < 4; i++) {
+    clock.advance(5000);
+    await sampler.tick();
+  }
+  assert.deepEqual(seen, ['all', 'all', 'all', 'some']);
 });

@@ -37,6 +37,8 @@ export const REGISTRY_CF_PROTOTYPES = {
 
 const K_CF_STRING_ENCODING_UTF8 = 0x08000100;
 const K_CF_NUMBER_SINT64 = 4;
+/** How long a class with no service is taken as absent before it is looked up again. */
+const NONE_RETRY_MS = 60_000;
 /** kIOMainPortDefault (kIOMasterPortDefault before macOS 12) is MACH_PORT_NULL. */
 const MAIN_PORT_DEFAULT = 0;
 
@@ -59,6 +61,7 @@ function bind<T extends Record<string, string>>(lib: Koffi.LibraryHandle, protot
 export function openKoffiRegistry(
   platform: NodeJS.Platform = process.platform,
   load: KoffiLoader = loadKoffi,
+  now: () => number = Date.now,
 ): RegistryOpenResult {
   if (platform !== 'darwin') return { ok: false, detail: 'the IORegistry exists only on macOS' };
   let iokit: Bound<typeof REGISTRY_IOKIT_PROTOTYPES>;
@@ -96,17 +99,27 @@ export function openKoffiRegistry(
     if (type === types.boolean) return Boolean(cf.CFBooleanGetValue(ref));
     return undefined;
   };
-  /** The first service of each class asked for, kept until close (0: none on this Mac). */
-  const services = new Map<string, number>();
+  /**
+   * The first service of each class asked for, kept until close. None found is asked again after
+   * NONE_RETRY_MS (the lookup also answers 0 when it fails, or before a driver has registered).
+   */
+  const services = new Map<string, { service: number; at: number }>();
   const serviceOf = (serviceClass: string): number => {
-    let service = services.get(serviceClass);
-    if (service === undefined) {
-      // IOServiceGetMatchingService consumes the matching dictionary.
-      const matching = iokit.IOServiceMatching(serviceClass);
-      service = isNull(matching) ? 0 : Number(iokit.IOServiceGetMatchingService(MAIN_PORT_DEFAULT, matching));
-      services.set(serviceClass, service);
-    }
+    const known = services.get(serviceClass);
+    if (known && (known.service !== 0 || now() - known.at < NONE_RETRY_MS)) return known.service;
+    // IOServiceGetMatchingService consumes the matching dictionary.
+    const matching = iokit.IOServiceMatching(serviceClass);
+    const service = isNull(matching)
+      ? 0
+      : Number(iokit.IOServiceGetMatchingService(MAIN_PORT_DEFAULT, matching));
+    services.set(serviceClass, { service, at: now() });
     return service;
+  };
+  /** A service that answers nothing is let go, to be looked up afresh (it may have been replaced). */
+  const forget = (serviceClass: string) => {
+    const known = services.get(serviceClass);
+    if (known && known.service !== 0) iokit.IOObjectRelease(known.service);
+    services.delete(serviceClass);
   };
   return {
     ok: true,
@@ -137,6 +150,7 @@ export function openKoffiRegistry(
               cf.CFRelease(ref);
             }
           }
+          if (keys.length > 0 && Object.keys(properties).length === 0) forget(serviceClass);
           return { ok: true, properties };
         } catch (error) {
           return { ok: false, none: false, detail: `IORegistry ${serviceClass}: ${message(error)}` };
@@ -144,7 +158,7 @@ export function openKoffiRegistry(
       },
       close() {
         try {
-          for (const service of services.values()) if (service !== 0) iokit.IOObjectRelease(service);
+          for (const { service } of services.values()) if (service !== 0) iokit.IOObjectRelease(service);
           for (const text of strings.values()) if (!isNull(text)) cf.CFRelease(text);
         } catch {
           // closing only releases: nothing is left to do if that fails

@@ -244,6 +244,14 @@ test('a fast tick re-reads only the services’ pids and new pids; the others st
   assert.equal(slow.get(200)!.cpuSeconds, 0.9, 'the slow tier reads every process');
   assert.equal(slow.get(200)!.stale, undefined);
   assert.equal(slow.get(400)!.stale, undefined);
+
+  writeFileSync(join(root, '200/stat'), statLine(200, 'reused', 9500, 1, 0));
+  const reused = byPid(expectOk(await procfs.collect(request({ watchPids, slow: true }))).processes!);
+  assert.equal(reused.get(200)!.startKey, '9500', 'a new process on the pid');
+  writeFileSync(join(root, '200/stat'), statLine(200, 'reused', 9500, 7, 0));
+  const after = byPid(expectOk(await procfs.collect(request({ watchPids }))).processes!);
+  assert.equal(after.get(200)!.cpuSeconds, 0.07, 'read again on the next tick, as any first reading');
+  assert.equal(after.get(400)!.stale, true);
 });
 
 test('an unreadable fd directory gives openFiles null (permission), never a throw', async (t) => {

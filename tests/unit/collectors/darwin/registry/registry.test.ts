@@ -97,25 +97,14 @@ test('input idle time through the IORegistry (HIDIdleTime, ns), else ioreg', asy
   assert.equal(none.spawned.length, 1);
 });
 
-test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; every copied property released', () => {
-  assert.deepEqual(openKoffiRegistry('linux'), { ok: false, detail: 'the IORegistry exists only on macOS' });
-  // CoreFoundation objects as plain objects; handles are the objects themselves.
-  type CfObject = { type: 'number' | 'boolean' | 'dictionary' | 'string'; value: unknown };
-  const registry: Record<string, Record<string, CfObject>> = {
-    AppleSmartBattery: {
-      CurrentCapacity: { type: 'number', value: 87 },
-      InstantAmperage: { type: 'number', value: -1053n },
-      ExternalConnected: { type: 'boolean', value: false },
-      DeviceName: { type: 'string', value: 'bq40z651' },
-      PowerTelemetryData: {
-        type: 'dictionary',
-        value: { SystemLoad: { type: 'number', value: 9120 }, Other: { type: 'number', value: 1 } },
-      },
-    },
-  };
+/** CoreFoundation objects as plain objects (handles are the objects themselves). */
+type CfObject = { type: 'number' | 'boolean' | 'dictionary' | 'string'; value: unknown; key?: true };
+
+/** A fake koffi serving IOKit and CoreFoundation over `registry` (class → property → CF object). */
+function fakeIokit(registry: Record<string, Record<string, CfObject>>) {
   const services = new Map<number, string>();
   const log: string[] = [];
-  let live = 0;
+  const counts = { liveProperties: 0, liveKeys: 0 };
   const typeIds = { number: 1, boolean: 2, dictionary: 3, string: 4 };
   const fns: Record<string, (...args: unknown[]) => unknown> = {
     IOServiceMatching: (name) => ({ matching: name }),
@@ -123,16 +112,20 @@ test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; every c
       const name = (matching as { matching: string }).matching;
       log.push(`match ${name}`);
       if (!(name in registry)) return 0;
-      services.set(10 + services.size, name);
-      return 9 + services.size;
+      const service = 10 + services.size;
+      services.set(service, name);
+      return service;
     },
     IORegistryEntryCreateCFProperty: (service, key) => {
-      const value = registry[services.get(service as number)!]![(key as CfObject).value as string];
-      if (value) live++;
+      const value = registry[services.get(service as number)!]?.[(key as CfObject).value as string];
+      if (value) counts.liveProperties++;
       return value ?? null;
     },
     IOObjectRelease: (service) => log.push(`release service ${String(service)}`),
-    CFStringCreateWithCString: (_a, text) => ({ type: 'string', value: text, key: true }),
+    CFStringCreateWithCString: (_a, text) => {
+      counts.liveKeys++;
+      return { type: 'string', value: text, key: true };
+    },
     CFGetTypeID: (object) => typeIds[(object as CfObject).type],
     CFNumberGetTypeID: () => typeIds.number,
     CFBooleanGetTypeID: () => typeIds.boolean,
@@ -146,13 +139,61 @@ test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; every c
     CFDictionaryGetValue: (dictionary, key) =>
       ((dictionary as CfObject).value as Record<string, CfObject>)[(key as CfObject).value as string] ?? null,
     CFRelease: (object) => {
-      if (!(object as { key?: boolean }).key) live--;
+      if ((object as CfObject).key) counts.liveKeys--;
+      else counts.liveProperties--;
     },
   };
-  const fakeKoffi = {
+  const koffi = {
     load: () => ({ func: (prototype: string) => fns[/ \*?(\w+)\(/.exec(prototype)![1]!] }),
   } as unknown as typeof Koffi;
-  const opened = openKoffiRegistry('darwin', () => fakeKoffi);
+  return { koffi, log, counts };
+}
+
+/** An ioreg value as IOKit hands it over: integers as SInt64 CFNumbers, Yes/No as CFBooleans. */
+function cfObject(value: IoregValue): CfObject {
+  if (typeof value === 'number') return { type: 'number', value: BigInt(value) };
+  if (typeof value === 'boolean') return { type: 'boolean', value };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('hex' in value)) {
+    return {
+      type: 'dictionary',
+      value: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cfObject(v)])),
+    };
+  }
+  return { type: 'string', value: String(value) };
+}
+
+test('through the koffi binding, an ioreg sample’s properties give what its text gives (signed amperage, booleans, telemetry)', async () => {
+  const block = parseIoregBlocks(ON_BATTERY, BATTERY_KEYS).find((b) => 'CurrentCapacity' in b)!;
+  assert.ok((block['InstantAmperage'] as number) < 0, 'the capture discharges: a negative SInt64');
+  const iokit = fakeIokit({
+    AppleSmartBattery: Object.fromEntries(Object.entries(block).map(([k, v]) => [k, cfObject(v)])),
+  });
+  const m = mac(() => ({ ok: false, none: false, detail: 'unused' }));
+  const collector = createIoregBatteryCollector(m.env, () => openKoffiRegistry('darwin', () => iokit.koffi));
+  const reading = await collector.collect({ slow: false, watchPids: new Set(), servicePorts: new Set() });
+  const fromText = parseIoregBattery(ON_BATTERY);
+  assert.ok(fromText.ok);
+  assert.deepEqual(reading, {
+    status: 'ok',
+    value: fromText.ok && batteryObservation(fromText.value),
+    at: 7,
+  });
+  assert.deepEqual(m.spawned, []);
+  assert.equal(iokit.counts.liveProperties, 0, 'every property copied was released');
+  await collector.close!();
+  assert.equal(iokit.counts.liveKeys, 0, 'and every key string, on close');
+});
+
+test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; a missing service is looked up again after a minute', () => {
+  assert.deepEqual(openKoffiRegistry('linux'), { ok: false, detail: 'the IORegistry exists only on macOS' });
+  const registry: Record<string, Record<string, CfObject>> = {};
+  const iokit = fakeIokit(registry);
+  let now = 0;
+  const opened = openKoffiRegistry(
+    'darwin',
+    () => iokit.koffi,
+    () => now,
+  );
   assert.ok(opened.ok);
   if (!opened.ok) return;
   const keys = [
@@ -163,10 +204,27 @@ test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; every c
     'Missing',
     'PowerTelemetryData',
   ];
-  const read = opened.port.read('AppleSmartBattery', keys, {
-    PowerTelemetryData: ['SystemLoad', 'BatteryPower'],
-  });
-  assert.deepEqual(read, {
+  const dictionaries = { PowerTelemetryData: ['SystemLoad', 'BatteryPower'] };
+  const none = { ok: false, none: true, detail: 'no AppleSmartBattery service' };
+  assert.deepEqual(opened.port.read('AppleSmartBattery', keys, dictionaries), none, 'not registered yet');
+  now = 30_000;
+  assert.deepEqual(
+    opened.port.read('AppleSmartBattery', keys, dictionaries),
+    none,
+    'taken as absent for a minute',
+  );
+  registry.AppleSmartBattery = {
+    CurrentCapacity: { type: 'number', value: 87 },
+    InstantAmperage: { type: 'number', value: -1053n },
+    ExternalConnected: { type: 'boolean', value: false },
+    DeviceName: { type: 'string', value: 'bq40z651' },
+    PowerTelemetryData: {
+      type: 'dictionary',
+      value: { SystemLoad: { type: 'number', value: 9120 }, Other: { type: 'number', value: 1 } },
+    },
+  };
+  now = 61_000;
+  assert.deepEqual(opened.port.read('AppleSmartBattery', keys, dictionaries), {
     ok: true,
     properties: {
       CurrentCapacity: 87,
@@ -175,13 +233,21 @@ test('openKoffiRegistry: numbers, booleans and a dictionary’s entries; every c
       PowerTelemetryData: { SystemLoad: 9120 },
     },
   });
-  assert.equal(live, 0, 'every property copied was released');
-  opened.port.read('AppleSmartBattery', ['CurrentCapacity']);
-  assert.deepEqual(opened.port.read('IOPMPowerSource', ['X']), {
-    ok: false,
-    none: true,
-    detail: 'no IOPMPowerSource service',
+  assert.equal(iokit.counts.liveProperties, 0, 'every property copied was released');
+  registry.AppleSmartBattery = {}; // the service went away: it answers nothing
+  assert.deepEqual(opened.port.read('AppleSmartBattery', ['CurrentCapacity']), { ok: true, properties: {} });
+  registry.AppleSmartBattery = { CurrentCapacity: { type: 'number', value: 86 } };
+  assert.deepEqual(opened.port.read('AppleSmartBattery', ['CurrentCapacity']), {
+    ok: true,
+    properties: { CurrentCapacity: 86 },
   });
   opened.port.close();
-  assert.deepEqual(log, ['match AppleSmartBattery', 'match IOPMPowerSource', 'release service 10']);
+  assert.deepEqual(iokit.log, [
+    'match AppleSmartBattery',
+    'match AppleSmartBattery',
+    'release service 10',
+    'match AppleSmartBattery',
+    'release service 11',
+  ]);
+  assert.equal(iokit.counts.liveKeys, 0);
 });
