@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Koffi from 'koffi';
+import { bindAll, type Bound, errorText, isNullPointer, type KoffiLoader, loadKoffi } from '../koffi-load.js';
 import type { HidTemperature } from './hid-clusters.js';
 import type { HidPort, HidRead, IokitOpenResult, Opened, SmcPort } from './ports.js';
 import { SMC_BYTES_LENGTH, SMC_KERNEL_INDEX, SMC_KEY_DATA_OFFSETS, SMC_KEY_DATA_SIZE } from './smc-codec.js';
@@ -117,25 +117,6 @@ export function koffiSmcOffsets(koffi: typeof Koffi): Record<keyof typeof SMC_KE
   };
 }
 
-type Fn = (...args: unknown[]) => unknown;
-type Bound<T extends Record<string, string>> = { [K in keyof T]: Fn };
-
-function bind<T extends Record<string, string>>(lib: Koffi.LibraryHandle, prototypes: T): Bound<T> {
-  const out = {} as Bound<T>;
-  for (const [name, prototype] of Object.entries(prototypes)) {
-    (out as Record<string, Fn>)[name] = lib.func(prototype) as Fn;
-  }
-  return out;
-}
-
-const isNull = (p: unknown): boolean => p === null || p === undefined || p === 0n || p === 0;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-export type KoffiLoader = () => typeof Koffi;
-
-// Not a static import: the bundler leaves koffi (native) out, and nothing loads until a Mac opens it.
-const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
-
 /**
  * Opens the SMC and IOHID through koffi. Never throws: on Linux, without koffi's darwin package, or
  * on a Mac whose IOKit refuses, the result says why.
@@ -153,7 +134,7 @@ export function openKoffiIokit(
     return {
       ok: false,
       reason: 'unsupported',
-      detail: `the koffi FFI library did not load: ${message(error)}`,
+      detail: `the koffi FFI library did not load: ${errorText(error)}`,
     };
   }
   let iokit: Bound<typeof IOKIT_PROTOTYPES>;
@@ -172,12 +153,12 @@ export function openKoffiIokit(
         detail: `SMC struct layout differs on this platform (${mismatch?.[0] ?? 'size'})`,
       };
     }
-    iokit = bind(koffi.load(FRAMEWORKS.iokit), IOKIT_PROTOTYPES);
+    iokit = bindAll(koffi.load(FRAMEWORKS.iokit), IOKIT_PROTOTYPES);
     cfLib = koffi.load(FRAMEWORKS.coreFoundation);
-    cf = bind(cfLib, CORE_FOUNDATION_PROTOTYPES);
-    system = bind(koffi.load(FRAMEWORKS.system), SYSTEM_PROTOTYPES);
+    cf = bindAll(cfLib, CORE_FOUNDATION_PROTOTYPES);
+    system = bindAll(koffi.load(FRAMEWORKS.system), SYSTEM_PROTOTYPES);
   } catch (error) {
-    return { ok: false, reason: 'unsupported', detail: `IOKit could not be loaded: ${message(error)}` };
+    return { ok: false, reason: 'unsupported', detail: `IOKit could not be loaded: ${errorText(error)}` };
   }
   const smc = openSmc(iokit, system);
   const hid = openHid(iokit, cf, cfLib);
@@ -199,7 +180,8 @@ function openSmc(
 ): Opened<SmcPort & { close(): void }> {
   try {
     const matching = iokit.IOServiceMatching('AppleSMC');
-    if (isNull(matching)) return { ok: false, reason: 'IOServiceMatching("AppleSMC") returned nothing' };
+    if (isNullPointer(matching))
+      return { ok: false, reason: 'IOServiceMatching("AppleSMC") returned nothing' };
     const iterator = [0];
     const kr = iokit.IOServiceGetMatchingServices(0, matching, iterator) as number;
     if (kr !== 0) return { ok: false, reason: `IOServiceGetMatchingServices: ${kernReturnText(kr)}` };
@@ -253,7 +235,7 @@ function openSmc(
       },
     };
   } catch (error) {
-    return { ok: false, reason: `SMC: ${message(error)}` };
+    return { ok: false, reason: `SMC: ${errorText(error)}` };
   }
 }
 
@@ -273,7 +255,7 @@ function openHid(
     const keys = [string('PrimaryUsagePage'), string('PrimaryUsage')];
     const values = [int32(K_HID_PAGE_APPLE_VENDOR), int32(K_HID_USAGE_APPLE_VENDOR_TEMPERATURE_SENSOR)];
     const product = string('Product');
-    if ([...keys, ...values, product].some(isNull))
+    if ([...keys, ...values, product].some(isNullPointer))
       return { ok: false, reason: 'CoreFoundation refused the matching values' };
     const matching = cf.CFDictionaryCreate(
       null,
@@ -284,37 +266,37 @@ function openHid(
       cfLib.symbol('kCFTypeDictionaryValueCallBacks'),
     );
     for (const object of [...keys, ...values]) cf.CFRelease(object);
-    if (isNull(matching)) return { ok: false, reason: 'CFDictionaryCreate failed' };
+    if (isNullPointer(matching)) return { ok: false, reason: 'CFDictionaryCreate failed' };
     const text = Buffer.alloc(256);
     const temperatures = (): HidRead => {
       try {
         return readTemperatures();
       } catch (error) {
-        return { ok: false, error: `IOHID: ${message(error)}` };
+        return { ok: false, error: `IOHID: ${errorText(error)}` };
       }
     };
     const readTemperatures = (): HidRead => {
       // A fresh client per read, as macmon does: services come and go with power states.
       const client = iokit.IOHIDEventSystemClientCreate(null);
-      if (isNull(client)) return { ok: false, error: 'IOHIDEventSystemClientCreate returned nothing' };
+      if (isNullPointer(client)) return { ok: false, error: 'IOHIDEventSystemClientCreate returned nothing' };
       try {
         iokit.IOHIDEventSystemClientSetMatching(client, matching);
         const services = iokit.IOHIDEventSystemClientCopyServices(client);
-        if (isNull(services)) return { ok: false, error: 'no IOHID temperature services' };
+        if (isNullPointer(services)) return { ok: false, error: 'no IOHID temperature services' };
         const sensors: HidTemperature[] = [];
         try {
           const count = Number(cf.CFArrayGetCount(services));
           for (let i = 0; i < count; i++) {
             const service = cf.CFArrayGetValueAtIndex(services, i);
-            if (isNull(service)) continue;
+            if (isNullPointer(service)) continue;
             const name = iokit.IOHIDServiceClientCopyProperty(service, product);
-            if (isNull(name)) continue;
+            if (isNullPointer(name)) continue;
             text.fill(0);
             const got = cf.CFStringGetCString(name, text, text.length, K_CF_STRING_ENCODING_UTF8) as boolean;
             cf.CFRelease(name);
             if (!got) continue;
             const event = iokit.IOHIDServiceClientCopyEvent(service, K_IOHID_EVENT_TYPE_TEMPERATURE, 0, 0);
-            if (isNull(event)) continue;
+            if (isNullPointer(event)) continue;
             const celsius = iokit.IOHIDEventGetFloatValue(
               event,
               K_IOHID_EVENT_TYPE_TEMPERATURE << 16,
@@ -335,6 +317,6 @@ function openHid(
     };
     return { ok: true, port: { temperatures } };
   } catch (error) {
-    return { ok: false, reason: `IOHID: ${message(error)}` };
+    return { ok: false, reason: `IOHID: ${errorText(error)}` };
   }
 }

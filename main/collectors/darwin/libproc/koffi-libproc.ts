@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Koffi from 'koffi';
+import { errorText, type Fn, type KoffiLoader, loadKoffi } from '../koffi-load.js';
 import { decodeSysctlInteger, PROC_TASKALLINFO_SIZE } from './decode.js';
 import type { LibprocOpenResult, LibprocRead } from './ports.js';
 
@@ -35,13 +35,6 @@ const MAX_PCBLIST_BYTES = 64 << 20;
 const TABLE_START = 64 << 10;
 const SHRINK_ABOVE = 1 << 20;
 
-type Fn = (...args: unknown[]) => unknown;
-export type KoffiLoader = () => typeof Koffi;
-
-// Not a static import: the bundler leaves koffi (native) out, and nothing loads until a Mac opens it.
-const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Opens libproc. Never throws: on Linux or without koffi's darwin package the result says why. */
 export function openKoffiLibproc(
   platform: NodeJS.Platform = process.platform,
@@ -60,7 +53,7 @@ export function openKoffiLibproc(
       sysctlbyname: lib.func(LIBPROC_PROTOTYPES.sysctlbyname) as Fn,
     };
   } catch (error) {
-    return { ok: false, detail: `libproc could not be loaded: ${message(error)}` };
+    return { ok: false, detail: `libproc could not be loaded: ${errorText(error)}` };
   }
   const errno = () => koffi.errno();
 
@@ -76,7 +69,7 @@ export function openKoffiLibproc(
     ticksPerSecond = integerByName('hw.tbfrequency');
     argMax = integerByName('kern.argmax') ?? 1 << 20;
   } catch (error) {
-    return { ok: false, detail: `sysctl: ${message(error)}` };
+    return { ok: false, detail: `sysctl: ${errorText(error)}` };
   }
   if (ticksPerSecond === null || ticksPerSecond <= 0) {
     return { ok: false, detail: `sysctl hw.tbfrequency: errno ${errno()}` };
@@ -106,7 +99,7 @@ export function openKoffiLibproc(
           if (count <= 0) return { ok: false, detail: `proc_listallpids: errno ${errno()}` };
           return { ok: true, pids: Array.from(pidBuffer.subarray(0, Math.min(count, pidBuffer.length))) };
         } catch (error) {
-          return { ok: false, detail: `proc_listallpids: ${message(error)}` };
+          return { ok: false, detail: `proc_listallpids: ${errorText(error)}` };
         }
       },
       taskAllInfo(pid) {
@@ -115,7 +108,7 @@ export function openKoffiLibproc(
           if (written === info.length) return { ok: true, bytes: info };
           return failure('proc_pidinfo', written <= 0 ? errno() : 0);
         } catch (error) {
-          return { ok: false, reason: 'failed', detail: `proc_pidinfo: ${message(error)}` };
+          return { ok: false, reason: 'failed', detail: `proc_pidinfo: ${errorText(error)}` };
         }
       },
       procArgs(pid) {
@@ -126,7 +119,7 @@ export function openKoffiLibproc(
           if (Number(fns.sysctl(mib, 3, args, length, null, 0)) !== 0) return failure('sysctl', errno());
           return { ok: true, bytes: args.subarray(0, Math.min(Number(length[0]), args.length)) };
         } catch (error) {
-          return { ok: false, reason: 'failed', detail: `sysctl: ${message(error)}` };
+          return { ok: false, reason: 'failed', detail: `sysctl: ${errorText(error)}` };
         }
       },
       tcpPcbList() {
@@ -153,7 +146,7 @@ export function openKoffiLibproc(
           }
           return { ok: false, reason: 'failed', detail: `sysctl ${PCBLIST}: the table kept growing` };
         } catch (error) {
-          return { ok: false, reason: 'failed', detail: `sysctl ${PCBLIST}: ${message(error)}` };
+          return { ok: false, reason: 'failed', detail: `sysctl ${PCBLIST}: ${errorText(error)}` };
         }
       },
       close() {

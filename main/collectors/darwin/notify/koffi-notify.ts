@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type * as Koffi from 'koffi';
+import { errorText, type Fn, type KoffiLoader, loadKoffi } from '../koffi-load.js';
 import type { NotifyOpenResult, NotifyStateRead } from './ports.js';
 
 /**
@@ -19,13 +18,6 @@ export const NOTIFY_PROTOTYPES = {
 
 const NOTIFY_STATUS_OK = 0;
 
-type Fn = (...args: unknown[]) => unknown;
-export type KoffiLoader = () => typeof Koffi;
-
-// Not a static import: the bundler leaves koffi (native) out, and nothing loads until a Mac opens it.
-const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Opens notify(3). Never throws: on Linux or without koffi's darwin package the result says why. */
 export function openKoffiNotify(
   platform: NodeJS.Platform = process.platform,
@@ -43,14 +35,14 @@ export function openKoffiNotify(
       notify_cancel: lib.func(NOTIFY_PROTOTYPES.notify_cancel) as Fn,
     };
   } catch (error) {
-    return { ok: false, reason: 'unsupported', detail: `notify(3) could not be loaded: ${message(error)}` };
+    return { ok: false, reason: 'unsupported', detail: `notify(3) could not be loaded: ${errorText(error)}` };
   }
   const tokens = new Map<string, number>();
   const call = (name: keyof typeof NOTIFY_PROTOTYPES, ...args: unknown[]): number | string => {
     try {
       return Number(fns[name](...args));
     } catch (error) {
-      return message(error);
+      return errorText(error);
     }
   };
   return {

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type * as Koffi from 'koffi';
+import { bindAll, type Bound, errorText, isNullPointer, type KoffiLoader, loadKoffi } from '../koffi-load.js';
 import type { IoregValue } from '../ioreg-value.js';
 import type { RegistryOpenResult, RegistryRead } from './ports.js';
 
@@ -42,21 +41,6 @@ const NONE_RETRY_MS = 60_000;
 /** kIOMainPortDefault (kIOMasterPortDefault before macOS 12) is MACH_PORT_NULL. */
 const MAIN_PORT_DEFAULT = 0;
 
-type Fn = (...args: unknown[]) => unknown;
-type Bound<T extends Record<string, string>> = { [K in keyof T]: Fn };
-export type KoffiLoader = () => typeof Koffi;
-
-const loadKoffi: KoffiLoader = () => createRequire(import.meta.url)('koffi') as typeof Koffi;
-const isNull = (p: unknown): boolean => p === null || p === undefined || p === 0n || p === 0;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-function bind<T extends Record<string, string>>(lib: Koffi.LibraryHandle, prototypes: T): Bound<T> {
-  const out = {} as Bound<T>;
-  for (const [name, prototype] of Object.entries(prototypes))
-    (out as Record<string, Fn>)[name] = lib.func(prototype) as Fn;
-  return out;
-}
-
 /** Opens the IORegistry reader. Never throws: off a Mac, or without koffi, it says why. */
 export function openKoffiRegistry(
   platform: NodeJS.Platform = process.platform,
@@ -69,15 +53,15 @@ export function openKoffiRegistry(
   let types: { number: unknown; boolean: unknown; dictionary: unknown };
   try {
     const koffi = load();
-    iokit = bind(koffi.load(FRAMEWORKS.iokit), REGISTRY_IOKIT_PROTOTYPES);
-    cf = bind(koffi.load(FRAMEWORKS.coreFoundation), REGISTRY_CF_PROTOTYPES);
+    iokit = bindAll(koffi.load(FRAMEWORKS.iokit), REGISTRY_IOKIT_PROTOTYPES);
+    cf = bindAll(koffi.load(FRAMEWORKS.coreFoundation), REGISTRY_CF_PROTOTYPES);
     types = {
       number: cf.CFNumberGetTypeID(),
       boolean: cf.CFBooleanGetTypeID(),
       dictionary: cf.CFDictionaryGetTypeID(),
     };
   } catch (error) {
-    return { ok: false, detail: `IOKit could not be loaded: ${message(error)}` };
+    return { ok: false, detail: `IOKit could not be loaded: ${errorText(error)}` };
   }
   const strings = new Map<string, unknown>();
   const cfString = (text: string): unknown => {
@@ -109,7 +93,7 @@ export function openKoffiRegistry(
     if (known && (known.service !== 0 || now() - known.at < NONE_RETRY_MS)) return known.service;
     // IOServiceGetMatchingService consumes the matching dictionary.
     const matching = iokit.IOServiceMatching(serviceClass);
-    const service = isNull(matching)
+    const service = isNullPointer(matching)
       ? 0
       : Number(iokit.IOServiceGetMatchingService(MAIN_PORT_DEFAULT, matching));
     services.set(serviceClass, { service, at: now() });
@@ -131,14 +115,14 @@ export function openKoffiRegistry(
           const properties: Record<string, IoregValue> = {};
           for (const key of keys) {
             const ref = iokit.IORegistryEntryCreateCFProperty(service, cfString(key), null, 0);
-            if (isNull(ref)) continue;
+            if (isNullPointer(ref)) continue;
             try {
               const subkeys = dictionaryKeys[key];
               if (subkeys && cf.CFGetTypeID(ref) === types.dictionary) {
                 const dictionary: Record<string, IoregValue> = {};
                 for (const subkey of subkeys) {
                   const inner = cf.CFDictionaryGetValue(ref, cfString(subkey)); // not owned: no release
-                  const value = isNull(inner) ? undefined : scalar(inner);
+                  const value = isNullPointer(inner) ? undefined : scalar(inner);
                   if (value !== undefined) dictionary[subkey] = value;
                 }
                 properties[key] = dictionary;
@@ -153,13 +137,13 @@ export function openKoffiRegistry(
           if (keys.length > 0 && Object.keys(properties).length === 0) forget(serviceClass);
           return { ok: true, properties };
         } catch (error) {
-          return { ok: false, none: false, detail: `IORegistry ${serviceClass}: ${message(error)}` };
+          return { ok: false, none: false, detail: `IORegistry ${serviceClass}: ${errorText(error)}` };
         }
       },
       close() {
         try {
           for (const { service } of services.values()) if (service !== 0) iokit.IOObjectRelease(service);
-          for (const text of strings.values()) if (!isNull(text)) cf.CFRelease(text);
+          for (const text of strings.values()) if (!isNullPointer(text)) cf.CFRelease(text);
         } catch {
           // closing only releases: nothing is left to do if that fails
         }
