@@ -93,23 +93,25 @@ export function createDarwinProcessCollector(
               watched.filter((p) => p.threads === null).map((p) => p.pid),
             )
           : null;
-      // Between slow ticks a process keeps the counts last taken of it, while it is the same one.
+      // Between slow ticks a service's process keeps the counts last taken of it, while it is the same one.
       const processes = table.map((p) => {
+        if (!request.watchPids.has(p.pid)) return p;
         const last = lastReadings.get(p.pid);
         const same = last !== undefined && last.startKey === p.startKey;
-        const counted = extras !== null && request.watchPids.has(p.pid);
         return {
           ...p,
-          threads:
-            p.threads ?? (counted ? extras.threads.get(p.pid) : undefined) ?? (same ? last.threads : null),
-          openFiles: counted ? (extras.openFiles.get(p.pid) ?? null) : same ? last.openFiles : null,
+          threads: p.threads ?? extras?.threads.get(p.pid) ?? (same ? last.threads : null),
+          openFiles: extras ? (extras.openFiles.get(p.pid) ?? null) : same ? last.openFiles : null,
         };
       });
-      secondReads = new Set(
-        processes.filter((p) => lastReadings.get(p.pid)?.startKey !== p.startKey).map((p) => p.pid),
-      );
+      if (lib) {
+        secondReads = new Set(
+          processes.filter((p) => lastReadings.get(p.pid)?.startKey !== p.startKey).map((p) => p.pid),
+        );
+      }
+      // Without libproc only the services' counts are carried: the rest is not needed between ps runs.
       lastReadings.clear();
-      for (const p of processes) lastReadings.set(p.pid, p);
+      for (const p of processes) if (lib || request.watchPids.has(p.pid)) lastReadings.set(p.pid, p);
       return ok({ processes }, env.now());
     },
     async close() {
