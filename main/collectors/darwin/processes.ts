@@ -1,7 +1,7 @@
 import { failed, ok, type Reading } from '../../contract/index.js';
 import type { CollectorEnv, CollectorInstance, CollectRequest, Observation, ProcessInfo } from '../types.js';
 import { openFilesArgs, parseOpenFileCounts } from './lsof.js';
-import { parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
+import { CommandNames, parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
 import { decodeProcArgs2, decodeTaskAllInfo } from './libproc/decode.js';
 import { libprocOpenerFor } from './libproc/open.js';
 import { lazyPort } from './native-port.js';
@@ -43,6 +43,7 @@ export function createDarwinProcessCollector(
   open: LibprocOpener = libprocOpenerFor(env),
 ): CollectorInstance {
   const tracker = new StartKeyTracker();
+  const names = new CommandNames();
   const lastReadings = new Map<number, ProcessInfo>();
   /** Pids libproc read once so far: read again on the next tick, so they have a CPU rate from then on. */
   let secondReads = new Set<number>();
@@ -65,7 +66,7 @@ export function createDarwinProcessCollector(
       const result = await env.exec('ps', [...PS_ARGS]);
       const problem = unusable<Observation>('ps', result);
       if (problem) return problem;
-      const parsed = parsePs(result.stdout, 'comm-args');
+      const parsed = parsePs(result.stdout, 'comm-args', names);
       if (!parsed.ok) return failed(`ps: ${parsed.error}`);
       const keys = tracker.keysFor(parsed.value);
       const table: ProcessInfo[] = parsed.value.map((p) => {

@@ -48,7 +48,7 @@ const HEADERLESS_PGID = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s(.*)$/;
  * first line: the time column holds a colon, the process group does not); and headed output such as
  * `ps aux` that users paste, by its column names.
  */
-export function parsePs(text: string, layout: PsLayout = 'comm'): PsOutcome {
+export function parsePs(text: string, layout: PsLayout = 'comm', names?: CommandNames): PsOutcome {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return { ok: false, error: 'empty output' };
   if (/\bPID\b/.test(lines[0]!)) return parseHeaded(lines);
@@ -60,7 +60,8 @@ export function parsePs(text: string, layout: PsLayout = 'comm'): PsOutcome {
     if (!match || cpuSeconds === null) {
       return { ok: false, error: `unexpected line '${line.trim().slice(0, 60)}'` };
     }
-    const { name, command } = layout === 'comm-args' ? commAndArgs(match[6]!) : commOnly(match[6]!);
+    const describe = layout === 'comm-args' ? commAndArgs : commOnly;
+    const { name, command } = names ? names.of(match[6]!, describe) : describe(match[6]!);
     processes.push({
       pid: Number(match[1]),
       ppid: Number(match[2]),
@@ -71,7 +72,32 @@ export function parsePs(text: string, layout: PsLayout = 'comm'): PsOutcome {
       command,
     });
   }
+  names?.endRun();
   return { ok: true, value: processes };
+}
+
+type NameAndCommand = { name: string; command: string };
+
+/**
+ * Each process's name and command line by the text ps printed for them, kept from one run to the
+ * next: a process's text rarely changes, and deriving a cut name from its arguments is most of the
+ * cost of a line. What a run did not print is forgotten after it.
+ */
+export class CommandNames {
+  private previous = new Map<string, NameAndCommand>();
+  private current = new Map<string, NameAndCommand>();
+
+  of(text: string, describe: (text: string) => NameAndCommand): NameAndCommand {
+    let known = this.current.get(text) ?? this.previous.get(text);
+    if (known === undefined) known = describe(text);
+    this.current.set(text, known);
+    return known;
+  }
+
+  endRun(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
 }
 
 function commOnly(rest: string): { name: string; command: string } {
