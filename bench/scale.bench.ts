@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProcStatFiles } from '../main/collectors/linux/proc-stat-files.js';
 import { readSystemConstants, scanProcesses, type CommandCache } from '../main/collectors/linux/procfs.js';
-import type { ProcessInfo } from '../main/collectors/types.js';
+import { LastReadings } from '../main/collectors/last-readings.js';
 import { defaultSettings } from '../main/contract/settings.js';
 import { measure } from './cpu-clock.js';
 
@@ -50,7 +50,7 @@ function tieredScans(
   statFiles: ProcStatFiles,
 ) {
   const commandCache: CommandCache = new Map();
-  const lastReadings = new Map<number, ProcessInfo>();
+  const lastReadings = new LastReadings();
   const hot = new Set<number>();
   const scan = (full: boolean) => {
     const scanned = scanProcesses(root, constants, {

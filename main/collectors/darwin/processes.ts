@@ -4,6 +4,7 @@ import { openFilesArgs, parseOpenFileCounts } from './lsof.js';
 import { CommandNames, parsePs, parseThreadCounts, PS_ARGS, type PsProcess } from './ps.js';
 import { decodeProcArgs2, decodeTaskAllInfo } from './libproc/decode.js';
 import { libprocOpenerFor } from './libproc/open.js';
+import { LastReadings } from '../last-readings.js';
 import { lazyPort } from './native-port.js';
 import type { LibprocOpener, LibprocPort } from './libproc/ports.js';
 import { unusable } from './run-output.js';
@@ -44,24 +45,14 @@ export function createDarwinProcessCollector(
 ): CollectorInstance {
   const tracker = new StartKeyTracker();
   const names = new CommandNames();
-  const lastReadings = new Map<number, ProcessInfo>();
-  /** Pids libproc read once so far: read again on the next tick, so they have a CPU rate from then on. */
-  let secondReads = new Set<number>();
+  const lastReadings = new LastReadings();
   const libproc = lazyPort(open);
   return {
     async collect(request: CollectRequest): Promise<Reading<Observation>> {
       const lib = libproc.get();
       if (lib && !request.slow && !request.allProcesses && lastReadings.size > 0) {
-        const secondRead = secondReads;
-        const read = readChanged(
-          lib,
-          (pid) => request.watchPids.has(pid) || secondRead.has(pid),
-          lastReadings,
-        );
-        if (read) {
-          secondReads = new Set(read.firstReads);
-          return ok({ processes: read.processes }, env.now());
-        }
+        const processes = readChanged(lib, request.watchPids, lastReadings);
+        if (processes) return ok({ processes }, env.now());
       }
       const result = await env.exec('ps', [...PS_ARGS]);
       const problem = unusable<Observation>('ps', result);
@@ -97,22 +88,21 @@ export function createDarwinProcessCollector(
       // Between slow ticks a service's process keeps the counts last taken of it, while it is the same one.
       const processes = table.map((p) => {
         if (!request.watchPids.has(p.pid)) return p;
-        const last = lastReadings.get(p.pid);
-        const same = last !== undefined && last.startKey === p.startKey;
+        const same = lastReadings.sameProcess(p.pid, p.startKey);
         return {
           ...p,
-          threads: p.threads ?? extras?.threads.get(p.pid) ?? (same ? last.threads : null),
-          openFiles: extras ? (extras.openFiles.get(p.pid) ?? null) : same ? last.openFiles : null,
+          threads: p.threads ?? extras?.threads.get(p.pid) ?? same?.threads ?? null,
+          openFiles: extras ? (extras.openFiles.get(p.pid) ?? null) : (same?.openFiles ?? null),
         };
       });
-      if (lib) {
-        secondReads = new Set(
-          processes.filter((p) => lastReadings.get(p.pid)?.startKey !== p.startKey).map((p) => p.pid),
-        );
-      }
       // Without libproc only the services' counts are carried: the rest is not needed between ps runs.
-      lastReadings.clear();
-      for (const p of processes) if (lib || request.watchPids.has(p.pid)) lastReadings.set(p.pid, p);
+      const kept = new Set<number>();
+      for (const p of processes) {
+        if (!lib && !request.watchPids.has(p.pid)) continue;
+        lastReadings.fresh(p);
+        kept.add(p.pid);
+      }
+      lastReadings.endPass(kept);
       return ok({ processes }, env.now());
     },
     async close() {
@@ -122,37 +112,41 @@ export function createDarwinProcessCollector(
 }
 
 /**
- * A fast tick through libproc: every pid listed; new pids and those `reread` selects read, the rest
- * carried stale from their last reading. A pid libproc may not read (another user's) keeps its last
- * reading if it has one, and waits for the slow tier if not. null when the pids cannot be listed.
+ * A fast tick through libproc: every pid listed; new pids, the services' and those due a second
+ * reading read, the rest carried stale from their last reading. A pid libproc may not read (another
+ * user's) keeps its last reading if it has one, and waits for the slow tier if not. null when the
+ * pids cannot be listed.
  */
 function readChanged(
   lib: LibprocPort,
-  reread: (pid: number) => boolean,
-  lastReadings: Map<number, ProcessInfo>,
-): { processes: ProcessInfo[]; firstReads: number[] } | null {
+  watchPids: ReadonlySet<number>,
+  lastReadings: LastReadings,
+): ProcessInfo[] | null {
   const listing = lib.listPids();
   if (!listing.ok) return null;
   const processes: ProcessInfo[] = [];
-  const firstReads: number[] = [];
   const listed = new Set<number>();
   for (const pid of listing.pids) {
     if (pid <= 0 || listed.has(pid)) continue;
     listed.add(pid);
     const last = lastReadings.get(pid);
-    const fresh = last === undefined || reread(pid) ? readProcess(lib, pid, last) : null;
+    const reread = last === undefined || watchPids.has(pid) || lastReadings.wantsSecondRead(pid);
+    const fresh = reread ? readProcess(lib, pid, lastReadings) : null;
     if (fresh) {
-      if (last?.startKey !== fresh.startKey) firstReads.push(pid);
-      lastReadings.set(pid, fresh);
+      lastReadings.fresh(fresh);
       processes.push(fresh);
     } else if (last) {
-      const stale = last.stale ? last : { ...last, stale: true };
-      lastReadings.set(pid, stale);
-      processes.push(stale);
+      processes.push(lastReadings.stale(last));
     }
   }
-  for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
-  return { processes, firstReads };
+  lastReadings.endPass(listed);
+  return processes;
+}
+
+/** proc_taskallinfo of `pid`, decoded; null where libproc may not read it (another user's) or it exited. */
+function taskOf(lib: LibprocPort, pid: number) {
+  const read = lib.taskAllInfo(pid);
+  return read.ok ? decodeTaskAllInfo(read.bytes, pid, lib.ticksPerSecond) : null;
 }
 
 /**
@@ -160,23 +154,22 @@ function readChanged(
  * stay those of its last reading while it is the same process (ps reads them on the slow tier);
  * a new process's come from its arguments.
  */
-function readProcess(lib: LibprocPort, pid: number, last: ProcessInfo | undefined): ProcessInfo | null {
-  const read = lib.taskAllInfo(pid);
-  const task = read.ok ? decodeTaskAllInfo(read.bytes, pid, lib.ticksPerSecond) : null;
+function readProcess(lib: LibprocPort, pid: number, lastReadings: LastReadings): ProcessInfo | null {
+  const task = taskOf(lib, pid);
   if (!task) return null;
-  const same = last !== undefined && last.startKey === task.startKey;
+  const same = lastReadings.sameProcess(pid, task.startKey);
   const args = same ? null : lib.procArgs(pid);
-  const command = same ? null : args?.ok ? decodeProcArgs2(args.bytes) : null;
+  const command = args?.ok ? decodeProcArgs2(args.bytes) : null;
   return {
     pid,
     ppid: task.ppid,
     pgid: task.pgid,
-    name: same ? last.name : (command?.executableName ?? task.name),
-    command: same ? last.command : (command?.line ?? task.name),
+    name: same ? same.name : (command?.executableName ?? task.name),
+    command: same ? same.command : (command?.line ?? task.name),
     cpuSeconds: task.cpuSeconds,
     rssBytes: task.rssBytes,
     threads: task.threads,
-    openFiles: same ? last.openFiles : null,
+    openFiles: same?.openFiles ?? null,
     startKey: task.startKey,
   };
 }
@@ -186,8 +179,7 @@ function readProcess(lib: LibprocPort, pid: number, last: ProcessInfo | undefine
  * as the key, so the fast ticks that re-read it through libproc continue the same CPU baseline.
  */
 function withLibproc(fromPs: ProcessInfo, lib: LibprocPort): ProcessInfo {
-  const read = lib.taskAllInfo(fromPs.pid);
-  const task = read.ok ? decodeTaskAllInfo(read.bytes, fromPs.pid, lib.ticksPerSecond) : null;
+  const task = taskOf(lib, fromPs.pid);
   if (!task) return fromPs;
   return {
     ...fromPs,

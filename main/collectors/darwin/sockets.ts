@@ -52,15 +52,9 @@ export function createDarwinSocketCollector(
       if (problem) return problem;
       const parsed = parseNetstat(result.stdout);
       if (!parsed.ok) return failed(`netstat: ${parsed.error}`);
-      const seen = new Set<string>();
-      const listening: ListeningSocket[] = [];
-      for (const l of parsed.value.listening) {
-        const pid = l.pid ?? lsofOwners.get(l.port) ?? null;
-        const key = `${l.port}/${pid}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        listening.push({ port: l.port, pid });
-      }
+      const listening = uniqueListeners(
+        parsed.value.listening.map((l) => ({ port: l.port, pid: l.pid ?? lsofOwners.get(l.port) ?? null })),
+      );
       // Client ends (remote port a service port) stay too: netstat -v names their pid, which tells
       // whether a request came from another monitored service.
       const ports = request.servicePorts;
@@ -84,14 +78,11 @@ export function createDarwinSocketCollector(
 
 /** The kernel's TCP table as a socket observation: listeners, and connections touching a service port. */
 export function fromTcpTable(sockets: readonly PcbSocket[], ports: ReadonlySet<number>): SocketObservation {
-  const seen = new Set<string>();
-  const listening: ListeningSocket[] = [];
+  const listeners: ListeningSocket[] = [];
   const connections: Connection[] = [];
   for (const s of sockets) {
     if (s.state === 'LISTEN') {
-      const key = `${s.localPort}/${s.pid}`;
-      if (!seen.has(key)) listening.push({ port: s.localPort, pid: s.pid });
-      seen.add(key);
+      listeners.push({ port: s.localPort, pid: s.pid });
       continue;
     }
     if (s.state === 'CLOSE') continue;
@@ -107,5 +98,16 @@ export function fromTcpTable(sockets: readonly PcbSocket[], ports: ReadonlySet<n
       bytesSent: s.bytesSent,
     });
   }
-  return { listening, connections, source: PCBLIST_SOURCE };
+  return { listening: uniqueListeners(listeners), connections, source: PCBLIST_SOURCE };
+}
+
+/** One entry per port and owner: IPv4 and IPv6 listeners of one process on one port are one. */
+function uniqueListeners(listeners: readonly ListeningSocket[]): ListeningSocket[] {
+  const seen = new Set<string>();
+  return listeners.filter((l) => {
+    const key = `${l.port}/${l.pid}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

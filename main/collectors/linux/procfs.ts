@@ -9,6 +9,7 @@ import type {
   CollectRequest,
   ProcessInfo,
 } from '../types.js';
+import { LastReadings } from '../last-readings.js';
 import { ProcStatFiles } from './proc-stat-files.js';
 import { listDirSync, readTextSync } from './read-files.js';
 
@@ -219,8 +220,6 @@ export interface ProcScan {
   processes: ProcessInfo[];
   /** Pids whose stat vanished (exited mid-scan) or was not a stat line. */
   skipped: number;
-  /** Pids read for the first time (no last reading, or a new process on a reused pid): a second read gives them a CPU rate. */
-  firstReads: number[];
 }
 
 /** Open file descriptors, or null when fd/ is unreadable (another user's process) or gone. */
@@ -240,9 +239,10 @@ export interface ScanOptions {
   statFiles?: ProcStatFiles;
   /**
    * Each process's last reading, kept up to date by the scan. With it, a listed pid that `reread`
-   * declines and that was read before is not read again: its last reading stands in, marked stale.
+   * declines, that was read before and is not due a second read, is not read again: its last
+   * reading stands in, marked stale.
    */
-  lastReadings?: Map<number, ProcessInfo>;
+  lastReadings?: LastReadings;
   reread?: (pid: number) => boolean;
 }
 
@@ -263,7 +263,6 @@ export function scanProcesses(
     return { error: `${procRoot}: ${listing.message}`, missing: listing.failure === 'missing' };
   const processes: ProcessInfo[] = [];
   const listed = new Set<number>();
-  const firstReads: number[] = [];
   const files = statFiles ?? new ProcStatFiles(procRoot, false);
   let skipped = 0;
   for (const entry of listing.names) {
@@ -271,15 +270,15 @@ export function scanProcesses(
     const pid = Number(entry);
     listed.add(pid);
     const last = lastReadings?.get(pid);
-    if (last !== undefined && reread !== undefined && !reread(pid)) {
-      processes.push(last.stale ? last : staleCopy(last, lastReadings!));
+    if (last !== undefined && reread !== undefined && !reread(pid) && !lastReadings!.wantsSecondRead(pid)) {
+      processes.push(lastReadings!.stale(last));
       continue;
     }
     const statRead = files.read(pid);
     const stat = statRead.ok ? parseProcStatBytes(statRead.bytes) : null;
     if (!stat) {
       skipped += 1;
-      lastReadings?.delete(pid);
+      lastReadings?.forget(pid);
       continue;
     }
     const cached = commandCache?.get(pid);
@@ -308,35 +307,19 @@ export function scanProcesses(
       threads: stat.threads,
       openFiles: wantOpenFiles(pid)
         ? countOpenFiles(procRoot, pid)
-        : last !== undefined && last.startKey === stat.startTime
-          ? last.openFiles
-          : null,
+        : (lastReadings?.sameProcess(pid, stat.startTime)?.openFiles ?? null),
       startKey: stat.startTime,
     };
     processes.push(info);
-    if (lastReadings) {
-      if (last?.startKey !== info.startKey) firstReads.push(pid);
-      lastReadings.set(pid, info);
-    }
+    lastReadings?.fresh(info);
   }
   statFiles?.keepOnly(listed);
-  if (lastReadings) for (const pid of lastReadings.keys()) if (!listed.has(pid)) lastReadings.delete(pid);
+  lastReadings?.endPass(listed);
   if (commandCache && commandCache.size > processes.length * 2) {
     const alive = new Set(processes.map((p) => p.pid));
     for (const pid of commandCache.keys()) if (!alive.has(pid)) commandCache.delete(pid);
   }
-  return { processes, skipped, firstReads };
-}
-
-/**
- * The stand-in for a process not re-read: its last reading marked stale, made once and kept until
- * the next read. A pid reused since then shows the old process's figures until the next read (the
- * slow tier); with pid_max at 4,194,304 on 64-bit systems a reuse within seconds is rare.
- */
-function staleCopy(last: ProcessInfo, lastReadings: Map<number, ProcessInfo>): ProcessInfo {
-  const stale: ProcessInfo = { ...last, stale: true };
-  lastReadings.set(last.pid, stale);
-  return stale;
+  return { processes, skipped };
 }
 
 /**
@@ -349,9 +332,9 @@ function staleCopy(last: ProcessInfo, lastReadings: Map<number, ProcessInfo>): P
 export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
   let constants: SystemConstants | null = null;
   const commandCache: CommandCache = new Map();
-  const lastReadings = new Map<number, ProcessInfo>();
-  /** Pids read once so far: read again on the next tick, so they have a CPU rate from then on. */
-  let secondReads = new Set<number>();
+  // A pid reused between full scans shows the old process's figures until it is read again; with
+  // pid_max at 4,194,304 on 64-bit systems a reuse within seconds is rare.
+  const lastReadings = new LastReadings();
   let statFiles: ProcStatFiles | null = null;
   return {
     async collect(request: CollectRequest) {
@@ -359,19 +342,17 @@ export function createProcfsCollector(env: CollectorEnv): CollectorInstance {
         constants ??= readSystemConstants(env.procRoot);
         statFiles ??= new ProcStatFiles(env.procRoot);
         const everyProcess = request.slow || request.allProcesses === true;
-        const secondRead = secondReads;
         const scan = scanProcesses(env.procRoot, constants, {
           // Only the services' counts are shown; counted every 30 s and carried between.
           wantOpenFiles: (pid) => request.slow && request.watchPids.has(pid),
           commandCache,
           statFiles,
           lastReadings,
-          reread: (pid) => everyProcess || request.watchPids.has(pid) || secondRead.has(pid),
+          reread: (pid) => everyProcess || request.watchPids.has(pid),
         });
         if ('error' in scan) {
           return scan.missing ? absent('not-present', scan.error) : failed(`procfs: ${scan.error}`);
         }
-        secondReads = new Set(scan.firstReads);
         if (scan.processes.length === 0) return absent('no-data', 'no readable process under /proc');
         return ok({ processes: scan.processes }, env.now());
       } catch (error) {

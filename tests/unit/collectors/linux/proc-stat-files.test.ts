@@ -9,7 +9,7 @@ import {
   type StatRead,
 } from '../../../../main/collectors/linux/proc-stat-files.js';
 import { readSystemConstants, scanProcesses } from '../../../../main/collectors/linux/procfs.js';
-import type { ProcessInfo } from '../../../../main/collectors/types.js';
+import { LastReadings } from '../../../../main/collectors/last-readings.js';
 import { tempDir } from '../../../helpers.js';
 import { writeTree } from './linux-env.js';
 
@@ -128,7 +128,7 @@ test(
   async (t) => {
     const constants = readSystemConstants('/proc');
     const files = new ProcStatFiles('/proc');
-    const lastReadings = new Map<number, ProcessInfo>();
+    const lastReadings = new LastReadings();
     t.after(() => files.close());
     const scan = () => {
       const result = scanProcesses('/proc', constants, {
@@ -140,6 +140,7 @@ test(
       assert.ok(!('error' in result), 'error' in result ? result.error : '');
       return new Map(result.processes.map((p) => [p.pid, p]));
     };
+    scan(); // every pid read for the first time is read once more on the next scan
     const first = scan();
     const child = spawn('sleep', ['30'], { stdio: 'ignore' });
     t.after(() => child.kill('SIGKILL'));
