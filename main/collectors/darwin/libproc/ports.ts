@@ -1,3 +1,4 @@
+import type { PortOpenResult } from '../native-port.js';
 /**
  * The small interface between the macOS process and socket collectors and the kernel: libproc and
  * sysctl through koffi on a Mac, a fake in tests. Calls are synchronous, cheap and never throw.
@@ -25,6 +26,6 @@ export interface LibprocPort {
   close(): void;
 }
 
-export type LibprocOpenResult = { ok: true; port: LibprocPort } | { ok: false; detail: string };
+export type LibprocOpenResult = PortOpenResult<LibprocPort>;
 
 export type LibprocOpener = () => LibprocOpenResult;

@@ -1,3 +1,4 @@
+import type { PortOpenResult } from '../native-port.js';
 import type { IoregValue } from '../ioreg-value.js';
 
 /**
@@ -24,6 +25,6 @@ export interface RegistryPort {
   close(): void;
 }
 
-export type RegistryOpenResult = { ok: true; port: RegistryPort } | { ok: false; detail: string };
+export type RegistryOpenResult = PortOpenResult<RegistryPort>;
 
 export type RegistryOpener = () => RegistryOpenResult;
